@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Regenerates deepcopy, conversion, defaulter and OpenAPI code beside the API
+# types, and the clientset, listers, informers and apply configurations under
+# pkg/generated. Never edit generated files by hand; run this instead.
+set -o errexit -o nounset -o pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=${CODEGEN_OUTPUT_ROOT:-${ROOT}}
+cd "${ROOT}"
+
+THIS_PKG=github.com/mlplane/mlplane
+CODEGEN_PKG=$(go list -m -f '{{.Dir}}' k8s.io/code-generator)
+# Generators are installed into the project, not the user's GOPATH.
+export GOBIN=${ROOT}/_output/tools
+mkdir -p "${GOBIN}"
+# shellcheck source=/dev/null
+source "${CODEGEN_PKG}/kube_codegen.sh"
+BOILERPLATE=${ROOT}/hack/boilerplate.go.txt
+
+kube::codegen::gen_helpers --boilerplate "${BOILERPLATE}" "${OUT}/pkg/apis"
+
+kube::codegen::gen_openapi \
+    --output-dir "${OUT}/pkg/generated/openapi" \
+    --output-pkg "${THIS_PKG}/pkg/generated/openapi" \
+    --output-model-name-file zz_generated.model_name.go \
+    --report-filename "${OUT}/hack/api-violations.list" \
+    --update-report \
+    --extra-pkgs k8s.io/api/autoscaling/v1 \
+    --boilerplate "${BOILERPLATE}" \
+    "${OUT}/pkg/apis"
+
+# Apply configurations are generated from the models schema so that server-side
+# apply merges lists the way the server does.
+schema=$(mktemp)
+trap 'rm -f "${schema}"' EXIT
+(cd "${OUT}" && go run ./pkg/generated/openapi/cmd/models-schema) > "${schema}"
+
+kube::codegen::gen_client \
+    --with-watch \
+    --with-applyconfig \
+    --applyconfig-openapi-schema "${schema}" \
+    --output-dir "${OUT}/pkg/generated" \
+    --output-pkg "${THIS_PKG}/pkg/generated" \
+    --boilerplate "${BOILERPLATE}" \
+    "${OUT}/pkg/apis"
