@@ -5,11 +5,12 @@
 set -o errexit -o nounset -o pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# hack/verify-codegen.sh generates into a copy of the tree.
 OUT=${CODEGEN_OUTPUT_ROOT:-${ROOT}}
-cd "${ROOT}"
 
 THIS_PKG=github.com/mlplane/mlplane
-CODEGEN_PKG=$(go list -m -f '{{.Dir}}' k8s.io/code-generator)
+CODEGEN_PKG=$(cd "${ROOT}" && go list -m -f '{{.Dir}}' k8s.io/code-generator)
+cd "${OUT}"
 # Generators are installed into the project, not the user's GOPATH.
 export GOBIN=${ROOT}/_output/tools
 mkdir -p "${GOBIN}"
@@ -25,7 +26,11 @@ kube::codegen::gen_openapi \
     --output-model-name-file zz_generated.model_name.go \
     --report-filename "${OUT}/hack/api-violations.list" \
     --update-report \
+    --extra-pkgs k8s.io/api/core/v1 \
     --extra-pkgs k8s.io/api/autoscaling/v1 \
+    --extra-pkgs k8s.io/api/autoscaling/v2 \
+    --extra-pkgs k8s.io/apimachinery/pkg/api/resource \
+    --extra-pkgs k8s.io/apimachinery/pkg/util/intstr \
     --boilerplate "${BOILERPLATE}" \
     "${OUT}/pkg/apis"
 
@@ -33,7 +38,7 @@ kube::codegen::gen_openapi \
 # apply merges lists the way the server does.
 schema=$(mktemp)
 trap 'rm -f "${schema}"' EXIT
-(cd "${OUT}" && go run ./pkg/generated/openapi/cmd/models-schema) > "${schema}"
+go run ./pkg/generated/openapi/cmd/models-schema > "${schema}"
 
 kube::codegen::gen_client \
     --with-watch \

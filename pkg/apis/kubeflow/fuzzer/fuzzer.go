@@ -1,0 +1,142 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package fuzzer fills kubeflow.org objects with random values for the
+// round-trip tests.
+package fuzzer
+
+import (
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	runtimeserializer "k8s.io/apimachinery/pkg/runtime/serializer"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/randfill"
+
+	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
+	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+)
+
+// Funcs returns fuzz functions that leave objects in the shape the defaulter
+// produces. Decoding defaults, so a round trip returns what was encoded only
+// for objects that defaulting no longer changes.
+func Funcs(_ runtimeserializer.CodecFactory) []any {
+	return []any{
+		func(rp *kubeflow.RunPolicy, c randfill.Continue) {
+			c.FillNoCustom(rp)
+			if rp.CleanPodPolicy == nil {
+				rp.CleanPodPolicy = ptr.To(oneOf(c, kubeflow.CleanPodPolicyAll, kubeflow.CleanPodPolicyRunning, kubeflow.CleanPodPolicyNone))
+			}
+			if rp.Suspend == nil {
+				rp.Suspend = ptr.To(c.Bool())
+			}
+		},
+		func(sp *kubeflow.SchedulingPolicy, c randfill.Continue) {
+			c.FillNoCustom(sp)
+			// A pointer to a nil map encodes as null and decodes as a nil pointer.
+			if sp.MinResources != nil && *sp.MinResources == nil {
+				sp.MinResources = &map[corev1.ResourceName]resource.Quantity{}
+			}
+		},
+		func(rs *kubeflow.ReplicaSpec, c randfill.Continue) {
+			c.FillNoCustom(rs)
+			if rs.Replicas == nil {
+				rs.Replicas = ptr.To(c.Int31n(8))
+			}
+			if rs.RestartPolicy == "" {
+				rs.RestartPolicy = oneOf(c, kubeflow.RestartPolicyAlways, kubeflow.RestartPolicyOnFailure,
+					kubeflow.RestartPolicyNever, kubeflow.RestartPolicyExitCode)
+			}
+		},
+		func(s *kubeflow.TFJobSpec, c randfill.Continue) {
+			c.FillNoCustom(s)
+			s.TFReplicaSpecs = tfJob.replicaSpecs(c)
+		},
+		func(s *kubeflow.PyTorchJobSpec, c randfill.Continue) {
+			c.FillNoCustom(s)
+			s.PyTorchReplicaSpecs = pyTorchJob.replicaSpecs(c)
+			if ep := s.ElasticPolicy; ep != nil {
+				if ep.MinReplicas == nil {
+					ep.MinReplicas = ptr.To(c.Int31n(8))
+				}
+				if ep.MaxReplicas == nil {
+					ep.MaxReplicas = ptr.To(*ep.MinReplicas + c.Int31n(8))
+				}
+			}
+			if s.NprocPerNode == nil && (s.ElasticPolicy == nil || s.ElasticPolicy.NProcPerNode == nil) {
+				s.NprocPerNode = ptr.To(oneOf(c, "auto", "cpu", "gpu", "4"))
+			}
+		},
+	}
+}
+
+// kind is what the defaulter adds to each replica of one training kind.
+type kind struct {
+	types         []kubeflow.ReplicaType
+	containerName string
+	portName      string
+	port          int32
+}
+
+var (
+	tfJob = kind{
+		types: []kubeflow.ReplicaType{kubeflow.TFJobReplicaTypePS, kubeflow.TFJobReplicaTypeWorker,
+			kubeflow.TFJobReplicaTypeChief, kubeflow.TFJobReplicaTypeMaster, kubeflow.TFJobReplicaTypeEval},
+		containerName: kubeflowv1.TFJobDefaultContainerName,
+		portName:      kubeflowv1.TFJobDefaultPortName,
+		port:          kubeflowv1.TFJobDefaultPort,
+	}
+	pyTorchJob = kind{
+		types:         []kubeflow.ReplicaType{kubeflow.PyTorchJobReplicaTypeMaster, kubeflow.PyTorchJobReplicaTypeWorker},
+		containerName: kubeflowv1.PyTorchJobDefaultContainerName,
+		portName:      kubeflowv1.PyTorchJobDefaultPortName,
+		port:          kubeflowv1.PyTorchJobDefaultPort,
+	}
+)
+
+// replicaSpecs keys replicas by canonical type names, since the defaulter
+// renames keys that differ from them only in case.
+func (k kind) replicaSpecs(c randfill.Continue) map[kubeflow.ReplicaType]*kubeflow.ReplicaSpec {
+	specs := map[kubeflow.ReplicaType]*kubeflow.ReplicaSpec{}
+	for _, typ := range k.types {
+		if c.Bool() {
+			continue
+		}
+		spec := &kubeflow.ReplicaSpec{}
+		c.Fill(spec)
+		k.addDefaultPort(&spec.Template.Spec)
+		specs[typ] = spec
+	}
+	return specs
+}
+
+// addDefaultPort gives the default container, or the first one, the kind's
+// port as the defaulter does.
+func (k kind) addDefaultPort(pod *corev1.PodSpec) {
+	if len(pod.Containers) == 0 {
+		return
+	}
+	i := max(0, slices.IndexFunc(pod.Containers, func(c corev1.Container) bool { return c.Name == k.containerName }))
+	ports := &pod.Containers[i].Ports
+	if !slices.ContainsFunc(*ports, func(p corev1.ContainerPort) bool { return p.Name == k.portName }) {
+		*ports = append(*ports, corev1.ContainerPort{Name: k.portName, ContainerPort: k.port})
+	}
+}
+
+func oneOf[T any](c randfill.Continue, values ...T) T {
+	return values[c.Intn(len(values))]
+}

@@ -1,0 +1,5 @@
+package install
+
+import "k8s.io/apimachinery/pkg/api/apitesting/roundtrip"
+
+func init() { *roundtrip.FuzzIters = 2000 }

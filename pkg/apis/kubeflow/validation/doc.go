@@ -1,0 +1,25 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package validation checks the internal kubeflow.org training jobs before
+// they are stored. Everything common to the training kinds (metadata, run
+// policy, replica specs, status) is one engine parameterised by a small
+// per-kind description; each kind's file adds only the rules of its own spec.
+//
+// Validation runs after defaulting, so it reports fields the defaulter always
+// fills (replicas, restartPolicy) only when they hold a bad value, but it never
+// assumes them to be set.
+package validation

@@ -1,0 +1,199 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package validation
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/utils/ptr"
+
+	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
+)
+
+const testImage = "docker.io/kubeflow/example:1.0"
+
+// replicaSpec is a defaulted replica spec whose only container has the given name.
+func replicaSpec(replicas int32, policy kubeflow.RestartPolicy, container string) *kubeflow.ReplicaSpec {
+	return &kubeflow.ReplicaSpec{
+		Replicas:      ptr.To(replicas),
+		RestartPolicy: policy,
+		Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
+			Containers: []corev1.Container{{Name: container, Image: testImage}},
+		}},
+	}
+}
+
+// defaultedRunPolicy is a run policy as the defaulter leaves it.
+func defaultedRunPolicy() kubeflow.RunPolicy {
+	return kubeflow.RunPolicy{CleanPodPolicy: ptr.To(kubeflow.CleanPodPolicyNone), Suspend: ptr.To(false)}
+}
+
+func objectMeta() metav1.ObjectMeta {
+	return metav1.ObjectMeta{Name: "mnist", Namespace: "default", ResourceVersion: "1", Generation: 1}
+}
+
+// validTFJob is a valid, defaulted TFJob with PS, Worker and Chief replicas.
+func validTFJob() *kubeflow.TFJob {
+	return &kubeflow.TFJob{
+		ObjectMeta: objectMeta(),
+		Spec: kubeflow.TFJobSpec{
+			RunPolicy: defaultedRunPolicy(),
+			TFReplicaSpecs: map[kubeflow.ReplicaType]*kubeflow.ReplicaSpec{
+				kubeflow.TFJobReplicaTypePS:     replicaSpec(1, kubeflow.RestartPolicyNever, "tensorflow"),
+				kubeflow.TFJobReplicaTypeWorker: replicaSpec(2, kubeflow.RestartPolicyNever, "tensorflow"),
+				kubeflow.TFJobReplicaTypeChief:  replicaSpec(1, kubeflow.RestartPolicyNever, "tensorflow"),
+			},
+		},
+	}
+}
+
+// validPyTorchJob is a valid, defaulted PyTorchJob with a Master and two Workers.
+func validPyTorchJob() *kubeflow.PyTorchJob {
+	return &kubeflow.PyTorchJob{
+		ObjectMeta: objectMeta(),
+		Spec: kubeflow.PyTorchJobSpec{
+			RunPolicy: defaultedRunPolicy(),
+			PyTorchReplicaSpecs: map[kubeflow.ReplicaType]*kubeflow.ReplicaSpec{
+				kubeflow.PyTorchJobReplicaTypeMaster: replicaSpec(1, kubeflow.RestartPolicyOnFailure, "pytorch"),
+				kubeflow.PyTorchJobReplicaTypeWorker: replicaSpec(2, kubeflow.RestartPolicyOnFailure, "pytorch"),
+			},
+			NprocPerNode: ptr.To("auto"),
+		},
+	}
+}
+
+// testJob exposes the kind-independent parts of a job so that one case can
+// mutate a TFJob and a PyTorchJob alike.
+type testJob struct {
+	obj       any
+	meta      *metav1.ObjectMeta
+	runPolicy *kubeflow.RunPolicy
+	specs     *map[kubeflow.ReplicaType]*kubeflow.ReplicaSpec
+	status    *kubeflow.JobStatus
+}
+
+// worker returns the job's Worker spec, which both fixtures have.
+func (j testJob) worker() *kubeflow.ReplicaSpec { return (*j.specs)["Worker"] }
+
+// testKind runs the cases of the shared engine against one kind.
+type testKind struct {
+	name                 string
+	specsField           string
+	container            string
+	newJob               func() testJob
+	validate             func(obj any) field.ErrorList
+	validateUpdate       func(newObj, oldObj any) field.ErrorList
+	validateStatusUpdate func(newObj, oldObj any) field.ErrorList
+}
+
+var testKinds = []testKind{
+	{
+		name:       "TFJob",
+		specsField: "tfReplicaSpecs",
+		container:  "tensorflow",
+		newJob: func() testJob {
+			j := validTFJob()
+			return testJob{obj: j, meta: &j.ObjectMeta, runPolicy: &j.Spec.RunPolicy, specs: &j.Spec.TFReplicaSpecs, status: &j.Status}
+		},
+		validate: func(obj any) field.ErrorList { return ValidateTFJob(obj.(*kubeflow.TFJob)) },
+		validateUpdate: func(newObj, oldObj any) field.ErrorList {
+			return ValidateTFJobUpdate(newObj.(*kubeflow.TFJob), oldObj.(*kubeflow.TFJob))
+		},
+		validateStatusUpdate: func(newObj, oldObj any) field.ErrorList {
+			return ValidateTFJobStatusUpdate(newObj.(*kubeflow.TFJob), oldObj.(*kubeflow.TFJob))
+		},
+	},
+	{
+		name:       "PyTorchJob",
+		specsField: "pytorchReplicaSpecs",
+		container:  "pytorch",
+		newJob: func() testJob {
+			j := validPyTorchJob()
+			return testJob{obj: j, meta: &j.ObjectMeta, runPolicy: &j.Spec.RunPolicy, specs: &j.Spec.PyTorchReplicaSpecs, status: &j.Status}
+		},
+		validate: func(obj any) field.ErrorList { return ValidatePyTorchJob(obj.(*kubeflow.PyTorchJob)) },
+		validateUpdate: func(newObj, oldObj any) field.ErrorList {
+			return ValidatePyTorchJobUpdate(newObj.(*kubeflow.PyTorchJob), oldObj.(*kubeflow.PyTorchJob))
+		},
+		validateStatusUpdate: func(newObj, oldObj any) field.ErrorList {
+			return ValidatePyTorchJobStatusUpdate(newObj.(*kubeflow.PyTorchJob), oldObj.(*kubeflow.PyTorchJob))
+		},
+	},
+}
+
+// path expands "<specs>" to the kind's replica-spec path, so shared cases
+// can name exact fields.
+func (k testKind) path(p string) string {
+	return strings.ReplaceAll(p, "<specs>", "spec."+k.specsField)
+}
+
+// wantErr is an expected validation error: its type, its exact field path
+// and, when not empty, a part of its detail message.
+type wantErr struct {
+	typ    field.ErrorType
+	field  string
+	detail string
+}
+
+func required(path string) wantErr     { return wantErr{typ: field.ErrorTypeRequired, field: path} }
+func invalid(path string) wantErr      { return wantErr{typ: field.ErrorTypeInvalid, field: path} }
+func notSupported(path string) wantErr { return wantErr{typ: field.ErrorTypeNotSupported, field: path} }
+func forbidden(path string) wantErr    { return wantErr{typ: field.ErrorTypeForbidden, field: path} }
+func duplicate(path string) wantErr    { return wantErr{typ: field.ErrorTypeDuplicate, field: path} }
+
+// withDetail also requires the error message to contain detail.
+func (w wantErr) withDetail(detail string) wantErr {
+	w.detail = detail
+	return w
+}
+
+// checkErrors asserts that got holds exactly the wanted errors, in any order.
+func checkErrors(t *testing.T, got field.ErrorList, want ...wantErr) {
+	t.Helper()
+	key := func(typ field.ErrorType, path string) string { return fmt.Sprintf("%s %s", path, typ) }
+	gotKeys := make([]string, 0, len(got))
+	for _, e := range got {
+		gotKeys = append(gotKeys, key(e.Type, e.Field))
+	}
+	wantKeys := make([]string, 0, len(want))
+	for _, w := range want {
+		wantKeys = append(wantKeys, key(w.typ, w.field))
+	}
+	slices.Sort(gotKeys)
+	slices.Sort(wantKeys)
+	if !slices.Equal(gotKeys, wantKeys) {
+		t.Fatalf("errors mismatch\n got: %q\nwant: %q\nfull: %v", gotKeys, wantKeys, got.ToAggregate())
+	}
+	for _, w := range want {
+		if w.detail == "" {
+			continue
+		}
+		found := false
+		for _, e := range got {
+			found = found || (e.Type == w.typ && e.Field == w.field && strings.Contains(e.Detail, w.detail))
+		}
+		if !found {
+			t.Errorf("no %s error on %s with detail %q; got %v", w.typ, w.field, w.detail, got.ToAggregate())
+		}
+	}
+}

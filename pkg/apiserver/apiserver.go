@@ -1,0 +1,102 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+package apiserver
+
+import (
+	"fmt"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apiserver/pkg/registry/generic"
+	"k8s.io/apiserver/pkg/registry/rest"
+	genericapiserver "k8s.io/apiserver/pkg/server"
+
+	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
+	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/registry/kubeflow/pytorchjob"
+	"github.com/mlplane/mlplane/pkg/registry/kubeflow/tfjob"
+	"github.com/mlplane/mlplane/pkg/registry/kubeflow/trainingjob"
+)
+
+// ExtraConfig holds mlplane's own configuration; none yet.
+type ExtraConfig struct{}
+
+// Config is the configuration of mlplane-apiserver.
+type Config struct {
+	GenericConfig *genericapiserver.RecommendedConfig
+	ExtraConfig   ExtraConfig
+}
+
+type completedConfig struct {
+	GenericConfig genericapiserver.CompletedConfig
+	ExtraConfig   *ExtraConfig
+}
+
+// CompletedConfig can only be made by Complete, so New never sees a
+// half-filled configuration.
+type CompletedConfig struct {
+	*completedConfig
+}
+
+// Server is a running mlplane-apiserver.
+type Server struct {
+	GenericAPIServer *genericapiserver.GenericAPIServer
+}
+
+// Complete fills in the fields of the configuration that were left empty.
+func (cfg *Config) Complete() CompletedConfig {
+	return CompletedConfig{&completedConfig{
+		GenericConfig: cfg.GenericConfig.Complete(),
+		ExtraConfig:   &cfg.ExtraConfig,
+	}}
+}
+
+// New builds the server and installs every API group.
+func (c completedConfig) New() (*Server, error) {
+	generic, err := c.GenericConfig.New("mlplane-apiserver", genericapiserver.NewEmptyDelegate())
+	if err != nil {
+		return nil, fmt.Errorf("building generic API server: %w", err)
+	}
+	s := &Server{GenericAPIServer: generic}
+
+	kubeflowV1, err := kubeflowV1Storage(c.GenericConfig.RESTOptionsGetter)
+	if err != nil {
+		return nil, err
+	}
+	group := genericapiserver.NewDefaultAPIGroupInfo(kubeflow.GroupName, Scheme, metav1.ParameterCodec, Codecs)
+	group.VersionedResourcesStorageMap[kubeflowv1.SchemeGroupVersion.Version] = kubeflowV1
+	if err := s.GenericAPIServer.InstallAPIGroup(&group); err != nil {
+		return nil, fmt.Errorf("installing API group %s: %w", kubeflow.GroupName, err)
+	}
+	return s, nil
+}
+
+// kubeflowV1Storage is every resource of kubeflow.org/v1.
+func kubeflowV1Storage(optsGetter generic.RESTOptionsGetter) (map[string]rest.Storage, error) {
+	storage := map[string]rest.Storage{}
+	for _, build := range []func() (trainingjob.Storage, error){
+		func() (trainingjob.Storage, error) { return tfjob.NewStorage(Scheme, optsGetter) },
+		func() (trainingjob.Storage, error) { return pytorchjob.NewStorage(Scheme, optsGetter) },
+	} {
+		kind, err := build()
+		if err != nil {
+			return nil, err
+		}
+		for path, s := range kind {
+			storage[path] = s
+		}
+	}
+	return storage, nil
+}

@@ -1,0 +1,124 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+package trainingjob
+
+import (
+	"context"
+	"fmt"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apiserver/pkg/registry/generic"
+	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
+	"k8s.io/apiserver/pkg/registry/rest"
+	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
+
+	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
+)
+
+// REST is the storage of one training job kind.
+type REST struct {
+	*genericregistry.Store
+	shortNames []string
+}
+
+var (
+	_ rest.StandardStorage    = &REST{}
+	_ rest.ShortNamesProvider = &REST{}
+	_ rest.CategoriesProvider = &REST{}
+)
+
+// ShortNames implements rest.ShortNamesProvider.
+func (r *REST) ShortNames() []string { return r.shortNames }
+
+// Categories puts every training job in "kubectl get kubeflow".
+func (r *REST) Categories() []string { return []string{"kubeflow"} }
+
+// StatusREST serves the status subresource.
+type StatusREST struct {
+	store *genericregistry.Store
+}
+
+var (
+	_ rest.Patcher             = &StatusREST{}
+	_ rest.ResetFieldsStrategy = &StatusREST{}
+)
+
+// New implements rest.Storage.
+func (r *StatusREST) New() runtime.Object { return r.store.New() }
+
+// Destroy implements rest.Storage; the main store owns the storage.
+func (r *StatusREST) Destroy() {}
+
+// Get retrieves the object, so that patching status works.
+func (r *StatusREST) Get(ctx context.Context, name string, options *metav1.GetOptions) (runtime.Object, error) {
+	return r.store.Get(ctx, name, options)
+}
+
+// Update changes only the status of an existing job.
+func (r *StatusREST) Update(ctx context.Context, name string, objInfo rest.UpdatedObjectInfo,
+	createValidation rest.ValidateObjectFunc, updateValidation rest.ValidateObjectUpdateFunc,
+	_ bool, options *metav1.UpdateOptions) (runtime.Object, bool, error) {
+	// Status updates never create.
+	return r.store.Update(ctx, name, objInfo, createValidation, updateValidation, false, options)
+}
+
+// GetResetFields implements rest.ResetFieldsStrategy.
+func (r *StatusREST) GetResetFields() map[fieldpath.APIVersion]*fieldpath.Set {
+	return r.store.GetResetFields()
+}
+
+// Storage is everything served for one kind, keyed by the path under the
+// version: "tfjobs", "tfjobs/status" and, where the kind scales, "pytorchjobs/scale".
+type Storage map[string]rest.Storage
+
+// NewStorage builds the storage of kind on the given etcd options.
+func NewStorage[T any, P Object[T]](kind *Kind[T, P], scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (Storage, error) {
+	s := newStrategy(scheme, kind)
+	store := &genericregistry.Store{
+		NewFunc:                   func() runtime.Object { return kind.newObject() },
+		NewListFunc:               kind.NewList,
+		PredicateFunc:             kind.predicate,
+		DefaultQualifiedResource:  kubeflow.Resource(kind.Resource),
+		SingularQualifiedResource: kubeflow.Resource(kind.Singular),
+
+		CreateStrategy:      s,
+		UpdateStrategy:      s,
+		DeleteStrategy:      s,
+		ResetFieldsStrategy: s,
+
+		TableConvertor: tableConvertor[T, P]{kind: kind},
+	}
+	if err := store.CompleteWithOptions(&generic.StoreOptions{RESTOptions: optsGetter, AttrFunc: kind.getAttrs}); err != nil {
+		return nil, fmt.Errorf("building %s storage: %w", kind.Resource, err)
+	}
+
+	statusStore := *store
+	ss := statusStrategy[T, P]{s}
+	statusStore.CreateStrategy = nil
+	statusStore.DeleteStrategy = nil
+	statusStore.UpdateStrategy = ss
+	statusStore.ResetFieldsStrategy = ss
+
+	out := Storage{
+		kind.Resource:             &REST{Store: store, shortNames: kind.ShortNames},
+		kind.Resource + "/status": &StatusREST{store: &statusStore},
+	}
+	if kind.ScaleReplicaType != "" {
+		out[kind.Resource+"/scale"] = &ScaleREST[T, P]{store: store, kind: kind}
+	}
+	return out, nil
+}
