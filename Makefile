@@ -7,7 +7,8 @@ BIN := $(OUT)/bin
 PKGS ?= ./...
 GOTEST_FLAGS ?= -count=1 -timeout=30m
 
-.PHONY: all build test unit verify update verify-gofmt verify-vet verify-codegen update-codegen clean
+.PHONY: all build tools run run-detached down test unit e2e verify update verify-gofmt verify-vet \
+	verify-codegen update-codegen clean
 
 all: build
 
@@ -15,11 +16,31 @@ all: build
 build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
-## test: verify, then every test (unit, storage on embedded etcd, in-process server)
-test: verify unit
+## tools: build kube-apiserver, kube-controller-manager, kube-scheduler, kwok and etcd (skips what is up to date)
+tools:
+	hack/build-tools.sh
+
+## run: start the local control plane with mlplane in the foreground (Ctrl-C stops it)
+run:
+	hack/local-up.sh
+
+## run-detached: start the local control plane in the background; stop it with `make down`
+run-detached:
+	hack/local-up.sh --detach
+
+down:
+	hack/local-down.sh
+
+## test: verify, then every test: unit, storage on embedded etcd, in-process
+## server, and end to end on a real local control plane (test/e2e)
+test: verify build tools unit
 
 unit:
 	$(GO) test $(GOTEST_FLAGS) $(PKGS)
+
+## e2e: only the end-to-end tests
+e2e: build tools
+	$(GO) test $(GOTEST_FLAGS) -v ./test/e2e/...
 
 ## verify: gofmt, go vet and generated code are clean
 verify: verify-gofmt verify-vet verify-codegen

@@ -5,7 +5,7 @@ Licensed under the Apache License, Version 2.0 (the "License");
 you may not use this file except in compliance with the License.
 You may obtain a copy of the License at
 
-    http://www.apache.org/licenses/LICENSE-2.0
+	http://www.apache.org/licenses/LICENSE-2.0
 
 Unless required by applicable law or agreed to in writing, software
 distributed under the License is distributed on an "AS IS" BASIS,
@@ -13,6 +13,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
+
 package v1
 
 import (
@@ -113,19 +114,21 @@ func setDefaultsRunPolicy(rp *RunPolicy) {
 }
 
 // apply normalises replica-type keys to their canonical case and defaults each
-// replica. A key is left alone when its canonical form is already present, so
-// validation can reject the ambiguity instead of one spec silently winning.
+// replica. A key is renamed only when it is the single spelling of its type,
+// so "worker" alone becomes "Worker" but "worker" beside "Worker" (or beside
+// "WORKER") stays, and validation rejects the ambiguity instead of one spec
+// silently winning.
 func (d replicaDefaults) apply(specs map[ReplicaType]*ReplicaSpec) map[ReplicaType]*ReplicaSpec {
-	for key, spec := range specs {
-		for _, canonical := range d.types {
-			if key == canonical || !strings.EqualFold(string(key), string(canonical)) {
-				continue
+	for _, canonical := range d.types {
+		var spellings []ReplicaType
+		for key := range specs {
+			if strings.EqualFold(string(key), string(canonical)) {
+				spellings = append(spellings, key)
 			}
-			if _, taken := specs[canonical]; !taken {
-				delete(specs, key)
-				specs[canonical] = spec
-			}
-			break
+		}
+		if len(spellings) == 1 && spellings[0] != canonical {
+			specs[canonical] = specs[spellings[0]]
+			delete(specs, spellings[0])
 		}
 	}
 	for _, spec := range specs {

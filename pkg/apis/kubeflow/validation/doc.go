@@ -19,7 +19,8 @@ limitations under the License.
 // policy, replica specs, status) is one engine parameterised by a small
 // per-kind description; each kind's file adds only the rules of its own spec.
 //
-// Validation runs after defaulting, so it reports fields the defaulter always
-// fills (replicas, restartPolicy) only when they hold a bad value, but it never
-// assumes them to be set.
+// Validation runs after defaulting, so values the defaulter fills are expected
+// to be there: an empty restartPolicy is an error, although an unset replica
+// count is simply not checked. Nil pointers and nil map entries are reported
+// or skipped, never dereferenced.
 package validation

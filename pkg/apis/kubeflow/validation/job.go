@@ -43,7 +43,7 @@ type jobKind struct {
 	// messages list them.
 	replicaTypes []kubeflow.ReplicaType
 	// defaultContainerName must name at least one container of every replica;
-	// the controller finds the framework process by it.
+	// the controller treats that container as the framework process.
 	defaultContainerName string
 	// replicaRules constrain single replica types. A type without a rule
 	// only needs a non-negative replica count.

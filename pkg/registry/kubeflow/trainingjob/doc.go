@@ -13,6 +13,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
+
 // Package trainingjob is the one registry engine behind every training job
 // kind of kubeflow.org (TFJob, PyTorchJob, ...): storage, strategies, the
 // status and scale subresources and table output. A kind contributes only a
