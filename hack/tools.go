@@ -15,6 +15,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
+
 // Package tools pins the code generators in go.mod so hack/update-codegen.sh
 // runs them at the same version as the libraries.
 package tools

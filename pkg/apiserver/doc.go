@@ -13,6 +13,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
+
 // Package apiserver assembles mlplane-apiserver: the scheme of every served
 // group, and Config -> Complete -> New, which installs each group's storage
 // into a generic API server.

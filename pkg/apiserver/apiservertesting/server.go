@@ -13,6 +13,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
+
 // Package apiservertesting runs a real mlplane-apiserver in the test process,
 // on an embedded etcd, for tests that talk to it through real clients.
 package apiservertesting
