@@ -16,12 +16,15 @@ cp -a "${ROOT}/hack/boilerplate.go.txt" "${ROOT}/hack/api-violations.list" "${TM
 find "${TMP}/pkg" -name 'zz_generated.*.go' -delete
 find "${TMP}/pkg/generated" -mindepth 1 -maxdepth 1 ! -name openapi -exec rm -rf {} +
 rm -f "${TMP}/pkg/generated/openapi/zz_generated.openapi.go"
+mkdir -p "${TMP}"/pkg/generated/{applyconfiguration,clientset,listers,informers}
 
 CODEGEN_OUTPUT_ROOT="${TMP}" "${ROOT}/hack/update-codegen.sh" >/dev/null
 
+# Compare only generated files, so hand-written files being edited do not count.
 status=0
-for dir in pkg hack/api-violations.list; do
-    if ! diff -Naupr "${ROOT}/${dir}" "${TMP}/${dir}"; then
+generated() { (cd "$1" && find pkg -name 'zz_generated.*.go' -o -path 'pkg/generated/*' -type f | sort); }
+for f in $(sort -u <(generated "${ROOT}") <(generated "${TMP}")) hack/api-violations.list; do
+    if ! diff -Nau --label "a/${f}" --label "b/${f}" "${ROOT}/${f}" "${TMP}/${f}"; then
         status=1
     fi
 done
