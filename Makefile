@@ -14,7 +14,7 @@ all: build
 
 ## build: compile mlplane-apiserver into _output/bin
 build:
-	$(GO) build -o $(BIN)/ ./cmd/...
+	$(GO) build -o $(BIN)/mlplane-apiserver ./cmd/apiserver
 
 ## tools: build kube-apiserver, kube-controller-manager, kube-scheduler, kwok and etcd (skips what is up to date)
 tools:

@@ -77,6 +77,7 @@ func (c completedConfig) New() (*Server, error) {
 		return nil, err
 	}
 	group := genericapiserver.NewDefaultAPIGroupInfo(kubeflow.GroupName, Scheme, metav1.ParameterCodec, Codecs)
+	group.NegotiatedSerializer = jsonNegotiator{group.NegotiatedSerializer}
 	group.VersionedResourcesStorageMap[kubeflowv1.SchemeGroupVersion.Version] = kubeflowV1
 	if err := s.GenericAPIServer.InstallAPIGroup(&group); err != nil {
 		return nil, fmt.Errorf("installing API group %s: %w", kubeflow.GroupName, err)

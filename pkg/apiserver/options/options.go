@@ -140,6 +140,10 @@ func (o *Options) Config() (*apiserver.Config, error) {
 	cfg.OpenAPIV3Config.Info.Title = "mlplane"
 	cfg.FeatureGate = o.ComponentGlobalsRegistry.FeatureGateFor(basecompatibility.DefaultKubeComponent)
 	cfg.EffectiveVersion = o.ComponentGlobalsRegistry.EffectiveVersionFor(basecompatibility.DefaultKubeComponent)
+	// Long-running watches proxied by kube-apiserver would otherwise hold a
+	// graceful shutdown for the whole request timeout (a minute): drain the
+	// other requests, answer new ones with Retry-After, then close within 2 s.
+	cfg.ShutdownSendRetryAfter = true
 	if err := o.RecommendedOptions.ApplyTo(cfg); err != nil {
 		return nil, fmt.Errorf("applying options: %w", err)
 	}

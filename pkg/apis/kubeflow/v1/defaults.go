@@ -17,10 +17,13 @@ limitations under the License.
 package v1
 
 import (
+	"encoding/json"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/strategicpatch"
 	"k8s.io/utils/ptr"
 )
 
@@ -114,21 +117,32 @@ func setDefaultsRunPolicy(rp *RunPolicy) {
 }
 
 // apply normalises replica-type keys to their canonical case and defaults each
-// replica. A key is renamed only when it is the single spelling of its type,
-// so "worker" alone becomes "Worker" but "worker" beside "Worker" (or beside
-// "WORKER") stays, and validation rejects the ambiguity instead of one spec
-// silently winning.
+// replica.
+//
+// A key that differs from a replica type only in case is renamed when it is
+// the only spelling of that type ("worker" becomes "Worker"). When the
+// canonical key is present too, the other spelling is merged into it as a
+// patch and removed: that is the object a re-applied lower-case manifest
+// produces (kubectl apply patches "worker" next to the stored "Worker"), so
+// applying the same manifest twice keeps working. Two non-canonical
+// spellings ("worker" and "WORKER") are left alone, for validation to reject.
 func (d replicaDefaults) apply(specs map[ReplicaType]*ReplicaSpec) map[ReplicaType]*ReplicaSpec {
 	for _, canonical := range d.types {
-		var spellings []ReplicaType
+		var others []ReplicaType
 		for key := range specs {
-			if strings.EqualFold(string(key), string(canonical)) {
-				spellings = append(spellings, key)
+			if key != canonical && strings.EqualFold(string(key), string(canonical)) {
+				others = append(others, key)
 			}
 		}
-		if len(spellings) == 1 && spellings[0] != canonical {
-			specs[canonical] = specs[spellings[0]]
-			delete(specs, spellings[0])
+		if len(others) != 1 {
+			continue
+		}
+		other := specs[others[0]]
+		delete(specs, others[0])
+		if current, ok := specs[canonical]; ok && current != nil {
+			mergeReplicaSpec(current, other)
+		} else {
+			specs[canonical] = other
 		}
 	}
 	for _, spec := range specs {
@@ -166,4 +180,47 @@ func (d replicaDefaults) setDefaultPort(pod *corev1.PodSpec) {
 		}
 	}
 	container.Ports = append(container.Ports, corev1.ContainerPort{Name: d.portName, ContainerPort: d.port})
+}
+
+// mergeReplicaSpec applies patch to spec the way a merge patch would: set
+// fields replace, unset fields keep their value, and the pod template is
+// merged strategically (containers by name).
+func mergeReplicaSpec(spec, patch *ReplicaSpec) {
+	if patch == nil {
+		return
+	}
+	if patch.Replicas != nil {
+		spec.Replicas = patch.Replicas
+	}
+	if patch.RestartPolicy != "" {
+		spec.RestartPolicy = patch.RestartPolicy
+	}
+	if equality.Semantic.DeepEqual(patch.Template, corev1.PodTemplateSpec{}) {
+		return
+	}
+	if merged, err := mergeTemplates(spec.Template, patch.Template); err == nil {
+		spec.Template = merged
+	} else {
+		// Defaulting cannot fail a request; a template that does not merge
+		// replaces the old one.
+		spec.Template = patch.Template
+	}
+}
+
+func mergeTemplates(base, patch corev1.PodTemplateSpec) (corev1.PodTemplateSpec, error) {
+	var merged corev1.PodTemplateSpec
+	baseJSON, err := json.Marshal(base)
+	if err != nil {
+		return merged, err
+	}
+	patchJSON, err := json.Marshal(patch)
+	if err != nil {
+		return merged, err
+	}
+	out, err := strategicpatch.StrategicMergePatch(baseJSON, patchJSON, corev1.PodTemplateSpec{})
+	if err != nil {
+		return merged, err
+	}
+	err = json.Unmarshal(out, &merged)
+	return merged, err
 }

@@ -111,14 +111,37 @@ func TestSetDefaultsTFJob(t *testing.T) {
 			want: tf(defaultedRunPolicy(), specs{"Master": replica(one, never, container("tensorflow", tfPort))}),
 		},
 		{
-			name: "a type whose canonical form is taken is left for validation to reject",
+			name: "a non-canonical key beside the canonical one is merged into it as a patch",
 			in: tf(kubeflowv1.RunPolicy{}, specs{
-				"worker": replica(ptr.To[int32](2), "", container("tensorflow")),
-				"Worker": replica(ptr.To[int32](3), "", container("tensorflow")),
+				"worker": replica(ptr.To[int32](3), "", container("tensorflow")),
+				"Worker": replica(ptr.To[int32](2), kubeflowv1.RestartPolicyOnFailure, container("tensorflow", tfPort)),
 			}),
 			want: tf(defaultedRunPolicy(), specs{
-				"worker": replica(ptr.To[int32](2), never, container("tensorflow", tfPort)),
-				"Worker": replica(ptr.To[int32](3), never, container("tensorflow", tfPort)),
+				"Worker": replica(ptr.To[int32](3), kubeflowv1.RestartPolicyOnFailure, container("tensorflow", tfPort)),
+			}),
+		},
+		{
+			// What a client-side "kubectl apply" of a lower-case manifest sends
+			// when only the replica count changed.
+			name: "a partial non-canonical spec only changes what it sets",
+			in: tf(kubeflowv1.RunPolicy{}, specs{
+				"worker": {Replicas: ptr.To[int32](5)},
+				"Worker": replica(ptr.To[int32](2), never, container("tensorflow", tfPort), container("sidecar")),
+			}),
+			want: tf(defaultedRunPolicy(), specs{
+				"Worker": replica(ptr.To[int32](5), never, container("tensorflow", tfPort), container("sidecar")),
+			}),
+		},
+		{
+			name: "a non-canonical template patch merges containers by name",
+			in: tf(kubeflowv1.RunPolicy{}, specs{
+				"worker": {Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{
+					{Name: "tensorflow", Image: "tf:2"}}}}},
+				"Worker": replica(ptr.To[int32](2), never, container("tensorflow", tfPort), container("sidecar")),
+			}),
+			want: tf(defaultedRunPolicy(), specs{
+				"Worker": {Replicas: ptr.To[int32](2), RestartPolicy: never, Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
+					Containers: []corev1.Container{{Name: "tensorflow", Image: "tf:2", Ports: []corev1.ContainerPort{tfPort}}, container("sidecar")}}}},
 			}),
 		},
 		{
