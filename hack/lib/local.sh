@@ -46,11 +46,15 @@ check_prerequisites() {
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 check_ports() {
-    local name port clash=false
-    for name in ETCD_PORT ETCD_PEER_PORT KAS_PORT KCM_PORT SCHEDULER_PORT KWOK_PORT MLPLANE_PORT; do
-        port=${!name}
+    local entry name port clash=false
+    for entry in etcd:ETCD_PORT etcd-peer:ETCD_PEER_PORT kube-apiserver:KAS_PORT \
+        kube-controller-manager:KCM_PORT kube-scheduler:SCHEDULER_PORT kwok:KWOK_PORT \
+        mlplane-apiserver:MLPLANE_PORT; do
+        name=${entry%%:*}
+        local var=${entry#*:}
+        port=${!var}
         if port_in_use "${port}"; then
-            warn "port ${port} (${name}) is already in use: $(ss -ltnp "sport = :${port}" 2>/dev/null | tail -n +2 | awk '{print $NF}')"
+            warn "port ${port} (for ${name}) is already in use by: $(ss -ltnp "sport = :${port}" 2>/dev/null | tail -n +2 | awk '{print $NF}')"
             clash=true
         fi
     done
