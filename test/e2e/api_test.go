@@ -134,7 +134,11 @@ func TestTFJobLifecycleWithKubectl(t *testing.T) {
 	}
 
 	kubectl(t, "patch", "tfjob", "mnist", "-n", ns, "--type=merge", "-p", `{"spec":{"runPolicy":{"ttlSecondsAfterFinished":60}}}`)
-	kubectl(t, "patch", "tfjob", "mnist", "-n", ns, "--type=strategic", "-p", `{"metadata":{"labels":{"team":"vision"}}}`)
+	kubectl(t, "patch", "tfjob", "mnist", "-n", ns, "--type=json", "-p", `[{"op":"add","path":"/metadata/labels","value":{"team":"vision"}}]`)
+	// Like upstream's CRDs, training jobs refuse strategic merge patches.
+	if stderr := kubectlFails(t, "admin", "", "patch", "tfjob", "mnist", "-n", ns, "--type=strategic", "-p", `{"metadata":{"labels":{"x":"y"}}}`); !strings.Contains(stderr, "application/merge-patch+json") {
+		t.Errorf("strategic merge patch: want 415 naming the accepted patch types, got:\n%s", stderr)
+	}
 	got := kubectl(t, "get", "tfjob", "mnist", "-n", ns, "-o", "jsonpath={.spec.runPolicy.ttlSecondsAfterFinished}/{.metadata.labels.team}/{.metadata.generation}")
 	if got != "60/vision/3" {
 		t.Errorf("after patches ttl/label/generation = %q, want 60/vision/3", got)
@@ -155,6 +159,27 @@ func TestTFJobLifecycleWithKubectl(t *testing.T) {
 	kubectl(t, "delete", "tfjob", "mnist", "ssa", "-n", ns)
 	if r := kubectlAs(t, "admin", "", "get", "tfjob", "mnist", "-n", ns); r.err == nil || !strings.Contains(r.stderr, "NotFound") {
 		t.Errorf("get after delete: want NotFound, got %v %s", r.err, r.stderr)
+	}
+}
+
+// Re-applying an edited upstream manifest (canonical replica keys) with
+// client-side apply: kubectl falls back to JSON merge patch, as for CRDs.
+func TestReapplyingAnEditedManifest(t *testing.T) {
+	ns := namespace(t, "reapply")
+	manifest := strings.Replace(tfJob("edited", ns), "    worker:", "    Worker:", 1)
+	kubectlIn(t, manifest, "apply", "-f", "-")
+	edited := strings.Replace(strings.Replace(manifest, "replicas: 2", "replicas: 3", 1), "image: registry.example/tf:1", "image: registry.example/tf:2", 1)
+	r := kubectlAs(t, "admin", edited, "apply", "-f", "-")
+	if r.err != nil {
+		t.Fatalf("re-apply: %v\n%s", r.err, r.stderr)
+	}
+	if strings.Contains(r.stderr, "unable to find api field") {
+		t.Errorf("kubectl warned while re-applying:\n%s", r.stderr)
+	}
+	got := kubectl(t, "get", "tfjob", "edited", "-n", ns, "-o",
+		"jsonpath={.spec.tfReplicaSpecs.Worker.replicas}/{.spec.tfReplicaSpecs.Worker.template.spec.containers[0].image}/{.spec.tfReplicaSpecs.Worker.template.spec.containers[0].ports[0].name}")
+	if got != "3/registry.example/tf:2/tfjob-port" {
+		t.Errorf("after re-apply: replicas/image/port = %q, want 3/registry.example/tf:2/tfjob-port", got)
 	}
 }
 

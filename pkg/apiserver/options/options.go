@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"strconv"
 
@@ -138,6 +139,11 @@ func (o *Options) Config() (*apiserver.Config, error) {
 	cfg.OpenAPIConfig.Info.Title = "mlplane"
 	cfg.OpenAPIV3Config = genericapiserver.DefaultOpenAPIV3Config(mlplaneopenapi.GetOpenAPIDefinitions, namer)
 	cfg.OpenAPIV3Config.Info.Title = "mlplane"
+	cfg.OpenAPIConfig.PostProcessSpec = apiserver.OpenAPIV2WithoutStrategicMerge
+	cfg.OpenAPIV3Config.PostProcessSpec = apiserver.OpenAPIV3WithoutStrategicMerge
+	cfg.BuildHandlerChainFunc = func(h http.Handler, c *genericapiserver.Config) http.Handler {
+		return genericapiserver.DefaultBuildHandlerChain(apiserver.WithoutStrategicMerge(h), c)
+	}
 	cfg.FeatureGate = o.ComponentGlobalsRegistry.FeatureGateFor(basecompatibility.DefaultKubeComponent)
 	cfg.EffectiveVersion = o.ComponentGlobalsRegistry.EffectiveVersionFor(basecompatibility.DefaultKubeComponent)
 	// Long-running watches proxied by kube-apiserver would otherwise hold a

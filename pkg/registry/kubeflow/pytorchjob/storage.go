@@ -48,7 +48,8 @@ var Kind = &trainingjob.Kind[kubeflow.PyTorchJob, *kubeflow.PyTorchJob]{
 	ValidateStatusUpdate: validation.ValidatePyTorchJobStatusUpdate,
 	Warnings:             validation.WarningsForPyTorchJob,
 
-	ScaleReplicaType: kubeflow.PyTorchJobReplicaTypeWorker,
+	ScaleReplicaType:  kubeflow.PyTorchJobReplicaTypeWorker,
+	ReplicaSpecsField: "pytorchReplicaSpecs",
 }
 
 // NewStorage returns the pytorchjobs, pytorchjobs/status and pytorchjobs/scale storage.

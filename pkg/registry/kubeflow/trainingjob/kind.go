@@ -62,6 +62,10 @@ type Kind[T any, P Object[T]] struct {
 	// ScaleReplicaType is the replica type the scale subresource scales;
 	// empty means the kind has no scale subresource, as upstream.
 	ScaleReplicaType kubeflow.ReplicaType
+	// ReplicaSpecsField is the JSON name of the replica specs map, e.g.
+	// "pytorchReplicaSpecs". The scale subresource needs it to find the
+	// scaled replicas in the job's managed fields.
+	ReplicaSpecsField string
 }
 
 func (k *Kind[T, P]) newObject() P { return P(new(T)) }

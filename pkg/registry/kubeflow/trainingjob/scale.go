@@ -26,10 +26,13 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/managedfields"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	"k8s.io/apiserver/pkg/registry/rest"
 	scalescheme "k8s.io/client-go/scale/scheme"
+	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 )
@@ -48,6 +51,32 @@ const (
 type ScaleREST[T any, P Object[T]] struct {
 	store *genericregistry.Store
 	kind  *Kind[T, P]
+	// replicasPaths locate the scaled replicas in each served version, so
+	// that managed fields move between the job and its Scale.
+	replicasPaths managedfields.ResourcePathMappings
+}
+
+func newScaleREST[T any, P Object[T]](store *genericregistry.Store, kind *Kind[T, P]) (*ScaleREST[T, P], error) {
+	if kind.ReplicaSpecsField == "" {
+		return nil, fmt.Errorf("%s scales %s replicas but names no ReplicaSpecsField", kind.Name, kind.ScaleReplicaType)
+	}
+	paths := managedfields.ResourcePathMappings{}
+	for _, v := range servedVersions {
+		paths[v] = fieldpath.MakePathOrDie("spec", kind.ReplicaSpecsField, string(kind.ScaleReplicaType), "replicas")
+	}
+	return &ScaleREST[T, P]{store: store, kind: kind, replicasPaths: paths}, nil
+}
+
+// groupVersion is the version of the job that the request's managed fields
+// are recorded in: the request's own, or v1 outside a request.
+func (r *ScaleREST[T, P]) groupVersion(ctx context.Context) schema.GroupVersion {
+	if info, ok := genericapirequest.RequestInfoFrom(ctx); ok {
+		gv := schema.GroupVersion{Group: info.APIGroup, Version: info.APIVersion}
+		if _, served := r.replicasPaths[gv.String()]; served {
+			return gv
+		}
+	}
+	return schema.GroupVersion{Group: kubeflow.GroupName, Version: "v1"}
 }
 
 var (
@@ -175,6 +204,13 @@ func (i *scaleUpdatedObjectInfo[T, P]) UpdatedObject(ctx context.Context, oldObj
 	if err != nil {
 		return nil, err
 	}
+	// As for a Deployment, whoever writes the Scale owns the scaled replicas
+	// in the job's managed fields; otherwise the next apply of the old count
+	// would silently undo an autoscaler instead of conflicting with it.
+	managed := managedfields.NewScaleHandler(job.GetManagedFields(), i.rest.groupVersion(ctx), i.rest.replicasPaths)
+	if oldScale.ManagedFields, err = managed.ToSubresource(); err != nil {
+		return nil, fmt.Errorf("mapping managed fields of %s %s to its scale: %w", i.rest.kind.Name, i.name, err)
+	}
 	obj, err := i.request.UpdatedObject(ctx, oldScale)
 	if err != nil {
 		return nil, err
@@ -203,5 +239,10 @@ func (i *scaleUpdatedObjectInfo[T, P]) UpdatedObject(ctx context.Context, oldObj
 	}
 	replicas := scale.Spec.Replicas
 	spec.Replicas = &replicas
+	entries, err := managed.ToParent(scale.ManagedFields)
+	if err != nil {
+		return nil, fmt.Errorf("mapping managed fields of the scale of %s %s: %w", i.rest.kind.Name, i.name, err)
+	}
+	job.SetManagedFields(entries)
 	return job, nil
 }

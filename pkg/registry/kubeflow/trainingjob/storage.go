@@ -56,6 +56,7 @@ type StatusREST struct {
 var (
 	_ rest.Patcher             = &StatusREST{}
 	_ rest.ResetFieldsStrategy = &StatusREST{}
+	_ rest.TableConvertor      = &StatusREST{}
 )
 
 // New implements rest.Storage.
@@ -75,6 +76,12 @@ func (r *StatusREST) Update(ctx context.Context, name string, objInfo rest.Updat
 	_ bool, options *metav1.UpdateOptions) (runtime.Object, bool, error) {
 	// Status updates never create.
 	return r.store.Update(ctx, name, objInfo, createValidation, updateValidation, false, options)
+}
+
+// ConvertToTable prints the job's columns for "kubectl get --subresource=status",
+// as upstream's CRD does.
+func (r *StatusREST) ConvertToTable(ctx context.Context, object, tableOptions runtime.Object) (*metav1.Table, error) {
+	return r.store.ConvertToTable(ctx, object, tableOptions)
 }
 
 // GetResetFields implements rest.ResetFieldsStrategy.
@@ -119,7 +126,11 @@ func NewStorage[T any, P Object[T]](kind *Kind[T, P], scheme *runtime.Scheme, op
 		kind.Resource + "/status": &StatusREST{store: &statusStore},
 	}
 	if kind.ScaleReplicaType != "" {
-		out[kind.Resource+"/scale"] = &ScaleREST[T, P]{store: store, kind: kind}
+		scale, err := newScaleREST(store, kind)
+		if err != nil {
+			return nil, err
+		}
+		out[kind.Resource+"/scale"] = scale
 	}
 	return out, nil
 }

@@ -20,7 +20,7 @@ package v1
 
 import (
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
-	v2 "k8s.io/api/autoscaling/v2"
+	v2 "k8s.io/client-go/applyconfigurations/autoscaling/v2"
 )
 
 // ElasticPolicyApplyConfiguration represents a declarative configuration of the ElasticPolicy type for use
@@ -51,7 +51,7 @@ type ElasticPolicyApplyConfiguration struct {
 	MaxRestarts *int32 `json:"maxRestarts,omitempty"`
 	// Metrics used to compute the desired worker count; if set, a
 	// HorizontalPodAutoscaler is created for the job.
-	Metrics []v2.MetricSpec `json:"metrics,omitempty"`
+	Metrics []v2.MetricSpecApplyConfiguration `json:"metrics,omitempty"`
 }
 
 // ElasticPolicyApplyConfiguration constructs a declarative configuration of the ElasticPolicy type for use with
@@ -148,9 +148,12 @@ func (b *ElasticPolicyApplyConfiguration) WithMaxRestarts(value int32) *ElasticP
 // WithMetrics adds the given value to the Metrics field in the declarative configuration
 // and returns the receiver, so that objects can be build by chaining "With" function invocations.
 // If called multiple times, values provided by each call will be appended to the Metrics field.
-func (b *ElasticPolicyApplyConfiguration) WithMetrics(values ...v2.MetricSpec) *ElasticPolicyApplyConfiguration {
+func (b *ElasticPolicyApplyConfiguration) WithMetrics(values ...*v2.MetricSpecApplyConfiguration) *ElasticPolicyApplyConfiguration {
 	for i := range values {
-		b.Metrics = append(b.Metrics, values[i])
+		if values[i] == nil {
+			panic("nil value passed to WithMetrics")
+		}
+		b.Metrics = append(b.Metrics, *values[i])
 	}
 	return b
 }

@@ -20,7 +20,7 @@ package v1
 
 import (
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
-	corev1 "k8s.io/api/core/v1"
+	corev1 "k8s.io/client-go/applyconfigurations/core/v1"
 )
 
 // ReplicaSpecApplyConfiguration represents a declarative configuration of the ReplicaSpec type for use
@@ -31,7 +31,7 @@ type ReplicaSpecApplyConfiguration struct {
 	// Replicas is the desired number of replicas of this type. Defaults to 1.
 	Replicas *int32 `json:"replicas,omitempty"`
 	// Template is the pod template for every replica of this type.
-	Template *corev1.PodTemplateSpec `json:"template,omitempty"`
+	Template *corev1.PodTemplateSpecApplyConfiguration `json:"template,omitempty"`
 	// RestartPolicy decides whether a failed replica is restarted: one of
 	// Always, OnFailure, Never or ExitCode. The default depends on the kind.
 	RestartPolicy *kubeflowv1.RestartPolicy `json:"restartPolicy,omitempty"`
@@ -54,8 +54,8 @@ func (b *ReplicaSpecApplyConfiguration) WithReplicas(value int32) *ReplicaSpecAp
 // WithTemplate sets the Template field in the declarative configuration to the given value
 // and returns the receiver, so that objects can be built by chaining "With" function invocations.
 // If called multiple times, the Template field is set to the value of the last call.
-func (b *ReplicaSpecApplyConfiguration) WithTemplate(value corev1.PodTemplateSpec) *ReplicaSpecApplyConfiguration {
-	b.Template = &value
+func (b *ReplicaSpecApplyConfiguration) WithTemplate(value *corev1.PodTemplateSpecApplyConfiguration) *ReplicaSpecApplyConfiguration {
+	b.Template = value
 	return b
 }
 
