@@ -65,6 +65,12 @@ type ReplicaStatus struct {
 	// A selector for the pods of this replica type, in the string form the
 	// scale subresource and the HorizontalPodAutoscaler read.
 	Selector string
+
+	// Restarts is how many times the controller recreated a failed pod of
+	// this type (restartPolicy OnFailure, Always or a retryable ExitCode);
+	// it counts towards runPolicy.backoffLimit with in-place container
+	// restarts. An mlplane addition; upstream clients ignore it.
+	Restarts int32
 }
 
 // ReplicaSpec is a description of one replica type.

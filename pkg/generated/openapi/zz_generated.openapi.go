@@ -900,6 +900,13 @@ func schema_pkg_apis_kubeflow_v1_ReplicaStatus(ref common.ReferenceCallback) com
 							Format:      "",
 						},
 					},
+					"restarts": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Restarts is how many times the controller recreated a failed pod of this type (restartPolicy OnFailure, Always or a retryable ExitCode); it counts towards runPolicy.backoffLimit with in-place container restarts. An mlplane addition; upstream clients ignore it.",
+							Type:        []string{"integer"},
+							Format:      "int32",
+						},
+					},
 				},
 			},
 		},

@@ -93,6 +93,13 @@ type ReplicaStatus struct {
 	// scale subresource and the HorizontalPodAutoscaler read.
 	// +optional
 	Selector string `json:"selector,omitempty" protobuf:"bytes,5,opt,name=selector"`
+
+	// Restarts is how many times the controller recreated a failed pod of
+	// this type (restartPolicy OnFailure, Always or a retryable ExitCode);
+	// it counts towards runPolicy.backoffLimit with in-place container
+	// restarts. An mlplane addition; upstream clients ignore it.
+	// +optional
+	Restarts int32 `json:"restarts,omitempty" protobuf:"varint,6,opt,name=restarts"`
 }
 
 // ReplicaSpec is a description of one replica type.

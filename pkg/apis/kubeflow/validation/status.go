@@ -44,6 +44,7 @@ func validateJobStatus(status *kubeflow.JobStatus, fldPath *field.Path) field.Er
 		allErrs = append(allErrs, apivalidation.ValidateNonnegativeField(int64(rs.Active), typPath.Child("active"))...)
 		allErrs = append(allErrs, apivalidation.ValidateNonnegativeField(int64(rs.Succeeded), typPath.Child("succeeded"))...)
 		allErrs = append(allErrs, apivalidation.ValidateNonnegativeField(int64(rs.Failed), typPath.Child("failed"))...)
+		allErrs = append(allErrs, apivalidation.ValidateNonnegativeField(int64(rs.Restarts), typPath.Child("restarts"))...)
 	}
 
 	// Conditions are a map keyed by type on the wire (+listType=map), so a

@@ -54,13 +54,14 @@ func TestValidateStatusUpdate(t *testing.T) {
 			name: "negative replica counts are rejected",
 			mutate: func(j testJob) {
 				j.status.ReplicaStatuses = map[kubeflow.ReplicaType]*kubeflow.ReplicaStatus{
-					"Worker": {Active: -1, Succeeded: -1, Failed: -1},
+					"Worker": {Active: -1, Succeeded: -1, Failed: -1, Restarts: -1},
 				}
 			},
 			want: []wantErr{
 				invalid("status.replicaStatuses[Worker].active"),
 				invalid("status.replicaStatuses[Worker].succeeded"),
 				invalid("status.replicaStatuses[Worker].failed"),
+				invalid("status.replicaStatuses[Worker].restarts"),
 			},
 		},
 		{

@@ -38,6 +38,11 @@ type ReplicaStatusApplyConfiguration struct {
 	// A selector for the pods of this replica type, in the string form the
 	// scale subresource and the HorizontalPodAutoscaler read.
 	Selector *string `json:"selector,omitempty"`
+	// Restarts is how many times the controller recreated a failed pod of
+	// this type (restartPolicy OnFailure, Always or a retryable ExitCode);
+	// it counts towards runPolicy.backoffLimit with in-place container
+	// restarts. An mlplane addition; upstream clients ignore it.
+	Restarts *int32 `json:"restarts,omitempty"`
 }
 
 // ReplicaStatusApplyConfiguration constructs a declarative configuration of the ReplicaStatus type for use with
@@ -83,5 +88,13 @@ func (b *ReplicaStatusApplyConfiguration) WithLabelSelector(value *metav1.LabelS
 // If called multiple times, the Selector field is set to the value of the last call.
 func (b *ReplicaStatusApplyConfiguration) WithSelector(value string) *ReplicaStatusApplyConfiguration {
 	b.Selector = &value
+	return b
+}
+
+// WithRestarts sets the Restarts field in the declarative configuration to the given value
+// and returns the receiver, so that objects can be built by chaining "With" function invocations.
+// If called multiple times, the Restarts field is set to the value of the last call.
+func (b *ReplicaStatusApplyConfiguration) WithRestarts(value int32) *ReplicaStatusApplyConfiguration {
+	b.Restarts = &value
 	return b
 }
