@@ -1,0 +1,294 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package training
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	"k8s.io/apimachinery/pkg/util/wait"
+	kubeinformers "k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	corelisters "k8s.io/client-go/listers/core/v1"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/record"
+	"k8s.io/client-go/util/workqueue"
+	"k8s.io/klog/v2"
+
+	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+)
+
+// Config is what the engine needs from the process that runs it.
+type Config struct {
+	// KubeClient writes pods, services and events.
+	KubeClient kubernetes.Interface
+	// KubeInformers must be filtered to objects labelled by a training
+	// operator (PodLabelSelector); the engine reads pods and services from it.
+	KubeInformers kubeinformers.SharedInformerFactory
+	// Recorder records events on jobs.
+	Recorder record.EventRecorder
+	// GangSchedulerName enables gang scheduling: "volcano" for Volcano,
+	// any other non-empty name for scheduler-plugins with that scheduler.
+	GangSchedulerName string
+	// CreateParallelism bounds the pods or services created at once for one
+	// job; 0 means 50.
+	CreateParallelism int
+}
+
+// PodLabelSelector selects the pods and services of every training job,
+// for the label-filtered informers the engine needs.
+const PodLabelSelector = kubeflowv1.OperatorNameLabel
+
+// jobKey names one job of one kind in the work queue.
+type jobKey struct {
+	kind      string
+	namespace string
+	name      string
+}
+
+func (k jobKey) String() string { return k.kind + "/" + k.namespace + "/" + k.name }
+
+// Controller is the training job engine.
+type Controller struct {
+	cfg      Config
+	kinds    map[string]Kind
+	byCtrl   map[string]Kind // by ControllerName, to map pods back to jobs
+	pods     corelisters.PodLister
+	services corelisters.ServiceLister
+	synced   []cache.InformerSynced
+	queue    workqueue.TypedRateLimitingInterface[jobKey]
+	expect   *expectations
+	now      func() metav1.Time
+
+	// timersMu guards timers: the deadline and TTL wake-ups per job.
+	timersMu sync.Mutex
+	timers   map[jobKey]*time.Timer
+}
+
+// NewController returns an engine reconciling jobs of the given kinds.
+func NewController(cfg Config, kinds ...Kind) (*Controller, error) {
+	if len(kinds) == 0 {
+		return nil, errors.New("training: no job kinds to reconcile")
+	}
+	if cfg.KubeClient == nil || cfg.KubeInformers == nil || cfg.Recorder == nil {
+		return nil, errors.New("training: KubeClient, KubeInformers and Recorder are required")
+	}
+	if cfg.CreateParallelism <= 0 {
+		cfg.CreateParallelism = 50
+	}
+	c := &Controller{
+		cfg:    cfg,
+		kinds:  map[string]Kind{},
+		byCtrl: map[string]Kind{},
+		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
+			workqueue.DefaultTypedControllerRateLimiter[jobKey](),
+			workqueue.TypedRateLimitingQueueConfig[jobKey]{Name: "training"}),
+		expect: newExpectations(),
+		now:    metav1.Now,
+		timers: map[jobKey]*time.Timer{},
+	}
+	for _, k := range kinds {
+		kind := k.GroupVersionKind().Kind
+		c.kinds[kind] = k
+		c.byCtrl[k.Framework().ControllerName()] = k
+		inf := k.informer()
+		if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+			AddFunc:    func(obj any) { c.enqueueJob(kind, obj) },
+			UpdateFunc: func(_, obj any) { c.enqueueJob(kind, obj) },
+			DeleteFunc: func(obj any) { c.jobDeleted(kind, obj) },
+		}); err != nil {
+			return nil, fmt.Errorf("watching %s: %w", kind, err)
+		}
+		c.synced = append(c.synced, inf.HasSynced)
+	}
+
+	pods := cfg.KubeInformers.Core().V1().Pods()
+	services := cfg.KubeInformers.Core().V1().Services()
+	c.pods, c.services = pods.Lister(), services.Lister()
+	for _, child := range []struct {
+		inf   cache.SharedIndexInformer
+		isPod bool
+	}{{pods.Informer(), true}, {services.Informer(), false}} {
+		isPod := child.isPod
+		if _, err := child.inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+			AddFunc: func(obj any) { c.childEvent(obj, isPod, +1) },
+			UpdateFunc: func(old, obj any) {
+				if old.(metav1.Object).GetResourceVersion() != obj.(metav1.Object).GetResourceVersion() {
+					c.childEvent(obj, isPod, 0)
+				}
+			},
+			DeleteFunc: func(obj any) { c.childEvent(obj, isPod, -1) },
+		}); err != nil {
+			return nil, fmt.Errorf("watching children: %w", err)
+		}
+		c.synced = append(c.synced, child.inf.HasSynced)
+	}
+	return c, nil
+}
+
+// Run processes jobs with the given number of workers until ctx ends. The
+// informers must have been started.
+func (c *Controller) Run(ctx context.Context, workers int) error {
+	defer utilruntime.HandleCrash()
+	defer c.queue.ShutDown()
+	logger := klog.FromContext(ctx)
+	logger.Info("Starting training job engine", "kinds", len(c.kinds), "workers", workers)
+	if !cache.WaitForCacheSync(ctx.Done(), c.synced...) {
+		return errors.New("training: informer caches did not sync")
+	}
+	for range workers {
+		go wait.UntilWithContext(ctx, c.worker, time.Second)
+	}
+	<-ctx.Done()
+	c.timersMu.Lock()
+	for _, t := range c.timers {
+		t.Stop()
+	}
+	c.timersMu.Unlock()
+	logger.Info("Stopping training job engine")
+	return nil
+}
+
+func (c *Controller) worker(ctx context.Context) {
+	for c.processNext(ctx) {
+	}
+}
+
+func (c *Controller) processNext(ctx context.Context) bool {
+	key, shutdown := c.queue.Get()
+	if shutdown {
+		return false
+	}
+	defer c.queue.Done(key)
+	requeueAfter, err := c.reconcile(ctx, key)
+	switch {
+	case err != nil:
+		utilruntime.HandleErrorWithContext(ctx, err, "Reconciling job", "job", key.String())
+		c.queue.AddRateLimited(key)
+	default:
+		c.queue.Forget(key)
+		if requeueAfter > 0 {
+			c.wakeAfter(key, requeueAfter)
+		}
+	}
+	return true
+}
+
+// wakeAfter requeues key after d: deadlines and TTLs fire on a timer, not
+// on the next unrelated event (upstream's defect #3358).
+func (c *Controller) wakeAfter(key jobKey, d time.Duration) {
+	c.timersMu.Lock()
+	defer c.timersMu.Unlock()
+	if t, ok := c.timers[key]; ok {
+		t.Stop()
+	}
+	c.timers[key] = time.AfterFunc(d, func() {
+		c.timersMu.Lock()
+		delete(c.timers, key)
+		c.timersMu.Unlock()
+		c.queue.Add(key)
+	})
+}
+
+func (c *Controller) enqueueJob(kind string, obj any) {
+	m, ok := obj.(metav1.Object)
+	if !ok {
+		return
+	}
+	c.queue.Add(jobKey{kind: kind, namespace: m.GetNamespace(), name: m.GetName()})
+}
+
+func (c *Controller) jobDeleted(kind string, obj any) {
+	if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = tomb.Obj
+	}
+	m, ok := obj.(metav1.Object)
+	if !ok {
+		return
+	}
+	key := jobKey{kind: kind, namespace: m.GetNamespace(), name: m.GetName()}
+	c.expect.forget(key)
+	c.timersMu.Lock()
+	if t, ok := c.timers[key]; ok {
+		t.Stop()
+		delete(c.timers, key)
+	}
+	c.timersMu.Unlock()
+}
+
+// childEvent maps a pod or service event to its job, records what the
+// engine was waiting for, and enqueues the job.
+func (c *Controller) childEvent(obj any, isPod bool, delta int) {
+	if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = tomb.Obj
+	}
+	m, ok := obj.(metav1.Object)
+	if !ok {
+		return
+	}
+	ref := metav1.GetControllerOf(m)
+	kind, ok := c.byCtrl[m.GetLabels()[kubeflowv1.OperatorNameLabel]]
+	if ref == nil || !ok || ref.Kind != kind.GroupVersionKind().Kind || !strings.HasPrefix(ref.APIVersion, kubeflowv1.GroupName+"/") {
+		return
+	}
+	key := jobKey{kind: ref.Kind, namespace: m.GetNamespace(), name: ref.Name}
+	switch {
+	case delta > 0:
+		c.expect.observed(key, isPod, true)
+	case delta < 0:
+		c.expect.observed(key, isPod, false)
+	}
+	c.queue.Add(key)
+}
+
+// listChildren returns the pods and services of a job: those labelled for
+// it whose controller is the job itself.
+func (c *Controller) listChildren(kind Kind, job *Job) ([]*corev1.Pod, []*corev1.Service, error) {
+	sel := jobSelector(kind.Framework(), job.Object.GetName())
+	pods, err := c.pods.Pods(job.Object.GetNamespace()).List(sel)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing pods: %w", err)
+	}
+	services, err := c.services.Services(job.Object.GetNamespace()).List(sel)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing services: %w", err)
+	}
+	uid := job.Object.GetUID()
+	ownedPods := pods[:0:0]
+	for _, p := range pods {
+		if ref := metav1.GetControllerOf(p); ref != nil && ref.UID == uid {
+			ownedPods = append(ownedPods, p)
+		}
+	}
+	ownedServices := services[:0:0]
+	for _, s := range services {
+		if ref := metav1.GetControllerOf(s); ref != nil && ref.UID == uid {
+			ownedServices = append(ownedServices, s)
+		}
+	}
+	return ownedPods, ownedServices, nil
+}
+
+func isNotFound(err error) bool { return apierrors.IsNotFound(err) }

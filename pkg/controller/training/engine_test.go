@@ -1,0 +1,219 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package training
+
+import (
+	"context"
+	"sort"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	kubeinformers "k8s.io/client-go/informers"
+	kubefake "k8s.io/client-go/kubernetes/fake"
+	"k8s.io/client-go/tools/record"
+	"k8s.io/utils/ptr"
+
+	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned/fake"
+	"github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
+)
+
+// testFramework is a minimal framework: one env var, success when every
+// replica succeeded.
+type testFramework struct{}
+
+func (testFramework) Kind() string                 { return "TFJob" }
+func (testFramework) ControllerName() string       { return "tfjob-controller" }
+func (testFramework) DefaultContainerName() string { return "tensorflow" }
+func (testFramework) DefaultPortName() string      { return "tfjob-port" }
+func (testFramework) DefaultPort() int32           { return 2222 }
+func (testFramework) ReplicaTypes() []kubeflowv1.ReplicaType {
+	return []kubeflowv1.ReplicaType{"PS", "Worker"}
+}
+func (testFramework) IsMasterRole(_ map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec, rtype kubeflowv1.ReplicaType, index int) bool {
+	return rtype == "Worker" && index == 0
+}
+func (testFramework) SetClusterSpec(_ *Job, t *corev1.PodTemplateSpec, rtype kubeflowv1.ReplicaType, index int) error {
+	t.Spec.Containers[0].Env = append(t.Spec.Containers[0].Env, corev1.EnvVar{Name: "ROLE", Value: ChildName("x", rtype, index)})
+	return nil
+}
+func (testFramework) UpdateJobStatus(job *Job, _ bool) {
+	for rt, spec := range job.ReplicaSpecs {
+		if rs := job.Status.ReplicaStatuses[rt]; rs == nil || rs.Succeeded < *spec.Replicas {
+			return
+		}
+	}
+	SetCondition(job.Status, kubeflowv1.JobSucceeded, corev1.ConditionTrue, "TFJobSucceeded", "done", metav1.Now())
+}
+
+type harness struct {
+	t      *testing.T
+	kube   *kubefake.Clientset
+	client *fake.Clientset
+	c      *Controller
+	key    jobKey
+}
+
+func newHarness(t *testing.T, job *kubeflowv1.TFJob) *harness {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	kube := kubefake.NewClientset()
+	client := fake.NewClientset(job)
+	kubeInf := kubeinformers.NewSharedInformerFactory(kube, 0)
+	inf := externalversions.NewSharedInformerFactory(client, 0)
+	c, err := NewController(Config{KubeClient: kube, KubeInformers: kubeInf, Recorder: record.NewFakeRecorder(1000)},
+		TFJobs(client, inf, testFramework{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kubeInf.Start(ctx.Done())
+	inf.Start(ctx.Done())
+	kubeInf.WaitForCacheSync(ctx.Done())
+	inf.WaitForCacheSync(ctx.Done())
+	return &harness{t: t, kube: kube, client: client, c: c, key: jobKey{kind: "TFJob", namespace: job.Namespace, name: job.Name}}
+}
+
+// sync reconciles once the informers show n pods.
+func (h *harness) sync(pods int) {
+	h.t.Helper()
+	err := wait.PollUntilContextTimeout(context.Background(), 10*time.Millisecond, 5*time.Second, true, func(context.Context) (bool, error) {
+		list, err := h.c.pods.List(jobSelector(testFramework{}, h.key.name))
+		return err == nil && len(list) == pods && h.c.expect.satisfied(h.key), nil
+	})
+	if err != nil {
+		h.t.Fatalf("informer never showed %d pods", pods)
+	}
+	if _, err := h.c.reconcile(context.Background(), h.key); err != nil {
+		h.t.Fatalf("reconcile: %v", err)
+	}
+}
+
+func (h *harness) podNames() []string {
+	list, err := h.kube.CoreV1().Pods("ns").List(context.Background(), metav1.ListOptions{})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var names []string
+	for _, p := range list.Items {
+		names = append(names, p.Name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func testJob(workers int32) *kubeflowv1.TFJob {
+	tmpl := corev1.PodTemplateSpec{
+		ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"team": "vision"}},
+		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "tensorflow", Image: "tf",
+			Ports: []corev1.ContainerPort{{Name: "tfjob-port", ContainerPort: 2222}}}}},
+	}
+	return &kubeflowv1.TFJob{
+		ObjectMeta: metav1.ObjectMeta{Name: "job", Namespace: "ns", UID: "uid-1", Generation: 1},
+		Spec: kubeflowv1.TFJobSpec{TFReplicaSpecs: map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec{
+			"PS":     {Replicas: ptr.To[int32](1), RestartPolicy: kubeflowv1.RestartPolicyNever, Template: tmpl},
+			"Worker": {Replicas: ptr.To(workers), RestartPolicy: kubeflowv1.RestartPolicyExitCode, Template: tmpl},
+		}},
+	}
+}
+
+func TestEngineCreatesPodsAndServicesOnce(t *testing.T) {
+	h := newHarness(t, testJob(2))
+	h.sync(0)
+	want := []string{"job-ps-0", "job-worker-0", "job-worker-1"}
+	if got := h.podNames(); len(got) != 3 || got[0] != want[0] || got[2] != want[2] {
+		t.Fatalf("pods = %v, want %v", got, want)
+	}
+	// A second pass with the pods in the cache creates nothing more.
+	h.sync(3)
+	if got := h.podNames(); len(got) != 3 {
+		t.Fatalf("pods after a second pass = %v", got)
+	}
+
+	pod, err := h.kube.CoreV1().Pods("ns").Get(context.Background(), "job-worker-0", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLabels := map[string]string{
+		"team": "vision", "training.kubeflow.org/operator-name": "tfjob-controller",
+		"training.kubeflow.org/job-name": "job", "training.kubeflow.org/replica-type": "worker",
+		"training.kubeflow.org/replica-index": "0", "training.kubeflow.org/job-role": "master",
+	}
+	for k, v := range wantLabels {
+		if pod.Labels[k] != v {
+			t.Errorf("pod label %s = %q, want %q", k, pod.Labels[k], v)
+		}
+	}
+	if ref := metav1.GetControllerOf(pod); ref == nil || ref.Kind != "TFJob" || ref.Name != "job" || ref.UID != "uid-1" ||
+		ref.APIVersion != "kubeflow.org/v1" || !ptr.Deref(ref.BlockOwnerDeletion, false) {
+		t.Errorf("pod controller ref = %+v", ref)
+	}
+	if pod.Spec.RestartPolicy != corev1.RestartPolicyNever {
+		t.Errorf("ExitCode replica pod restartPolicy = %q, want Never", pod.Spec.RestartPolicy)
+	}
+	if env := pod.Spec.Containers[0].Env; len(env) != 1 || env[0].Value != "x-worker-0" {
+		t.Errorf("cluster spec env = %v", env)
+	}
+	svc, err := h.kube.CoreV1().Services("ns").Get(context.Background(), "job-ps-0", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if svc.Spec.ClusterIP != corev1.ClusterIPNone || len(svc.Spec.Ports) != 1 || svc.Spec.Ports[0].Port != 2222 ||
+		svc.Spec.Selector["training.kubeflow.org/replica-index"] != "0" || svc.Spec.Selector["training.kubeflow.org/replica-type"] != "ps" {
+		t.Errorf("service = %+v", svc.Spec)
+	}
+}
+
+func TestEngineRestartsRetryableExitCodesAndCountsThem(t *testing.T) {
+	h := newHarness(t, testJob(1))
+	h.sync(0)
+	ctx := context.Background()
+	pod, _ := h.kube.CoreV1().Pods("ns").Get(ctx, "job-worker-0", metav1.GetOptions{})
+	pod.Status.Phase = corev1.PodFailed
+	pod.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "tensorflow",
+		State: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{ExitCode: 137}}}}
+	if _, err := h.kube.CoreV1().Pods("ns").UpdateStatus(ctx, pod, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	err := wait.PollUntilContextTimeout(ctx, 10*time.Millisecond, 5*time.Second, true, func(context.Context) (bool, error) {
+		p, err := h.c.pods.Pods("ns").Get("job-worker-0")
+		return err == nil && p.Status.Phase == corev1.PodFailed, nil
+	})
+	if err != nil {
+		t.Fatal("informer never showed the failed pod")
+	}
+	if _, err := h.c.reconcile(ctx, h.key); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.podNames(); len(got) != 1 || got[0] != "job-ps-0" {
+		t.Fatalf("after a retryable failure pods = %v, want the worker deleted", got)
+	}
+	job, err := h.client.KubeflowV1().TFJobs("ns").Get(ctx, "job", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs := job.Status.ReplicaStatuses["Worker"]; rs == nil || rs.Restarts != 1 || rs.Failed != 1 || !HasCondition(&job.Status, kubeflowv1.JobRestarting) {
+		t.Errorf("after a restart: worker status %+v, conditions %+v", rs, job.Status.Conditions)
+	}
+	h.sync(1)
+	if got := h.podNames(); len(got) != 2 {
+		t.Fatalf("the worker was not recreated: %v", got)
+	}
+}

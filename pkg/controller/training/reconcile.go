@@ -1,0 +1,244 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package training
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/klog/v2"
+
+	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+)
+
+// retryableExitCode is upstream's rule for RestartPolicy ExitCode: 1-127 is
+// a permanent error, 128-255 (signals, e.g. 137 = SIGKILL) is retried.
+func retryableExitCode(code int32) bool { return code >= 128 }
+
+// reconcile brings one job's children and status in line with its spec.
+// It returns how long to wait before the job must be looked at again
+// (deadline, TTL), or 0.
+func (c *Controller) reconcile(ctx context.Context, key jobKey) (time.Duration, error) {
+	kind, ok := c.kinds[key.kind]
+	if !ok {
+		return 0, fmt.Errorf("unknown kind %s", key.kind)
+	}
+	job, err := kind.get(key.namespace, key.name)
+	if apierrors.IsNotFound(err) {
+		c.expect.forget(key)
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	logger := klog.FromContext(ctx).WithValues("job", key.String())
+	ctx = klog.NewContext(ctx, logger)
+
+	// Another controller (e.g. MultiKueue) owns this job: hands off.
+	if mb := job.RunPolicy.ManagedBy; mb != nil && *mb != kubeflowv1.KubeflowJobsController {
+		return 0, nil
+	}
+	if job.Object.GetDeletionTimestamp() != nil || !c.expect.satisfied(key) {
+		return 0, nil
+	}
+
+	fw := kind.Framework()
+	before := job.Status.DeepCopy()
+	now := c.now()
+	name := job.Object.GetName()
+
+	if GetCondition(job.Status, kubeflowv1.JobCreated) == nil {
+		SetCondition(job.Status, kubeflowv1.JobCreated, corev1.ConditionTrue, Reason(fw.Kind(), ReasonCreated),
+			fmt.Sprintf("%s %s is created.", fw.Kind(), name), now)
+	}
+	pods, services, err := c.listChildren(kind, job)
+	if err != nil {
+		return 0, err
+	}
+
+	requeue, err := c.reconcileJob(ctx, kind, key, job, pods, services, now)
+	if err != nil {
+		return 0, err
+	}
+	job.Status.ObservedGeneration = job.Object.GetGeneration()
+	if !equality.Semantic.DeepEqual(before, job.Status) {
+		if err := kind.updateStatus(ctx, job); err != nil {
+			if apierrors.IsConflict(err) {
+				// A newer version is on its way through the informer.
+				return 0, fmt.Errorf("status of %s changed meanwhile: %w", key, err)
+			}
+			return 0, fmt.Errorf("writing status of %s: %w", key, err)
+		}
+		c.recordTransitions(job, before)
+	}
+	return requeue, nil
+}
+
+func (c *Controller) reconcileJob(ctx context.Context, kind Kind, key jobKey, job *Job,
+	pods []*corev1.Pod, services []*corev1.Service, now metav1.Time) (time.Duration, error) {
+	fw := kind.Framework()
+	name := job.Object.GetName()
+
+	if IsFinished(job.Status) {
+		if err := c.cleanUp(ctx, kind, key, job, pods, services, false); err != nil {
+			return 0, err
+		}
+		if IsSucceeded(job.Status) {
+			for _, rs := range job.Status.ReplicaStatuses {
+				rs.Succeeded += rs.Active
+				rs.Active = 0
+			}
+		}
+		return c.ttl(ctx, kind, job, now)
+	}
+
+	if job.RunPolicy.Suspend != nil && *job.RunPolicy.Suspend {
+		if err := c.cleanUp(ctx, kind, key, job, pods, services, true); err != nil {
+			return 0, err
+		}
+		for _, rs := range job.Status.ReplicaStatuses {
+			rs.Active = 0
+		}
+		msg := fmt.Sprintf("%s %s is suspended.", fw.Kind(), name)
+		if IsRunning(job.Status) {
+			SetCondition(job.Status, kubeflowv1.JobRunning, corev1.ConditionFalse, Reason(fw.Kind(), ReasonSuspended), msg, now)
+		}
+		SetCondition(job.Status, kubeflowv1.JobSuspended, corev1.ConditionTrue, Reason(fw.Kind(), ReasonSuspended), msg, now)
+		return 0, nil
+	}
+	if IsSuspended(job.Status) {
+		// Resumed: the deadline counts from now, as upstream.
+		SetCondition(job.Status, kubeflowv1.JobSuspended, corev1.ConditionFalse, Reason(fw.Kind(), ReasonResumed),
+			fmt.Sprintf("%s %s is resumed.", fw.Kind(), name), now)
+		job.Status.StartTime = &now
+	}
+	if job.Status.StartTime == nil {
+		job.Status.StartTime = &now
+	}
+
+	if msg := c.exceededLimit(job, pods, now); msg != "" {
+		job.Status.CompletionTime = &now
+		SetCondition(job.Status, kubeflowv1.JobFailed, corev1.ConditionTrue, Reason(fw.Kind(), ReasonFailed), msg, now)
+		c.cfg.Recorder.Event(job.Object, corev1.EventTypeNormal, Reason(fw.Kind(), ReasonFailed), msg)
+		if err := c.cleanUp(ctx, kind, key, job, pods, services, false); err != nil {
+			return 0, err
+		}
+		return c.ttl(ctx, kind, job, now)
+	}
+
+	restarting := false
+	for _, rtype := range replicaTypes(fw, job.ReplicaSpecs) {
+		restarted, err := c.reconcilePods(ctx, kind, key, job, pods, rtype, now)
+		if err != nil {
+			return 0, err
+		}
+		restarting = restarting || restarted
+		if err := c.reconcileServices(ctx, kind, key, job, services, rtype); err != nil {
+			return 0, err
+		}
+	}
+	fw.UpdateJobStatus(job, restarting)
+	if IsFinished(job.Status) {
+		if job.Status.CompletionTime == nil {
+			job.Status.CompletionTime = &now
+		}
+		// Clean up right away rather than on the next event.
+		c.queue.Add(key)
+		return 0, nil
+	}
+	return c.untilDeadline(job, now), nil
+}
+
+// exceededLimit returns why the job must fail because of its run policy
+// (backoff limit, active deadline), or "".
+func (c *Controller) exceededLimit(job *Job, pods []*corev1.Pod, now metav1.Time) string {
+	name := job.Object.GetName()
+	if bl := job.RunPolicy.BackoffLimit; bl != nil && restarts(job, pods) > *bl {
+		return fmt.Sprintf("Job %s has failed because it has reached the specified backoff limit", name)
+	}
+	if ads := job.RunPolicy.ActiveDeadlineSeconds; ads != nil && job.Status.StartTime != nil &&
+		now.Sub(job.Status.StartTime.Time) >= time.Duration(*ads)*time.Second {
+		return fmt.Sprintf("Job %s has failed because it was active longer than specified deadline", name)
+	}
+	return ""
+}
+
+// restarts counts the job's restarts: container restarts of pods whose
+// replicas restart in place, plus the pods the engine recreated (kept in
+// status, so a restart of the controller does not forget them). Upstream
+// counts only the former and so never reaches the limit under ExitCode
+// (upstream #2045).
+func restarts(job *Job, pods []*corev1.Pod) int32 {
+	var n int32
+	for _, p := range pods {
+		for _, cs := range append(append([]corev1.ContainerStatus{}, p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...) {
+			n += cs.RestartCount
+		}
+	}
+	return n + recreated(job.Status)
+}
+
+// untilDeadline is how long until the active deadline passes, or 0.
+func (c *Controller) untilDeadline(job *Job, now metav1.Time) time.Duration {
+	ads := job.RunPolicy.ActiveDeadlineSeconds
+	if ads == nil || job.Status.StartTime == nil {
+		return 0
+	}
+	d := job.Status.StartTime.Add(time.Duration(*ads) * time.Second).Sub(now.Time)
+	return max(d, time.Millisecond)
+}
+
+// ttl deletes a finished job whose ttlSecondsAfterFinished has passed, or
+// says when to come back.
+func (c *Controller) ttl(ctx context.Context, kind Kind, job *Job, now metav1.Time) (time.Duration, error) {
+	ttl := job.RunPolicy.TTLSecondsAfterFinished
+	if ttl == nil || job.Status.CompletionTime == nil {
+		return 0, nil
+	}
+	expiry := job.Status.CompletionTime.Add(time.Duration(*ttl) * time.Second)
+	if d := expiry.Sub(now.Time); d > 0 {
+		return d, nil
+	}
+	klog.FromContext(ctx).V(2).Info("Deleting job after its TTL")
+	if err := kind.delete(ctx, job); err != nil && !apierrors.IsNotFound(err) {
+		return 0, fmt.Errorf("deleting job after its TTL: %w", err)
+	}
+	return 0, nil
+}
+
+// recordTransitions emits an event for each condition that changed.
+func (c *Controller) recordTransitions(job *Job, before *kubeflowv1.JobStatus) {
+	for _, cond := range job.Status.Conditions {
+		old := GetCondition(before, cond.Type)
+		if old != nil && old.Status == cond.Status && old.Reason == cond.Reason {
+			continue
+		}
+		if cond.Status != corev1.ConditionTrue || cond.Type == kubeflowv1.JobRestarting {
+			continue
+		}
+		eventType := corev1.EventTypeNormal
+		if cond.Type == kubeflowv1.JobFailed {
+			eventType = corev1.EventTypeWarning
+		}
+		c.cfg.Recorder.Event(job.Object, eventType, cond.Reason, cond.Message)
+	}
+}
