@@ -37,6 +37,9 @@ type Job struct {
 	RunPolicy    *kubeflowv1.RunPolicy
 	ReplicaSpecs map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec
 	Status       *kubeflowv1.JobStatus
+	// Pods are the job's pods as the engine found them in this pass,
+	// before any deletion; frameworks read exit codes from them.
+	Pods []*corev1.Pod
 }
 
 // Framework is what one training kind contributes to the engine.

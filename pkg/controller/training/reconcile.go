@@ -75,7 +75,7 @@ func (c *Controller) reconcile(ctx context.Context, key jobKey) (time.Duration, 
 		return 0, err
 	}
 
-	requeue, err := c.reconcileJob(ctx, kind, key, job, pods, services, now)
+	requeue, restarted, err := c.reconcileJob(ctx, kind, key, job, pods, services, now)
 	if err != nil {
 		return 0, err
 	}
@@ -88,19 +88,21 @@ func (c *Controller) reconcile(ctx context.Context, key jobKey) (time.Duration, 
 			}
 			return 0, fmt.Errorf("writing status of %s: %w", key, err)
 		}
-		c.recordTransitions(job, before)
+		c.recordTransitions(job, before, restarted)
 	}
 	return requeue, nil
 }
 
+// reconcileJob returns when to look at the job again and whether the
+// engine restarted a pod (and so already recorded the restart).
 func (c *Controller) reconcileJob(ctx context.Context, kind Kind, key jobKey, job *Job,
-	pods []*corev1.Pod, services []*corev1.Service, now metav1.Time) (time.Duration, error) {
+	pods []*corev1.Pod, services []*corev1.Service, now metav1.Time) (time.Duration, bool, error) {
 	fw := kind.Framework()
 	name := job.Object.GetName()
 
 	if IsFinished(job.Status) {
 		if err := c.cleanUp(ctx, kind, key, job, pods, services, false); err != nil {
-			return 0, err
+			return 0, false, err
 		}
 		if IsSucceeded(job.Status) {
 			for _, rs := range job.Status.ReplicaStatuses {
@@ -108,12 +110,13 @@ func (c *Controller) reconcileJob(ctx context.Context, kind Kind, key jobKey, jo
 				rs.Active = 0
 			}
 		}
-		return c.ttl(ctx, kind, job, now)
+		d, err := c.ttl(ctx, kind, job, now)
+		return d, false, err
 	}
 
 	if job.RunPolicy.Suspend != nil && *job.RunPolicy.Suspend {
 		if err := c.cleanUp(ctx, kind, key, job, pods, services, true); err != nil {
-			return 0, err
+			return 0, false, err
 		}
 		for _, rs := range job.Status.ReplicaStatuses {
 			rs.Active = 0
@@ -123,7 +126,7 @@ func (c *Controller) reconcileJob(ctx context.Context, kind Kind, key jobKey, jo
 			SetCondition(job.Status, kubeflowv1.JobRunning, corev1.ConditionFalse, Reason(fw.Kind(), ReasonSuspended), msg, now)
 		}
 		SetCondition(job.Status, kubeflowv1.JobSuspended, corev1.ConditionTrue, Reason(fw.Kind(), ReasonSuspended), msg, now)
-		return 0, nil
+		return 0, false, nil
 	}
 	if IsSuspended(job.Status) {
 		// Resumed: the deadline counts from now, as upstream.
@@ -138,22 +141,23 @@ func (c *Controller) reconcileJob(ctx context.Context, kind Kind, key jobKey, jo
 	if msg := c.exceededLimit(job, pods, now); msg != "" {
 		job.Status.CompletionTime = &now
 		SetCondition(job.Status, kubeflowv1.JobFailed, corev1.ConditionTrue, Reason(fw.Kind(), ReasonFailed), msg, now)
-		c.cfg.Recorder.Event(job.Object, corev1.EventTypeNormal, Reason(fw.Kind(), ReasonFailed), msg)
 		if err := c.cleanUp(ctx, kind, key, job, pods, services, false); err != nil {
-			return 0, err
+			return 0, false, err
 		}
-		return c.ttl(ctx, kind, job, now)
+		d, err := c.ttl(ctx, kind, job, now)
+		return d, false, err
 	}
 
+	job.Pods = pods
 	restarting := false
 	for _, rtype := range replicaTypes(fw, job.ReplicaSpecs) {
 		restarted, err := c.reconcilePods(ctx, kind, key, job, pods, rtype, now)
 		if err != nil {
-			return 0, err
+			return 0, false, err
 		}
 		restarting = restarting || restarted
 		if err := c.reconcileServices(ctx, kind, key, job, services, rtype); err != nil {
-			return 0, err
+			return 0, false, err
 		}
 	}
 	fw.UpdateJobStatus(job, restarting)
@@ -163,9 +167,9 @@ func (c *Controller) reconcileJob(ctx context.Context, kind Kind, key jobKey, jo
 		}
 		// Clean up right away rather than on the next event.
 		c.queue.Add(key)
-		return 0, nil
+		return 0, restarting, nil
 	}
-	return c.untilDeadline(job, now), nil
+	return c.untilDeadline(job, now), restarting, nil
 }
 
 // exceededLimit returns why the job must fail because of its run policy
@@ -225,18 +229,20 @@ func (c *Controller) ttl(ctx context.Context, kind Kind, job *Job, now metav1.Ti
 	return 0, nil
 }
 
-// recordTransitions emits an event for each condition that changed.
-func (c *Controller) recordTransitions(job *Job, before *kubeflowv1.JobStatus) {
+// recordTransitions emits an event for each condition that became true,
+// as upstream does from its status updates; restarts the engine made
+// itself were recorded when it made them.
+func (c *Controller) recordTransitions(job *Job, before *kubeflowv1.JobStatus, restarted bool) {
 	for _, cond := range job.Status.Conditions {
 		old := GetCondition(before, cond.Type)
 		if old != nil && old.Status == cond.Status && old.Reason == cond.Reason {
 			continue
 		}
-		if cond.Status != corev1.ConditionTrue || cond.Type == kubeflowv1.JobRestarting {
+		if cond.Status != corev1.ConditionTrue || (cond.Type == kubeflowv1.JobRestarting && restarted) {
 			continue
 		}
 		eventType := corev1.EventTypeNormal
-		if cond.Type == kubeflowv1.JobFailed {
+		if cond.Type == kubeflowv1.JobRestarting {
 			eventType = corev1.EventTypeWarning
 		}
 		c.cfg.Recorder.Event(job.Object, eventType, cond.Reason, cond.Message)

@@ -1,0 +1,106 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package pytorch
+
+import (
+	"slices"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/training"
+)
+
+// ControllerName is the operator-name label of PyTorchJob pods and services.
+const ControllerName = "pytorchjob-controller"
+
+// Defaults of Options, those of upstream's --pytorch-init-container-* flags.
+const (
+	DefaultInitContainerImage    = "alpine:3.10"
+	DefaultInitContainerMaxTries = 100
+)
+
+// Options configures the adapter; zero fields take the defaults above.
+type Options struct {
+	// InitContainerImage runs the init container of workers, which waits
+	// until the master's name resolves.
+	InitContainerImage string
+	// InitContainerMaxTries bounds that wait, in tries two seconds apart.
+	InitContainerMaxTries int
+}
+
+// Framework is what PyTorchJobs contribute to the training engine.
+type Framework struct {
+	opts Options
+	// Now stamps conditions and completionTime; tests replace it.
+	Now func() metav1.Time
+}
+
+var _ training.Framework = &Framework{}
+
+// New returns the PyTorchJob adapter.
+func New(opts Options) *Framework {
+	if opts.InitContainerImage == "" {
+		opts.InitContainerImage = DefaultInitContainerImage
+	}
+	if opts.InitContainerMaxTries <= 0 {
+		opts.InitContainerMaxTries = DefaultInitContainerMaxTries
+	}
+	return &Framework{opts: opts, Now: metav1.Now}
+}
+
+var replicaTypes = []kubeflowv1.ReplicaType{
+	kubeflowv1.PyTorchJobReplicaTypeMaster,
+	kubeflowv1.PyTorchJobReplicaTypeWorker,
+}
+
+func (*Framework) Kind() string                 { return kubeflowv1.PyTorchJobKind }
+func (*Framework) ControllerName() string       { return ControllerName }
+func (*Framework) DefaultContainerName() string { return kubeflowv1.PyTorchJobDefaultContainerName }
+func (*Framework) DefaultPortName() string      { return kubeflowv1.PyTorchJobDefaultPortName }
+func (*Framework) DefaultPort() int32           { return kubeflowv1.PyTorchJobDefaultPort }
+
+func (*Framework) ReplicaTypes() []kubeflowv1.ReplicaType { return slices.Clone(replicaTypes) }
+
+// IsMasterRole labels the Master when the job has one, else worker 0.
+func (*Framework) IsMasterRole(replicas map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec, rtype kubeflowv1.ReplicaType, index int) bool {
+	if hasMaster(replicas) {
+		return rtype == kubeflowv1.PyTorchJobReplicaTypeMaster
+	}
+	return rtype == kubeflowv1.PyTorchJobReplicaTypeWorker && index == 0
+}
+
+func hasMaster(replicas map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec) bool {
+	_, ok := replicas[kubeflowv1.PyTorchJobReplicaTypeMaster]
+	return ok
+}
+
+// replicaCount is spec.replicas; the server persists the default of 1, which
+// stands in for a missing count here too.
+func replicaCount(spec *kubeflowv1.ReplicaSpec) int32 {
+	if spec.Replicas == nil {
+		return 1
+	}
+	return *spec.Replicas
+}
+
+func (f *Framework) now() metav1.Time {
+	if f.Now == nil {
+		return metav1.Now()
+	}
+	return f.Now()
+}

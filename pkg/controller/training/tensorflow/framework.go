@@ -1,0 +1,99 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package tensorflow
+
+import (
+	"slices"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/training"
+)
+
+// ControllerName is the operator-name label of TFJob pods and services.
+const ControllerName = "tfjob-controller"
+
+// Options configures the adapter.
+type Options struct {
+	// ClusterDomain is appended to the replica addresses in TF_CONFIG
+	// (<job>-<type>-<i>.<namespace>.svc.<ClusterDomain>), as upstream's
+	// CUSTOM_CLUSTER_DOMAIN environment variable; empty appends nothing.
+	ClusterDomain string
+}
+
+// Framework is what TFJobs contribute to the training engine.
+type Framework struct {
+	opts Options
+	// Now stamps conditions and completionTime; tests replace it.
+	Now func() metav1.Time
+}
+
+var _ training.Framework = &Framework{}
+
+// New returns the TFJob adapter.
+func New(opts Options) *Framework {
+	return &Framework{opts: opts, Now: metav1.Now}
+}
+
+// replicaTypes is upstream's status order, which decides the outcome when
+// several replica types report at once.
+var replicaTypes = []kubeflowv1.ReplicaType{
+	kubeflowv1.TFJobReplicaTypeChief,
+	kubeflowv1.TFJobReplicaTypeEval,
+	kubeflowv1.TFJobReplicaTypeMaster,
+	kubeflowv1.TFJobReplicaTypePS,
+	kubeflowv1.TFJobReplicaTypeWorker,
+}
+
+func (*Framework) Kind() string                 { return kubeflowv1.TFJobKind }
+func (*Framework) ControllerName() string       { return ControllerName }
+func (*Framework) DefaultContainerName() string { return kubeflowv1.TFJobDefaultContainerName }
+func (*Framework) DefaultPortName() string      { return kubeflowv1.TFJobDefaultPortName }
+func (*Framework) DefaultPort() int32           { return kubeflowv1.TFJobDefaultPort }
+
+func (*Framework) ReplicaTypes() []kubeflowv1.ReplicaType { return slices.Clone(replicaTypes) }
+
+// IsMasterRole labels the Chief or Master when the job has one, else worker 0.
+func (*Framework) IsMasterRole(replicas map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec, rtype kubeflowv1.ReplicaType, index int) bool {
+	if hasChiefOrMaster(replicas) {
+		return kubeflowv1.IsChiefOrMaster(rtype)
+	}
+	return rtype == kubeflowv1.TFJobReplicaTypeWorker && index == 0
+}
+
+func hasChiefOrMaster(replicas map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec) bool {
+	_, chief := replicas[kubeflowv1.TFJobReplicaTypeChief]
+	_, master := replicas[kubeflowv1.TFJobReplicaTypeMaster]
+	return chief || master
+}
+
+// replicaCount is spec.replicas; the server persists the default of 1, which
+// stands in for a missing count here too.
+func replicaCount(spec *kubeflowv1.ReplicaSpec) int32 {
+	if spec.Replicas == nil {
+		return 1
+	}
+	return *spec.Replicas
+}
+
+func (f *Framework) now() metav1.Time {
+	if f.Now == nil {
+		return metav1.Now()
+	}
+	return f.Now()
+}
