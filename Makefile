@@ -12,9 +12,10 @@ GOTEST_FLAGS ?= -count=1 -timeout=30m
 
 all: build
 
-## build: compile mlplane-apiserver into _output/bin
+## build: compile mlplane-apiserver and mlplane-controller into _output/bin
 build:
 	$(GO) build -o $(BIN)/mlplane-apiserver ./cmd/apiserver
+	$(GO) build -o $(BIN)/mlplane-controller ./cmd/controller
 
 ## tools: build kube-apiserver, kube-controller-manager, kube-scheduler, kwok and etcd (skips what is up to date)
 tools:

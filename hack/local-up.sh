@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts a complete local Kubernetes control plane with mlplane aggregated
 # into it: etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
-# kwok (fake nodes and pod lifecycles) and mlplane-apiserver, all as plain
-# processes on 127.0.0.1. Builds whatever is missing first.
+# kwok (fake nodes and pod lifecycles), mlplane-apiserver and
+# mlplane-controller, all as plain processes on 127.0.0.1. Builds whatever is
+# missing first.
 #
 #   hack/local-up.sh            run in the foreground; Ctrl-C stops everything
 #   hack/local-up.sh --detach   start, wait until ready, return
@@ -63,6 +64,8 @@ start_mlplane_apiserver
 wait_for "mlplane-apiserver" 60 curl -fsSk "https://127.0.0.1:${MLPLANE_PORT}/readyz"
 wait_for "APIService v1.kubeflow.org Available" 60 \
     kc wait --for=condition=Available --timeout=5s apiservice/v1.kubeflow.org
+start_mlplane_controller
+wait_for "mlplane-controller" 60 curl -fsS "http://127.0.0.1:${CONTROLLER_HEALTH_PORT}/healthz"
 wait_for "kwok nodes Ready" 60 kc wait --for=condition=Ready --timeout=5s node -l type=kwok
 wait_for "ServiceAccount default/default" 60 kc get serviceaccount default -n default
 trap - EXIT

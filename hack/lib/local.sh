@@ -16,9 +16,11 @@ KCM_PORT=$((20257 + OFFSET))
 SCHEDULER_PORT=$((20259 + OFFSET))
 KWOK_PORT=$((20247 + OFFSET))
 MLPLANE_PORT=$((28443 + OFFSET))
+CONTROLLER_METRICS_PORT=$((20280 + OFFSET))
+CONTROLLER_HEALTH_PORT=$((20281 + OFFSET))
 
 # Start order; they are stopped in reverse.
-COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok mlplane-apiserver)
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok mlplane-apiserver mlplane-controller)
 
 ADMIN_KUBECONFIG=${PKI}/admin.kubeconfig
 
@@ -49,7 +51,8 @@ check_ports() {
     local entry name port clash=false
     for entry in etcd:ETCD_PORT etcd-peer:ETCD_PEER_PORT kube-apiserver:KAS_PORT \
         kube-controller-manager:KCM_PORT kube-scheduler:SCHEDULER_PORT kwok:KWOK_PORT \
-        mlplane-apiserver:MLPLANE_PORT; do
+        mlplane-apiserver:MLPLANE_PORT mlplane-controller-metrics:CONTROLLER_METRICS_PORT \
+        mlplane-controller-health:CONTROLLER_HEALTH_PORT; do
         name=${entry%%:*}
         local var=${entry#*:}
         port=${!var}
@@ -126,8 +129,10 @@ stop_group() {
 
 # stop_all stops the clients of kube-apiserver first, then kube-apiserver,
 # then etcd, so nothing logs errors about a vanished server on the way down.
+# mlplane-controller goes with the first group: it releases its Lease while
+# kube-apiserver still runs.
 stop_all() {
-    stop_group mlplane-apiserver kwok kube-scheduler kube-controller-manager
+    stop_group mlplane-controller mlplane-apiserver kwok kube-scheduler kube-controller-manager
     stop_group kube-apiserver
     stop_group etcd
 }
@@ -201,9 +206,11 @@ generate_pki() {
     # RBAC of artifacts/deploy applies to the local process unchanged.
     new_cert mlplane-apiserver ca \
         "/O=system:serviceaccounts/O=system:serviceaccounts:mlplane-system/CN=system:serviceaccount:mlplane-system:mlplane-apiserver" clientAuth
+    new_cert mlplane-controller ca \
+        "/O=system:serviceaccounts/O=system:serviceaccounts:mlplane-system/CN=system:serviceaccount:mlplane-system:mlplane-controller" clientAuth
     new_cert alice ca "/CN=alice" clientAuth
     new_cert bob ca "/CN=bob" clientAuth
-    for user in admin kube-controller-manager kube-scheduler kwok mlplane-apiserver alice bob; do
+    for user in admin kube-controller-manager kube-scheduler kwok mlplane-apiserver mlplane-controller alice bob; do
         new_kubeconfig "${user}"
     done
 }
@@ -298,6 +305,16 @@ start_mlplane_apiserver() {
         --kubeconfig "${kubeconfig}" --authentication-kubeconfig "${kubeconfig}" --authorization-kubeconfig "${kubeconfig}"
 }
 
+# mlplane-controller authenticates like mlplane-apiserver: as its
+# ServiceAccount's user name, so artifacts/deploy/controller-rbac.yaml applies.
+start_mlplane_controller() {
+    start mlplane-controller "${BIN}/mlplane-controller" \
+        --kubeconfig "${PKI}/mlplane-controller.kubeconfig" \
+        --metrics-bind-address "127.0.0.1:${CONTROLLER_METRICS_PORT}" \
+        --health-probe-bind-address "127.0.0.1:${CONTROLLER_HEALTH_PORT}" \
+        --leader-elect=true
+}
+
 print_usage() {
     cat <<USAGE
 
@@ -306,6 +323,7 @@ print_usage() {
   kubectl apply -f ${ROOT}/artifacts/examples/tfjob-mnist.yaml
 
   Users: ${PKI}/alice.kubeconfig and ${PKI}/bob.kubeconfig (no rights until you grant some).
+  mlplane-controller: http://127.0.0.1:${CONTROLLER_METRICS_PORT}/metrics, http://127.0.0.1:${CONTROLLER_HEALTH_PORT}/healthz
   Logs: ${LOGS}    Stop: make down (or Ctrl-C when running in the foreground)
 
 USAGE

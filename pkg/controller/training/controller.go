@@ -38,6 +38,7 @@ import (
 	"k8s.io/klog/v2"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/metrics"
 )
 
 // Config is what the engine needs from the process that runs it.
@@ -52,6 +53,9 @@ type Config struct {
 	// GangSchedulerName enables gang scheduling: "volcano" for Volcano,
 	// any other non-empty name for scheduler-plugins with that scheduler.
 	GangSchedulerName string
+	// Metrics receives the engine's counters and reconcile durations;
+	// nil keeps them unregistered.
+	Metrics *metrics.Metrics
 	// CreateParallelism bounds the pods or services created at once for one
 	// job; 0 means 50.
 	CreateParallelism int
@@ -95,6 +99,9 @@ func NewController(cfg Config, kinds ...Kind) (*Controller, error) {
 	if cfg.KubeClient == nil || cfg.KubeInformers == nil || cfg.Recorder == nil {
 		return nil, errors.New("training: KubeClient, KubeInformers and Recorder are required")
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = metrics.New(nil)
+	}
 	if cfg.CreateParallelism <= 0 {
 		cfg.CreateParallelism = 50
 	}
@@ -104,7 +111,7 @@ func NewController(cfg Config, kinds ...Kind) (*Controller, error) {
 		byCtrl: map[string]Kind{},
 		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
 			workqueue.DefaultTypedControllerRateLimiter[jobKey](),
-			workqueue.TypedRateLimitingQueueConfig[jobKey]{Name: "training"}),
+			workqueue.TypedRateLimitingQueueConfig[jobKey]{Name: "training", MetricsProvider: cfg.Metrics.Workqueue}),
 		expect: newExpectations(),
 		now:    metav1.Now,
 		timers: map[jobKey]*time.Timer{},
@@ -182,7 +189,13 @@ func (c *Controller) processNext(ctx context.Context) bool {
 		return false
 	}
 	defer c.queue.Done(key)
+	start := time.Now()
 	requeueAfter, err := c.reconcile(ctx, key)
+	result := metrics.ResultSuccess
+	if err != nil {
+		result = metrics.ResultError
+	}
+	c.cfg.Metrics.ReconcileDuration.WithLabelValues(key.kind, result).Observe(time.Since(start).Seconds())
 	switch {
 	case err != nil:
 		utilruntime.HandleErrorWithContext(ctx, err, "Reconciling job", "job", key.String())
@@ -259,6 +272,9 @@ func (c *Controller) childEvent(obj any, isPod bool, delta int) {
 		c.expect.observed(key, isPod, true)
 	case delta < 0:
 		c.expect.observed(key, isPod, false)
+		if isPod {
+			c.cfg.Metrics.PodsDeleted.Inc()
+		}
 	}
 	c.queue.Add(key)
 }

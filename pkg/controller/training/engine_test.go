@@ -41,6 +41,7 @@ type testFramework struct{}
 
 func (testFramework) Kind() string                 { return "TFJob" }
 func (testFramework) ControllerName() string       { return "tfjob-controller" }
+func (testFramework) FrameworkName() string        { return "tensorflow" }
 func (testFramework) DefaultContainerName() string { return "tensorflow" }
 func (testFramework) DefaultPortName() string      { return "tfjob-port" }
 func (testFramework) DefaultPort() int32           { return 2222 }

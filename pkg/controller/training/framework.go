@@ -46,6 +46,9 @@ type Job struct {
 type Framework interface {
 	// Kind is the job kind, e.g. "TFJob". Condition reasons are <Kind><Reason>.
 	Kind() string
+	// FrameworkName is upstream's lower-case framework name, e.g.
+	// "tensorflow", the framework label of the job metrics.
+	FrameworkName() string
 	// ControllerName is the value of the training.kubeflow.org/operator-name
 	// label on the kind's pods and services, e.g. "tfjob-controller".
 	ControllerName() string

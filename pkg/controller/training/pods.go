@@ -90,6 +90,7 @@ func (c *Controller) reconcilePods(ctx context.Context, kind Kind, key jobKey, j
 				rs.Succeeded++
 			case corev1.PodFailed:
 				rs.Failed++
+				c.cfg.Metrics.PodsFailed.Inc()
 				code := exitCode(pod, fw.DefaultContainerName())
 				if code != noExitCode {
 					c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeNormal, eventExitedWithCode,
@@ -102,6 +103,7 @@ func (c *Controller) reconcilePods(ctx context.Context, kind Kind, key jobKey, j
 					remove = append(remove, pod)
 					rs.Restarts++
 					restarted = true
+					c.cfg.Metrics.JobsRestarted.WithLabelValues(job.Object.GetNamespace(), fw.FrameworkName()).Inc()
 					msg := fmt.Sprintf("job %s is restarting because %s replica(s) failed.", job.Object.GetName(), rtype)
 					c.cfg.Recorder.Event(job.Object, corev1.EventTypeWarning, Reason(fw.Kind(), ReasonRestarting), msg)
 					SetCondition(job.Status, kubeflowv1.JobRestarting, corev1.ConditionTrue, Reason(fw.Kind(), ReasonRestarting), msg, now)
@@ -145,6 +147,7 @@ func (c *Controller) reconcilePods(ctx context.Context, kind Kind, key jobKey, j
 			}
 			return err
 		}
+		c.cfg.Metrics.PodsCreated.Inc()
 		c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeNormal, eventSuccessfulCreatePod, "Created pod: %s", pod.Name)
 		return nil
 	})
@@ -211,10 +214,12 @@ func (c *Controller) reconcileServices(ctx context.Context, kind Kind, key jobKe
 		if err != nil {
 			c.expect.observed(key, false, true)
 			if !apierrors.IsAlreadyExists(err) {
+				c.cfg.Metrics.ServiceCreationFailed.Inc()
 				c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeWarning, eventFailedCreateService, "Error creating: %v", err)
 			}
 			return err
 		}
+		c.cfg.Metrics.ServiceCreationSucceeded.Inc()
 		c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeNormal, eventSuccessfulCreateService, "Created service: %s", svc.Name)
 		return nil
 	})

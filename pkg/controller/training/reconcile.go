@@ -67,6 +67,7 @@ func (c *Controller) reconcile(ctx context.Context, key jobKey) (time.Duration, 
 	name := job.Object.GetName()
 
 	if GetCondition(job.Status, kubeflowv1.JobCreated) == nil {
+		c.cfg.Metrics.JobsCreated.WithLabelValues(key.namespace, fw.FrameworkName()).Inc()
 		SetCondition(job.Status, kubeflowv1.JobCreated, corev1.ConditionTrue, Reason(fw.Kind(), ReasonCreated),
 			fmt.Sprintf("%s %s is created.", fw.Kind(), name), now)
 	}
@@ -88,7 +89,7 @@ func (c *Controller) reconcile(ctx context.Context, key jobKey) (time.Duration, 
 			}
 			return 0, fmt.Errorf("writing status of %s: %w", key, err)
 		}
-		c.recordTransitions(job, before, restarted)
+		c.recordTransitions(fw, job, before, restarted)
 	}
 	return requeue, nil
 }
@@ -226,13 +227,15 @@ func (c *Controller) ttl(ctx context.Context, kind Kind, job *Job, now metav1.Ti
 	if err := kind.delete(ctx, job); err != nil && !apierrors.IsNotFound(err) {
 		return 0, fmt.Errorf("deleting job after its TTL: %w", err)
 	}
+	c.cfg.Metrics.JobsDeleted.WithLabelValues(job.Object.GetNamespace(), kind.Framework().FrameworkName()).Inc()
 	return 0, nil
 }
 
 // recordTransitions emits an event for each condition that became true,
 // as upstream does from its status updates; restarts the engine made
 // itself were recorded when it made them.
-func (c *Controller) recordTransitions(job *Job, before *kubeflowv1.JobStatus, restarted bool) {
+func (c *Controller) recordTransitions(fw Framework, job *Job, before *kubeflowv1.JobStatus, restarted bool) {
+	labels := []string{job.Object.GetNamespace(), fw.FrameworkName()}
 	for _, cond := range job.Status.Conditions {
 		old := GetCondition(before, cond.Type)
 		if old != nil && old.Status == cond.Status && old.Reason == cond.Reason {
@@ -242,8 +245,14 @@ func (c *Controller) recordTransitions(job *Job, before *kubeflowv1.JobStatus, r
 			continue
 		}
 		eventType := corev1.EventTypeNormal
-		if cond.Type == kubeflowv1.JobRestarting {
+		switch cond.Type {
+		case kubeflowv1.JobRestarting:
 			eventType = corev1.EventTypeWarning
+			c.cfg.Metrics.JobsRestarted.WithLabelValues(labels...).Inc()
+		case kubeflowv1.JobSucceeded:
+			c.cfg.Metrics.JobsSuccessful.WithLabelValues(labels...).Inc()
+		case kubeflowv1.JobFailed:
+			c.cfg.Metrics.JobsFailed.WithLabelValues(labels...).Inc()
 		}
 		c.cfg.Recorder.Event(job.Object, eventType, cond.Reason, cond.Message)
 	}

@@ -70,6 +70,7 @@ var replicaTypes = []kubeflowv1.ReplicaType{
 
 func (*Framework) Kind() string                 { return kubeflowv1.PyTorchJobKind }
 func (*Framework) ControllerName() string       { return ControllerName }
+func (*Framework) FrameworkName() string        { return kubeflowv1.PyTorchJobFrameworkName }
 func (*Framework) DefaultContainerName() string { return kubeflowv1.PyTorchJobDefaultContainerName }
 func (*Framework) DefaultPortName() string      { return kubeflowv1.PyTorchJobDefaultPortName }
 func (*Framework) DefaultPort() int32           { return kubeflowv1.PyTorchJobDefaultPort }

@@ -62,6 +62,7 @@ var replicaTypes = []kubeflowv1.ReplicaType{
 
 func (*Framework) Kind() string                 { return kubeflowv1.TFJobKind }
 func (*Framework) ControllerName() string       { return ControllerName }
+func (*Framework) FrameworkName() string        { return kubeflowv1.TFJobFrameworkName }
 func (*Framework) DefaultContainerName() string { return kubeflowv1.TFJobDefaultContainerName }
 func (*Framework) DefaultPortName() string      { return kubeflowv1.TFJobDefaultPortName }
 func (*Framework) DefaultPort() int32           { return kubeflowv1.TFJobDefaultPort }

@@ -1,0 +1,268 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package app
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/spf13/pflag"
+	utilerrors "k8s.io/apimachinery/pkg/util/errors"
+	"k8s.io/apimachinery/pkg/util/uuid"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/client-go/tools/leaderelection"
+)
+
+// Environment variables that give flags their defaults, as upstream's
+// training operator reads them.
+const (
+	// EnvCustomClusterDomain defaults --cluster-domain.
+	EnvCustomClusterDomain = "CUSTOM_CLUSTER_DOMAIN"
+	// EnvKubeflowNamespace defaults --namespace.
+	EnvKubeflowNamespace = "KUBEFLOW_NAMESPACE"
+)
+
+// disabled as a bind address turns the server off.
+const disabled = "0"
+
+// Options are the flags of mlplane-controller.
+type Options struct {
+	// Kubeconfig is the kubeconfig file; empty uses the in-cluster config.
+	Kubeconfig   string
+	KubeAPIQPS   float32
+	KubeAPIBurst int
+
+	// Workers is the number of jobs reconciled at once.
+	Workers int
+
+	LeaderElect              bool
+	LeaderElectNamespace     string
+	LeaderElectID            string
+	LeaderElectLeaseDuration time.Duration
+	LeaderElectRenewDeadline time.Duration
+	LeaderElectRetryPeriod   time.Duration
+
+	// MetricsBindAddress and HealthProbeBindAddress are host:port; "0"
+	// turns the server off.
+	MetricsBindAddress     string
+	HealthProbeBindAddress string
+
+	GangSchedulerName            string
+	PyTorchInitContainerImage    string
+	PyTorchInitContainerMaxTries int
+	ClusterDomain                string
+	// Namespace restricts the controller to one namespace; empty watches all.
+	Namespace string
+
+	// identity names this process in the Lease; set by Complete.
+	identity string
+}
+
+// NewOptions returns the defaults. --cluster-domain and --namespace default
+// to $CUSTOM_CLUSTER_DOMAIN and $KUBEFLOW_NAMESPACE, as upstream.
+func NewOptions() *Options {
+	return &Options{
+		KubeAPIQPS:                   50,
+		KubeAPIBurst:                 100,
+		Workers:                      8,
+		LeaderElect:                  true,
+		LeaderElectNamespace:         "mlplane-system",
+		LeaderElectID:                "mlplane-controller",
+		LeaderElectLeaseDuration:     15 * time.Second,
+		LeaderElectRenewDeadline:     10 * time.Second,
+		LeaderElectRetryPeriod:       2 * time.Second,
+		MetricsBindAddress:           ":8080",
+		HealthProbeBindAddress:       ":8081",
+		PyTorchInitContainerImage:    "alpine:3.10",
+		PyTorchInitContainerMaxTries: 100,
+		ClusterDomain:                os.Getenv(EnvCustomClusterDomain),
+		Namespace:                    os.Getenv(EnvKubeflowNamespace),
+	}
+}
+
+// AddFlags adds every flag to fs.
+func (o *Options) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig,
+		"Kubeconfig file of the cluster. Empty uses the in-cluster service account.")
+	fs.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS,
+		"Sustained queries per second to kube-apiserver.")
+	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst,
+		"Burst of queries to kube-apiserver above --kube-api-qps.")
+	fs.IntVar(&o.Workers, "workers", o.Workers,
+		"Number of jobs reconciled concurrently.")
+
+	fs.BoolVar(&o.LeaderElect, "leader-elect", o.LeaderElect,
+		"Elect a leader through a Lease so that only one replica reconciles.")
+	fs.StringVar(&o.LeaderElectNamespace, "leader-elect-namespace", o.LeaderElectNamespace,
+		"Namespace of the leader election Lease.")
+	fs.StringVar(&o.LeaderElectID, "leader-elect-id", o.LeaderElectID,
+		"Name of the leader election Lease.")
+	fs.DurationVar(&o.LeaderElectLeaseDuration, "leader-elect-lease-duration", o.LeaderElectLeaseDuration,
+		"How long a standby waits, after the last renewal it observed, before it takes over the Lease.")
+	fs.DurationVar(&o.LeaderElectRenewDeadline, "leader-elect-renew-deadline", o.LeaderElectRenewDeadline,
+		"How long the leader retries renewing the Lease before it gives up leading; less than the lease duration.")
+	fs.DurationVar(&o.LeaderElectRetryPeriod, "leader-elect-retry-period", o.LeaderElectRetryPeriod,
+		"How long to wait between attempts to acquire or renew the Lease.")
+
+	fs.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress,
+		"host:port of the Prometheus /metrics endpoint; \"0\" turns it off.")
+	fs.StringVar(&o.HealthProbeBindAddress, "health-probe-bind-address", o.HealthProbeBindAddress,
+		"host:port of the /healthz and /readyz endpoints; \"0\" turns them off.")
+
+	fs.StringVar(&o.GangSchedulerName, "gang-scheduler-name", o.GangSchedulerName,
+		"Gang-schedule replica pods: \"volcano\" for Volcano, any other name for scheduler-plugins' "+
+			"coscheduling with that scheduler. Empty turns gang scheduling off.")
+	fs.StringVar(&o.PyTorchInitContainerImage, "pytorch-init-container-image", o.PyTorchInitContainerImage,
+		"Image of the init container that makes PyTorchJob workers wait for the master's address to resolve.")
+	fs.IntVar(&o.PyTorchInitContainerMaxTries, "pytorch-init-container-max-tries", o.PyTorchInitContainerMaxTries,
+		"How many times the PyTorchJob init container looks the master up before it fails.")
+	fs.StringVar(&o.ClusterDomain, "cluster-domain", o.ClusterDomain,
+		"Cluster domain appended to replica addresses (<name>.<namespace>.svc.<domain>), e.g. cluster.local. "+
+			"Empty appends nothing. Defaults to $"+EnvCustomClusterDomain+".")
+	fs.StringVar(&o.Namespace, "namespace", o.Namespace,
+		"Reconcile only the jobs of this namespace. Empty reconciles every namespace. "+
+			"Defaults to $"+EnvKubeflowNamespace+".")
+}
+
+// Complete chooses the leader election identity: the host name (the pod's
+// name in a cluster) and a random suffix, so a restarted process never
+// mistakes itself for its predecessor.
+func (o *Options) Complete() error {
+	if !o.LeaderElect || o.identity != "" {
+		return nil
+	}
+	host, err := os.Hostname()
+	if err != nil {
+		return fmt.Errorf("leader election identity: %w", err)
+	}
+	o.identity = host + "_" + string(uuid.NewUUID())
+	return nil
+}
+
+// Validate reports every invalid flag at once, each error naming its flag.
+func (o *Options) Validate() error {
+	var errs []error
+	if o.Kubeconfig != "" {
+		if _, err := os.Stat(o.Kubeconfig); err != nil {
+			errs = append(errs, fmt.Errorf("--kubeconfig: %w", err))
+		}
+	}
+	if o.KubeAPIQPS <= 0 {
+		errs = append(errs, fmt.Errorf("--kube-api-qps: must be greater than 0, got %v", o.KubeAPIQPS))
+	}
+	if o.KubeAPIBurst < 1 {
+		errs = append(errs, fmt.Errorf("--kube-api-burst: must be at least 1, got %d", o.KubeAPIBurst))
+	}
+	if o.Workers < 1 {
+		errs = append(errs, fmt.Errorf("--workers: must be at least 1, got %d", o.Workers))
+	}
+	if o.LeaderElect {
+		errs = append(errs, o.validateLeaderElection()...)
+	}
+	errs = append(errs, validateBindAddress("--metrics-bind-address", o.MetricsBindAddress)...)
+	errs = append(errs, validateBindAddress("--health-probe-bind-address", o.HealthProbeBindAddress)...)
+	if o.MetricsBindAddress != disabled && o.MetricsBindAddress == o.HealthProbeBindAddress {
+		errs = append(errs, fmt.Errorf("--health-probe-bind-address: %q is also --metrics-bind-address; use another port",
+			o.HealthProbeBindAddress))
+	}
+	if o.PyTorchInitContainerImage == "" {
+		errs = append(errs, errors.New("--pytorch-init-container-image: must not be empty"))
+	}
+	if o.PyTorchInitContainerMaxTries < 1 {
+		errs = append(errs, fmt.Errorf("--pytorch-init-container-max-tries: must be at least 1, got %d",
+			o.PyTorchInitContainerMaxTries))
+	}
+	if o.ClusterDomain != "" {
+		for _, msg := range validation.IsDNS1123Subdomain(o.ClusterDomain) {
+			errs = append(errs, fmt.Errorf("--cluster-domain: %q: %s", o.ClusterDomain, msg))
+		}
+	}
+	if o.Namespace != "" {
+		for _, msg := range validation.IsDNS1123Label(o.Namespace) {
+			errs = append(errs, fmt.Errorf("--namespace: %q is not a namespace name: %s", o.Namespace, msg))
+		}
+	}
+	return utilerrors.NewAggregate(errs)
+}
+
+// validateLeaderElection applies client-go's own rules
+// (leaderelection.NewLeaderElector), but names the flags.
+func (o *Options) validateLeaderElection() []error {
+	var errs []error
+	if o.LeaderElectNamespace == "" {
+		errs = append(errs, errors.New("--leader-elect-namespace: must be set with --leader-elect"))
+	} else {
+		for _, msg := range validation.IsDNS1123Label(o.LeaderElectNamespace) {
+			errs = append(errs, fmt.Errorf("--leader-elect-namespace: %q is not a namespace name: %s",
+				o.LeaderElectNamespace, msg))
+		}
+	}
+	if o.LeaderElectID == "" {
+		errs = append(errs, errors.New("--leader-elect-id: must be set with --leader-elect"))
+	} else {
+		for _, msg := range validation.IsDNS1123Subdomain(o.LeaderElectID) {
+			errs = append(errs, fmt.Errorf("--leader-elect-id: %q is not a Lease name: %s", o.LeaderElectID, msg))
+		}
+	}
+	lease, renew, retry := o.LeaderElectLeaseDuration, o.LeaderElectRenewDeadline, o.LeaderElectRetryPeriod
+	positive := true
+	for _, d := range []struct {
+		flag  string
+		value time.Duration
+	}{
+		{"--leader-elect-lease-duration", lease},
+		{"--leader-elect-renew-deadline", renew},
+		{"--leader-elect-retry-period", retry},
+	} {
+		if d.value <= 0 {
+			errs = append(errs, fmt.Errorf("%s: must be greater than 0, got %v", d.flag, d.value))
+			positive = false
+		}
+	}
+	if !positive {
+		return errs
+	}
+	if renew >= lease {
+		errs = append(errs, fmt.Errorf("--leader-elect-renew-deadline: %v must be less than --leader-elect-lease-duration (%v)",
+			renew, lease))
+	}
+	if minRenew := time.Duration(leaderelection.JitterFactor * float64(retry)); renew <= minRenew {
+		errs = append(errs, fmt.Errorf("--leader-elect-renew-deadline: %v must be greater than %v × --leader-elect-retry-period (%v)",
+			renew, leaderelection.JitterFactor, retry))
+	}
+	return errs
+}
+
+// validateBindAddress accepts "0" (off) or host:port with a numeric port;
+// the host may be empty (every interface).
+func validateBindAddress(flag, addr string) []error {
+	if addr == disabled {
+		return nil
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return []error{fmt.Errorf("%s: %q is not host:port or %q: %w", flag, addr, disabled, err)}
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return []error{fmt.Errorf("%s: %q: port %q is not a number from 0 to 65535", flag, addr, port)}
+	}
+	return nil
+}

@@ -1,0 +1,249 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	kubeinformers "k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/client-go/tools/leaderelection"
+	"k8s.io/client-go/tools/record"
+	"k8s.io/client-go/util/workqueue"
+	"k8s.io/klog/v2"
+
+	"github.com/mlplane/mlplane/pkg/controller/metrics"
+	"github.com/mlplane/mlplane/pkg/controller/training"
+	"github.com/mlplane/mlplane/pkg/controller/training/pytorch"
+	"github.com/mlplane/mlplane/pkg/controller/training/tensorflow"
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
+	mlplanescheme "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/scheme"
+	"github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
+)
+
+const (
+	// component names the controller in events and its user agent.
+	component = "mlplane-controller"
+	// resyncPeriod replays every cached object now and then, a safety net
+	// for a missed event; it is controller-runtime's default, which the
+	// upstream operator runs with.
+	resyncPeriod = 10 * time.Hour
+)
+
+// eventScheme resolves the kinds of the objects events are about: core
+// objects and mlplane's jobs.
+var eventScheme = runtime.NewScheme()
+
+func init() {
+	utilruntime.Must(clientgoscheme.AddToScheme(eventScheme))
+	utilruntime.Must(mlplanescheme.AddToScheme(eventScheme))
+}
+
+// deps are what the controller is built from, created once per process.
+type deps struct {
+	kubeClient    kubernetes.Interface
+	mlplaneClient versioned.Interface
+	recorder      record.EventRecorder
+	// metrics are the engine's, already served on /metrics; they reach
+	// the engine through training.Config once it takes them.
+	metrics *metrics.Metrics
+}
+
+// Run serves /metrics and the probes, then runs the controller until ctx
+// ends: directly, or while it holds the leader election Lease.
+func (o *Options) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	logger := klog.FromContext(ctx)
+
+	config, err := o.restConfig()
+	if err != nil {
+		return err
+	}
+	kubeClient, err := kubernetes.NewForConfig(kubeConfig(config))
+	if err != nil {
+		return fmt.Errorf("creating Kubernetes client: %w", err)
+	}
+	mlplaneClient, err := versioned.NewForConfig(config)
+	if err != nil {
+		return fmt.Errorf("creating mlplane client: %w", err)
+	}
+
+	// One registry for everything /metrics serves. The providers must be
+	// in place before work queues and the leader elector are created.
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	controllerMetrics := metrics.New(registry)
+	workqueue.SetProvider(controllerMetrics.Workqueue)
+	leaderelection.SetProvider(metrics.NewLeaderElectionProvider(registry))
+
+	// Not stopped by ctx: the Lease's "stopped leading" event is recorded
+	// during shutdown; the deferred Shutdown ends it.
+	broadcaster := record.NewBroadcaster(record.WithContext(context.WithoutCancel(ctx)))
+	broadcaster.StartStructuredLogging(0)
+	broadcaster.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: kubeClient.CoreV1().Events("")})
+	defer broadcaster.Shutdown()
+
+	d := &deps{
+		kubeClient:    kubeClient,
+		mlplaneClient: mlplaneClient,
+		recorder:      broadcaster.NewRecorder(eventScheme, corev1.EventSource{Component: component}),
+		metrics:       controllerMetrics,
+	}
+
+	h := newHealth(o.LeaderElect)
+	stopServers, err := o.serve(ctx, cancel, registry, h)
+	if err != nil {
+		return err
+	}
+	defer stopServers()
+
+	logger.Info("Starting mlplane-controller", "namespace", namespaceOrAll(o.Namespace),
+		"workers", o.Workers, "leaderElect", o.LeaderElect, "gangScheduler", o.GangSchedulerName)
+	run := func(ctx context.Context) error { return o.runController(ctx, d, h) }
+	if o.LeaderElect {
+		err = o.runWithLeaderElection(ctx, d, h, config, run)
+	} else {
+		err = run(ctx)
+	}
+	if cause := context.Cause(ctx); errors.Is(cause, errServing) {
+		// A server failed and stopped everything.
+		return cause
+	}
+	return err
+}
+
+// restConfig loads --kubeconfig, or the in-cluster config when it is empty.
+func (o *Options) restConfig() (*rest.Config, error) {
+	var (
+		config *rest.Config
+		err    error
+	)
+	if o.Kubeconfig == "" {
+		if config, err = rest.InClusterConfig(); err != nil {
+			return nil, fmt.Errorf("no --kubeconfig given and not running in a cluster: %w", err)
+		}
+	} else if config, err = clientcmd.BuildConfigFromFlags("", o.Kubeconfig); err != nil {
+		return nil, fmt.Errorf("loading --kubeconfig %s: %w", o.Kubeconfig, err)
+	}
+	config.QPS = o.KubeAPIQPS
+	config.Burst = o.KubeAPIBurst
+	config.UserAgent = component
+	return config, nil
+}
+
+// kubeConfig speaks protobuf to kube-apiserver, as Kubernetes' own
+// controllers do; mlplane's client keeps JSON.
+func kubeConfig(config *rest.Config) *rest.Config {
+	c := rest.CopyConfig(config)
+	c.AcceptContentTypes = "application/vnd.kubernetes.protobuf,application/json"
+	c.ContentType = "application/vnd.kubernetes.protobuf"
+	return c
+}
+
+// runController builds the training engine on fresh informers, waits for
+// their caches and runs the engine until ctx ends.
+func (o *Options) runController(ctx context.Context, d *deps, h *health) error {
+	logger := klog.FromContext(ctx)
+	// Cancelled before the factories' Shutdown, which waits for the
+	// informers to stop, whatever way this function returns.
+	ctx, cancel := context.WithCancel(ctx)
+	kubeInformers := kubeinformers.NewSharedInformerFactoryWithOptions(d.kubeClient, resyncPeriod,
+		kubeinformers.WithNamespace(o.Namespace),
+		kubeinformers.WithTweakListOptions(func(opts *metav1.ListOptions) {
+			opts.LabelSelector = training.PodLabelSelector
+		}))
+	defer kubeInformers.Shutdown()
+	mlplaneInformers := externalversions.NewSharedInformerFactoryWithOptions(d.mlplaneClient, resyncPeriod,
+		externalversions.WithNamespace(o.Namespace))
+	defer mlplaneInformers.Shutdown()
+	defer cancel()
+
+	controller, err := o.newController(d, kubeInformers, mlplaneInformers)
+	if err != nil {
+		return err
+	}
+
+	h.setSyncing(true)
+	kubeInformers.StartWithContext(ctx)
+	mlplaneInformers.StartWithContext(ctx)
+	for _, result := range []error{
+		kubeInformers.WaitForCacheSyncWithContext(ctx).AsError(),
+		mlplaneInformers.WaitForCacheSyncWithContext(ctx).AsError(),
+	} {
+		if result != nil {
+			if ctx.Err() != nil {
+				return nil // shutting down
+			}
+			return fmt.Errorf("waiting for informer caches: %w", result)
+		}
+	}
+	h.setSyncing(false)
+	logger.Info("Informer caches synced; reconciling")
+
+	if err := controller.Run(ctx, o.Workers); err != nil {
+		return fmt.Errorf("training controller: %w", err)
+	}
+	if ctx.Err() == nil {
+		return errors.New("training controller stopped before shutdown")
+	}
+	return nil
+}
+
+// newController binds the TFJob and PyTorchJob adapters to the engine.
+func (o *Options) newController(d *deps, kubeInformers kubeinformers.SharedInformerFactory,
+	mlplaneInformers externalversions.SharedInformerFactory) (*training.Controller, error) {
+	tf := tensorflow.New(tensorflow.Options{ClusterDomain: o.ClusterDomain})
+	pt := pytorch.New(pytorch.Options{
+		InitContainerImage:    o.PyTorchInitContainerImage,
+		InitContainerMaxTries: o.PyTorchInitContainerMaxTries,
+	})
+	controller, err := training.NewController(training.Config{
+		KubeClient:        d.kubeClient,
+		KubeInformers:     kubeInformers,
+		Recorder:          d.recorder,
+		GangSchedulerName: o.GangSchedulerName,
+		Metrics:           d.metrics,
+	},
+		training.TFJobs(d.mlplaneClient, mlplaneInformers, tf),
+		training.PyTorchJobs(d.mlplaneClient, mlplaneInformers, pt),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("creating training controller: %w", err)
+	}
+	return controller, nil
+}
+
+func namespaceOrAll(ns string) string {
+	if ns == "" {
+		return "(all)"
+	}
+	return ns
+}
