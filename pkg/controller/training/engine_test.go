@@ -218,3 +218,105 @@ func TestEngineRestartsRetryableExitCodesAndCountsThem(t *testing.T) {
 		t.Fatalf("the worker was not recreated: %v", got)
 	}
 }
+
+func TestEngineLeavesJobsManagedByAnotherController(t *testing.T) {
+	job := testJob(2)
+	job.Spec.RunPolicy.ManagedBy = ptr.To(kubeflowv1.MultiKueueController)
+	h := newHarness(t, job)
+	h.sync(0)
+	if got := h.podNames(); len(got) != 0 {
+		t.Fatalf("created %v for a job managed by MultiKueue", got)
+	}
+	got, err := h.client.KubeflowV1().TFJobs("ns").Get(context.Background(), "job", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Status.Conditions) != 0 {
+		t.Errorf("wrote status %+v for a job managed by MultiKueue", got.Status)
+	}
+}
+
+func TestEngineSuspendedJobGetsNoPods(t *testing.T) {
+	job := testJob(2)
+	job.Spec.RunPolicy.Suspend = ptr.To(true)
+	h := newHarness(t, job)
+	h.sync(0)
+	if got := h.podNames(); len(got) != 0 {
+		t.Fatalf("created %v for a suspended job", got)
+	}
+	got, err := h.client.KubeflowV1().TFJobs("ns").Get(context.Background(), "job", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !HasCondition(&got.Status, kubeflowv1.JobSuspended) || got.Status.StartTime != nil {
+		t.Errorf("suspended job status = %+v", got.Status)
+	}
+}
+
+func TestEngineScalesDownByIndex(t *testing.T) {
+	h := newHarness(t, testJob(3))
+	h.sync(0)
+	h.sync(4)
+	ctx := context.Background()
+	job, err := h.client.KubeflowV1().TFJobs("ns").Get(ctx, "job", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job.Spec.TFReplicaSpecs["Worker"].Replicas = ptr.To[int32](1)
+	if _, err := h.client.KubeflowV1().TFJobs("ns").Update(ctx, job, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	err = wait.PollUntilContextTimeout(ctx, 10*time.Millisecond, 5*time.Second, true, func(context.Context) (bool, error) {
+		j, err := h.c.kinds["TFJob"].get("ns", "job")
+		return err == nil && *j.ReplicaSpecs["Worker"].Replicas == 1, nil
+	})
+	if err != nil {
+		t.Fatal("informer never showed the scaled job")
+	}
+	if _, err := h.c.reconcile(ctx, h.key); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.podNames(); len(got) != 2 || got[0] != "job-ps-0" || got[1] != "job-worker-0" {
+		t.Errorf("pods after scaling workers to 1 = %v", got)
+	}
+	svcs, _ := h.kube.CoreV1().Services("ns").List(ctx, metav1.ListOptions{})
+	if len(svcs.Items) != 2 {
+		t.Errorf("%d services after scaling workers to 1, want 2", len(svcs.Items))
+	}
+}
+
+func TestEngineFailsAJobPastItsDeadlineAndAsksToComeBack(t *testing.T) {
+	job := testJob(1)
+	job.Spec.RunPolicy.ActiveDeadlineSeconds = ptr.To[int64](60)
+	h := newHarness(t, job)
+	start := metav1.NewTime(time.Now().Truncate(time.Second))
+	h.c.now = func() metav1.Time { return start }
+	requeue, err := h.c.reconcile(context.Background(), h.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if requeue != time.Minute {
+		t.Errorf("requeue after %s, want the deadline in 1m", requeue)
+	}
+	// The timer fires; the job is now past its deadline.
+	err = wait.PollUntilContextTimeout(context.Background(), 10*time.Millisecond, 5*time.Second, true, func(context.Context) (bool, error) {
+		j, err := h.c.kinds["TFJob"].get("ns", "job")
+		return err == nil && j.Status.StartTime != nil, nil
+	})
+	if err != nil {
+		t.Fatal("informer never showed the start time")
+	}
+	h.c.now = func() metav1.Time { return metav1.NewTime(start.Add(61 * time.Second)) }
+	h.sync(2)
+	got, err := h.client.KubeflowV1().TFJobs("ns").Get(context.Background(), "job", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := GetCondition(&got.Status, kubeflowv1.JobFailed); c == nil ||
+		c.Message != "Job job has failed because it was active longer than specified deadline" {
+		t.Errorf("status after the deadline = %+v", got.Status.Conditions)
+	}
+	if got.Status.CompletionTime == nil {
+		t.Errorf("no completionTime after failing")
+	}
+}
