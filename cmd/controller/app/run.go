@@ -28,6 +28,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	"k8s.io/client-go/dynamic"
 	kubeinformers "k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -70,6 +71,9 @@ func init() {
 type deps struct {
 	kubeClient    kubernetes.Interface
 	mlplaneClient versioned.Interface
+	// dynamicClient writes the gang schedulers' PodGroups, which mlplane
+	// has no typed client for.
+	dynamicClient dynamic.Interface
 	recorder      record.EventRecorder
 	// metrics are the engine's, already served on /metrics; they reach
 	// the engine through training.Config once it takes them.
@@ -95,6 +99,10 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("creating mlplane client: %w", err)
 	}
+	dynamicClient, err := dynamic.NewForConfig(config)
+	if err != nil {
+		return fmt.Errorf("creating dynamic client: %w", err)
+	}
 
 	// One registry for everything /metrics serves. The providers must be
 	// in place before work queues and the leader elector are created.
@@ -114,6 +122,7 @@ func (o *Options) Run(ctx context.Context) error {
 	d := &deps{
 		kubeClient:    kubeClient,
 		mlplaneClient: mlplaneClient,
+		dynamicClient: dynamicClient,
 		recorder:      broadcaster.NewRecorder(eventScheme, corev1.EventSource{Component: component}),
 		metrics:       controllerMetrics,
 	}
@@ -184,9 +193,14 @@ func (o *Options) runController(ctx context.Context, d *deps, h *health) error {
 	mlplaneInformers := externalversions.NewSharedInformerFactoryWithOptions(d.mlplaneClient, resyncPeriod,
 		externalversions.WithNamespace(o.Namespace))
 	defer mlplaneInformers.Shutdown()
+	// Cluster-scoped objects, neither label-filtered nor namespaced:
+	// PriorityClasses, when gang scheduling is on. Without it the factory
+	// starts nothing.
+	clusterInformers := kubeinformers.NewSharedInformerFactory(d.kubeClient, resyncPeriod)
+	defer clusterInformers.Shutdown()
 	defer cancel()
 
-	controller, err := o.newController(d, kubeInformers, mlplaneInformers)
+	controller, err := o.newController(d, kubeInformers, mlplaneInformers, clusterInformers)
 	if err != nil {
 		return err
 	}
@@ -194,9 +208,11 @@ func (o *Options) runController(ctx context.Context, d *deps, h *health) error {
 	h.setSyncing(true)
 	kubeInformers.StartWithContext(ctx)
 	mlplaneInformers.StartWithContext(ctx)
+	clusterInformers.StartWithContext(ctx)
 	for _, result := range []error{
 		kubeInformers.WaitForCacheSyncWithContext(ctx).AsError(),
 		mlplaneInformers.WaitForCacheSyncWithContext(ctx).AsError(),
+		clusterInformers.WaitForCacheSyncWithContext(ctx).AsError(),
 	} {
 		if result != nil {
 			if ctx.Err() != nil {
@@ -219,19 +235,25 @@ func (o *Options) runController(ctx context.Context, d *deps, h *health) error {
 
 // newController binds the TFJob and PyTorchJob adapters to the engine.
 func (o *Options) newController(d *deps, kubeInformers kubeinformers.SharedInformerFactory,
-	mlplaneInformers externalversions.SharedInformerFactory) (*training.Controller, error) {
+	mlplaneInformers externalversions.SharedInformerFactory, clusterInformers kubeinformers.SharedInformerFactory,
+) (*training.Controller, error) {
 	tf := tensorflow.New(tensorflow.Options{ClusterDomain: o.ClusterDomain})
 	pt := pytorch.New(pytorch.Options{
 		InitContainerImage:    o.PyTorchInitContainerImage,
 		InitContainerMaxTries: o.PyTorchInitContainerMaxTries,
 	})
-	controller, err := training.NewController(training.Config{
+	cfg := training.Config{
 		KubeClient:        d.kubeClient,
 		KubeInformers:     kubeInformers,
 		Recorder:          d.recorder,
 		GangSchedulerName: o.GangSchedulerName,
 		Metrics:           d.metrics,
-	},
+	}
+	if o.GangSchedulerName != "" {
+		cfg.DynamicClient = d.dynamicClient
+		cfg.PriorityClasses = clusterInformers.Scheduling().V1().PriorityClasses()
+	}
+	controller, err := training.NewController(cfg,
 		training.TFJobs(d.mlplaneClient, mlplaneInformers, tf),
 		training.PyTorchJobs(d.mlplaneClient, mlplaneInformers, pt),
 	)

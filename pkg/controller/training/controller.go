@@ -29,7 +29,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/dynamic"
 	kubeinformers "k8s.io/client-go/informers"
+	schedulinginformers "k8s.io/client-go/informers/scheduling/v1"
 	"k8s.io/client-go/kubernetes"
 	corelisters "k8s.io/client-go/listers/core/v1"
 	"k8s.io/client-go/tools/cache"
@@ -52,7 +54,15 @@ type Config struct {
 	Recorder record.EventRecorder
 	// GangSchedulerName enables gang scheduling: "volcano" for Volcano,
 	// any other non-empty name for scheduler-plugins with that scheduler.
+	// The engine then also manages a PodGroup per job, if the cluster
+	// serves the scheduler's PodGroup API.
 	GangSchedulerName string
+	// DynamicClient writes PodGroups; required with GangSchedulerName.
+	DynamicClient dynamic.Interface
+	// PriorityClasses is an informer on every PriorityClass (unlike
+	// KubeInformers, not label-filtered): a PodGroup's minResources counts
+	// replica types by priority, as upstream. Required with GangSchedulerName.
+	PriorityClasses schedulinginformers.PriorityClassInformer
 	// Metrics receives the engine's counters and reconcile durations;
 	// nil keeps them unregistered.
 	Metrics *metrics.Metrics
@@ -85,6 +95,8 @@ type Controller struct {
 	queue    workqueue.TypedRateLimitingInterface[jobKey]
 	expect   *expectations
 	now      func() metav1.Time
+	// podGroups is nil without gang scheduling.
+	podGroups *podGroupControl
 
 	// timersMu guards timers: the deadline and TTL wake-ups per job.
 	timersMu sync.Mutex
@@ -98,6 +110,9 @@ func NewController(cfg Config, kinds ...Kind) (*Controller, error) {
 	}
 	if cfg.KubeClient == nil || cfg.KubeInformers == nil || cfg.Recorder == nil {
 		return nil, errors.New("training: KubeClient, KubeInformers and Recorder are required")
+	}
+	if cfg.GangSchedulerName != "" && (cfg.DynamicClient == nil || cfg.PriorityClasses == nil) {
+		return nil, errors.New("training: gang scheduling needs DynamicClient and PriorityClasses")
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = metrics.New(nil)
@@ -151,6 +166,11 @@ func NewController(cfg Config, kinds ...Kind) (*Controller, error) {
 			return nil, fmt.Errorf("watching children: %w", err)
 		}
 		c.synced = append(c.synced, child.inf.HasSynced)
+	}
+	if cfg.GangSchedulerName != "" {
+		c.podGroups = newPodGroupControl(cfg.GangSchedulerName, cfg.DynamicClient, cfg.KubeClient.Discovery(),
+			cfg.PriorityClasses.Lister())
+		c.synced = append(c.synced, cfg.PriorityClasses.Informer().HasSynced)
 	}
 	return c, nil
 }

@@ -33,7 +33,8 @@ const (
 )
 
 // decorateForGang puts a pod into its job's gang: the scheduler name (unless
-// the template names another) and the membership label or annotations.
+// the template names another) and the membership label or annotations. The
+// gang itself, a PodGroup per job, is managed in podgroup.go.
 func (c *Controller) decorateForGang(job *Job, tmpl *corev1.PodTemplateSpec, rtype kubeflowv1.ReplicaType) {
 	name := c.cfg.GangSchedulerName
 	if name == "" {

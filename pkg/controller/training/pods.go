@@ -250,8 +250,17 @@ func (c *Controller) deleteServices(ctx context.Context, key jobKey, job *Job, s
 }
 
 // cleanUp deletes a finished job's pods as its cleanPodPolicy says (all of
-// them when suspending), with the services of the deleted pods.
+// them when suspending), with the services of the deleted pods, and its
+// PodGroup whatever the policy.
 func (c *Controller) cleanUp(ctx context.Context, kind Kind, key jobKey, job *Job,
+	pods []*corev1.Pod, services []*corev1.Service, suspending bool) error {
+	if err := c.cleanUpPods(ctx, key, job, pods, services, suspending); err != nil {
+		return err
+	}
+	return c.deletePodGroup(ctx, job)
+}
+
+func (c *Controller) cleanUpPods(ctx context.Context, key jobKey, job *Job,
 	pods []*corev1.Pod, services []*corev1.Service, suspending bool) error {
 	policy := kubeflowv1.CleanPodPolicyNone
 	if job.RunPolicy.CleanPodPolicy != nil {

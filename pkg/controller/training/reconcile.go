@@ -149,6 +149,15 @@ func (c *Controller) reconcileJob(ctx context.Context, kind Kind, key jobKey, jo
 		return d, false, err
 	}
 
+	// Gang scheduling: the PodGroup first, as upstream; Volcano must admit
+	// the gang before its pods exist.
+	if ready, err := c.syncPodGroup(ctx, kind, job); err != nil {
+		return 0, false, err
+	} else if !ready {
+		klog.FromContext(ctx).V(2).Info("Waiting for the PodGroup to be admitted before creating pods")
+		return c.waitForPodGroup(job, now), false, nil
+	}
+
 	job.Pods = pods
 	restarting := false
 	for _, rtype := range replicaTypes(fw, job.ReplicaSpecs) {
