@@ -12,6 +12,8 @@
 # Environment:
 #   MLPLANE_LOCAL_DIR     state (PKI, etcd data, logs, pids); default _output/local
 #   MLPLANE_PORT_OFFSET   added to every port, to run two control planes side by side
+#   MLPLANE_CONTROLLER_FLAGS  extra flags for mlplane-controller, split on spaces
+#                         (e.g. "--kube-api-qps=100 --workers=16")
 set -o errexit -o nounset -o pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -62,8 +64,10 @@ start_kwok
 apply_manifests
 start_mlplane_apiserver
 wait_for "mlplane-apiserver" 60 curl -fsSk "https://127.0.0.1:${MLPLANE_PORT}/readyz"
-wait_for "APIService v1.kubeflow.org Available" 60 \
-    kc wait --for=condition=Available --timeout=5s apiservice/v1.kubeflow.org
+for apiservice in "${MLPLANE_APISERVICES[@]}"; do
+    wait_for "APIService ${apiservice} Available" 60 \
+        kc wait --for=condition=Available --timeout=5s "apiservice/${apiservice}"
+done
 start_mlplane_controller
 wait_for "mlplane-controller" 60 curl -fsS "http://127.0.0.1:${CONTROLLER_HEALTH_PORT}/healthz"
 wait_for "kwok nodes Ready" 60 kc wait --for=condition=Ready --timeout=5s node -l type=kwok

@@ -42,6 +42,8 @@ go run ./pkg/generated/openapi/cmd/models-schema > "${schema}"
 
 # Core types inside ours use client-go's apply configurations.
 externals=k8s.io/api/core/v1.PodTemplateSpec:k8s.io/client-go/applyconfigurations/core/v1
+externals+=,k8s.io/api/core/v1.PodSpec:k8s.io/client-go/applyconfigurations/core/v1
+externals+=,k8s.io/api/core/v1.ContainerState:k8s.io/client-go/applyconfigurations/core/v1
 externals+=,k8s.io/api/autoscaling/v2.MetricSpec:k8s.io/client-go/applyconfigurations/autoscaling/v2
 externals+=,k8s.io/api/autoscaling/v1.Scale:k8s.io/client-go/applyconfigurations/autoscaling/v1
 

@@ -22,6 +22,9 @@ CONTROLLER_HEALTH_PORT=$((20281 + OFFSET))
 # Start order; they are stopped in reverse.
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok mlplane-apiserver mlplane-controller)
 
+# The APIServices routing to mlplane-apiserver (artifacts/deploy/apiservice.yaml).
+MLPLANE_APISERVICES=(v1.kubeflow.org v1beta1.kubeflow.org)
+
 ADMIN_KUBECONFIG=${PKI}/admin.kubeconfig
 
 log() { echo "mlplane: $*"; }
@@ -290,10 +293,12 @@ start_kwok() {
 apply_manifests() {
     kc apply --server-side --field-manager mlplane-local-up -k "${ROOT}/artifacts/local" >/dev/null
     kc apply --server-side --field-manager mlplane-local-up -f "${ROOT}/artifacts/local/kwok/nodes.yaml" >/dev/null
-    local ca
+    local ca apiservice
     ca=$(base64 -w0 < "${PKI}/ca.crt")
-    kc patch apiservice v1.kubeflow.org --type merge \
-        -p "{\"spec\":{\"caBundle\":\"${ca}\",\"service\":{\"port\":${MLPLANE_PORT}}}}" >/dev/null
+    for apiservice in "${MLPLANE_APISERVICES[@]}"; do
+        kc patch apiservice "${apiservice}" --type merge \
+            -p "{\"spec\":{\"caBundle\":\"${ca}\",\"service\":{\"port\":${MLPLANE_PORT}}}}" >/dev/null
+    done
 }
 
 start_mlplane_apiserver() {
@@ -307,12 +312,16 @@ start_mlplane_apiserver() {
 
 # mlplane-controller authenticates like mlplane-apiserver: as its
 # ServiceAccount's user name, so artifacts/deploy/controller-rbac.yaml applies.
+# MLPLANE_CONTROLLER_FLAGS adds flags (split on spaces), e.g. for benchmarks:
+# MLPLANE_CONTROLLER_FLAGS="--kube-api-qps=100 --kube-api-burst=200".
 start_mlplane_controller() {
+    local extra=()
+    read -r -a extra <<< "${MLPLANE_CONTROLLER_FLAGS:-}"
     start mlplane-controller "${BIN}/mlplane-controller" \
         --kubeconfig "${PKI}/mlplane-controller.kubeconfig" \
         --metrics-bind-address "127.0.0.1:${CONTROLLER_METRICS_PORT}" \
         --health-probe-bind-address "127.0.0.1:${CONTROLLER_HEALTH_PORT}" \
-        --leader-elect=true
+        --leader-elect=true "${extra[@]}"
 }
 
 print_usage() {

@@ -18,6 +18,7 @@ package apiserver
 
 import (
 	"fmt"
+	"maps"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apiserver/pkg/registry/generic"
@@ -26,9 +27,10 @@ import (
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
+	"github.com/mlplane/mlplane/pkg/registry/kubeflow/notebook"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/pytorchjob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/tfjob"
-	"github.com/mlplane/mlplane/pkg/registry/kubeflow/trainingjob"
 )
 
 // ExtraConfig holds mlplane's own configuration; none yet.
@@ -72,33 +74,41 @@ func (c completedConfig) New() (*Server, error) {
 	}
 	s := &Server{GenericAPIServer: generic}
 
-	kubeflowV1, err := kubeflowV1Storage(c.GenericConfig.RESTOptionsGetter)
+	kubeflowStorage, err := kubeflowStorage(c.GenericConfig.RESTOptionsGetter)
 	if err != nil {
 		return nil, err
 	}
 	group := genericapiserver.NewDefaultAPIGroupInfo(kubeflow.GroupName, Scheme, metav1.ParameterCodec, Codecs)
 	group.NegotiatedSerializer = jsonNegotiator{group.NegotiatedSerializer}
-	group.VersionedResourcesStorageMap[kubeflowv1.SchemeGroupVersion.Version] = kubeflowV1
+	group.VersionedResourcesStorageMap = kubeflowStorage
 	if err := s.GenericAPIServer.InstallAPIGroup(&group); err != nil {
 		return nil, fmt.Errorf("installing API group %s: %w", kubeflow.GroupName, err)
 	}
 	return s, nil
 }
 
-// kubeflowV1Storage is every resource of kubeflow.org/v1.
-func kubeflowV1Storage(optsGetter generic.RESTOptionsGetter) (map[string]rest.Storage, error) {
-	storage := map[string]rest.Storage{}
-	for _, build := range []func() (trainingjob.Storage, error){
-		func() (trainingjob.Storage, error) { return tfjob.NewStorage(Scheme, optsGetter) },
-		func() (trainingjob.Storage, error) { return pytorchjob.NewStorage(Scheme, optsGetter) },
-	} {
-		kind, err := build()
-		if err != nil {
-			return nil, err
-		}
-		for path, s := range kind {
-			storage[path] = s
-		}
+// kubeflowStorage is every resource of kubeflow.org, by version. v1 serves
+// every kind; v1beta1 serves only notebooks, through the same storage as v1
+// (one etcd key space and one watch cache; objects are stored as v1).
+func kubeflowStorage(optsGetter generic.RESTOptionsGetter) (map[string]map[string]rest.Storage, error) {
+	tfJobs, err := tfjob.NewStorage(Scheme, optsGetter)
+	if err != nil {
+		return nil, err
 	}
-	return storage, nil
+	pyTorchJobs, err := pytorchjob.NewStorage(Scheme, optsGetter)
+	if err != nil {
+		return nil, err
+	}
+	notebooks, err := notebook.NewStorage(Scheme, optsGetter)
+	if err != nil {
+		return nil, err
+	}
+	v1 := map[string]rest.Storage{}
+	for _, kind := range []map[string]rest.Storage{tfJobs, pyTorchJobs, notebooks} {
+		maps.Copy(v1, kind)
+	}
+	return map[string]map[string]rest.Storage{
+		kubeflowv1.SchemeGroupVersion.Version:      v1,
+		kubeflowv1beta1.SchemeGroupVersion.Version: notebooks,
+	}, nil
 }

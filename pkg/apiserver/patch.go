@@ -41,6 +41,8 @@ import (
 // merge at all, so these resources refuse it the same way, with 415, and the
 // OpenAPI documents do not advertise it. kubectl then uses JSON merge patch
 // for "kubectl apply", as it does for CRDs. Their scale subresource keeps it.
+// Notebooks are deliberately not listed: their pod spec merges containers,
+// volumes and env by name, which is what applying a notebook needs.
 var noStrategicMerge = map[schema.GroupResource]bool{
 	kubeflow.Resource(kubeflowv1.TFJobPlural):      true,
 	kubeflow.Resource(kubeflowv1.PyTorchJobPlural): true,

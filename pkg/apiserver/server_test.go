@@ -125,6 +125,7 @@ func TestServer(t *testing.T) {
 	t.Run("UpstreamClient", func(t *testing.T) { testUpstreamClient(t, e) })
 	t.Run("ProtobufPreferringClients", func(t *testing.T) { testProtobufPreferringClients(t, e) })
 	t.Run("PatchTypes", func(t *testing.T) { testPatchTypes(t, e) })
+	t.Run("Notebook", func(t *testing.T) { testNotebooks(t, e) })
 }
 
 // job is a versioned training job.
@@ -1206,7 +1207,7 @@ func testDiscovery(t *testing.T, e *env) {
 	for _, r := range resources.APIResources {
 		byName[r.Name] = r
 	}
-	want := []string{"pytorchjobs", "pytorchjobs/scale", "pytorchjobs/status", "tfjobs", "tfjobs/status"}
+	want := []string{"notebooks", "notebooks/status", "pytorchjobs", "pytorchjobs/scale", "pytorchjobs/status", "tfjobs", "tfjobs/status"}
 	if got := slices.Sorted(maps.Keys(byName)); !slices.Equal(got, want) {
 		t.Errorf("resources = %v, want %v", got, want)
 	}
@@ -1215,6 +1216,7 @@ func testDiscovery(t *testing.T, e *env) {
 	for _, main := range []struct{ name, singular, kind string }{
 		{"tfjobs", "tfjob", "TFJob"},
 		{"pytorchjobs", "pytorchjob", "PyTorchJob"},
+		{"notebooks", "notebook", "Notebook"},
 	} {
 		r := byName[main.name]
 		if r.Kind != main.kind || r.SingularName != main.singular || !r.Namespaced {

@@ -48,6 +48,7 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 	scheme.AddKnownTypes(SchemeGroupVersion,
 		&TFJob{}, &TFJobList{},
 		&PyTorchJob{}, &PyTorchJobList{},
+		&Notebook{}, &NotebookList{},
 	)
 	return nil
 }

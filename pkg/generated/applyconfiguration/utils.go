@@ -20,8 +20,10 @@ package applyconfiguration
 
 import (
 	v1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	v1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
 	internal "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/internal"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/kubeflow/v1"
+	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/kubeflow/v1beta1"
 	runtime "k8s.io/apimachinery/pkg/runtime"
 	schema "k8s.io/apimachinery/pkg/runtime/schema"
 	managedfields "k8s.io/apimachinery/pkg/util/managedfields"
@@ -38,6 +40,16 @@ func ForKind(kind schema.GroupVersionKind) interface{} {
 		return &kubeflowv1.JobConditionApplyConfiguration{}
 	case v1.SchemeGroupVersion.WithKind("JobStatus"):
 		return &kubeflowv1.JobStatusApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("Notebook"):
+		return &kubeflowv1.NotebookApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("NotebookCondition"):
+		return &kubeflowv1.NotebookConditionApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("NotebookSpec"):
+		return &kubeflowv1.NotebookSpecApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("NotebookStatus"):
+		return &kubeflowv1.NotebookStatusApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("NotebookTemplateSpec"):
+		return &kubeflowv1.NotebookTemplateSpecApplyConfiguration{}
 	case v1.SchemeGroupVersion.WithKind("PyTorchJob"):
 		return &kubeflowv1.PyTorchJobApplyConfiguration{}
 	case v1.SchemeGroupVersion.WithKind("PyTorchJobSpec"):
@@ -56,6 +68,18 @@ func ForKind(kind schema.GroupVersionKind) interface{} {
 		return &kubeflowv1.TFJobApplyConfiguration{}
 	case v1.SchemeGroupVersion.WithKind("TFJobSpec"):
 		return &kubeflowv1.TFJobSpecApplyConfiguration{}
+
+		// Group=kubeflow.org, Version=v1beta1
+	case v1beta1.SchemeGroupVersion.WithKind("Notebook"):
+		return &kubeflowv1beta1.NotebookApplyConfiguration{}
+	case v1beta1.SchemeGroupVersion.WithKind("NotebookCondition"):
+		return &kubeflowv1beta1.NotebookConditionApplyConfiguration{}
+	case v1beta1.SchemeGroupVersion.WithKind("NotebookSpec"):
+		return &kubeflowv1beta1.NotebookSpecApplyConfiguration{}
+	case v1beta1.SchemeGroupVersion.WithKind("NotebookStatus"):
+		return &kubeflowv1beta1.NotebookStatusApplyConfiguration{}
+	case v1beta1.SchemeGroupVersion.WithKind("NotebookTemplateSpec"):
+		return &kubeflowv1beta1.NotebookTemplateSpecApplyConfiguration{}
 
 	}
 	return nil

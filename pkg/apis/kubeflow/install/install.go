@@ -23,11 +23,14 @@ import (
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
 )
 
 // Install registers the internal and every served version of kubeflow.org.
+// v1 is preferred and is the storage version; v1beta1 serves only Notebook.
 func Install(scheme *runtime.Scheme) {
 	utilruntime.Must(kubeflow.AddToScheme(scheme))
 	utilruntime.Must(kubeflowv1.AddToScheme(scheme))
-	utilruntime.Must(scheme.SetVersionPriority(kubeflowv1.SchemeGroupVersion))
+	utilruntime.Must(kubeflowv1beta1.AddToScheme(scheme))
+	utilruntime.Must(scheme.SetVersionPriority(kubeflowv1.SchemeGroupVersion, kubeflowv1beta1.SchemeGroupVersion))
 }

@@ -20,7 +20,9 @@ limitations under the License.
 // +groupName=kubeflow.org
 // +k8s:openapi-model-package=io.mlplane.apis.kubeflow.v1
 
-// Package v1 is kubeflow.org/v1, wire-compatible with Kubeflow training-operator v1.9.4.
-// Field names, enums and JSON tags match upstream byte for byte; what mlplane adds
-// (status.observedGeneration) is optional and ignored by upstream clients.
+// Package v1 is kubeflow.org/v1, wire-compatible with Kubeflow training-operator
+// v1.9.4 (TFJob, PyTorchJob) and notebook-controller v1.11 (Notebook), and the
+// storage version of the group. Field names, enums and JSON tags match upstream
+// byte for byte; what mlplane adds (status.observedGeneration) is optional and
+// ignored by upstream clients.
 package v1

@@ -46,6 +46,7 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 	scheme.AddKnownTypes(SchemeGroupVersion,
 		&TFJob{}, &TFJobList{},
 		&PyTorchJob{}, &PyTorchJobList{},
+		&Notebook{}, &NotebookList{},
 	)
 	metav1.AddToGroupVersion(scheme, SchemeGroupVersion)
 	return nil

@@ -37,6 +37,36 @@ func (in JobStatus) OpenAPIModelName() string {
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
+func (in Notebook) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.Notebook"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in NotebookCondition) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.NotebookCondition"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in NotebookList) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.NotebookList"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in NotebookSpec) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.NotebookSpec"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in NotebookStatus) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.NotebookStatus"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in NotebookTemplateSpec) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.NotebookTemplateSpec"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
 func (in PyTorchJob) OpenAPIModelName() string {
 	return "io.mlplane.apis.kubeflow.v1.PyTorchJob"
 }

@@ -14,10 +14,11 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package validation checks the internal kubeflow.org training jobs before
-// they are stored. Everything common to the training kinds (metadata, run
+// Package validation checks the internal kubeflow.org objects before they
+// are stored. Everything common to the training kinds (metadata, run
 // policy, replica specs, status) is one engine parameterised by a small
 // per-kind description; each kind's file adds only the rules of its own spec.
+// Notebooks, a single pod spec rather than replicas, have a file of their own.
 //
 // Validation runs after defaulting, so values the defaulter fills are expected
 // to be there: an empty restartPolicy is an error, although an unset replica

@@ -39,6 +39,16 @@ func Parser() *typed.Parser {
 var parserOnce sync.Once
 var parser *typed.Parser
 var schemaYAML = typed.YAMLObject(`types:
+- name: com.github.mlplane.mlplane.pkg.apis.kubeflow.v1.Notebook
+  scalar: untyped
+  list:
+    elementType:
+      namedType: __untyped_atomic_
+    elementRelationship: atomic
+  map:
+    elementType:
+      namedType: __untyped_deduced_
+    elementRelationship: separable
 - name: com.github.mlplane.mlplane.pkg.apis.kubeflow.v1.PyTorchJob
   scalar: untyped
   list:
@@ -50,6 +60,16 @@ var schemaYAML = typed.YAMLObject(`types:
       namedType: __untyped_deduced_
     elementRelationship: separable
 - name: com.github.mlplane.mlplane.pkg.apis.kubeflow.v1.TFJob
+  scalar: untyped
+  list:
+    elementType:
+      namedType: __untyped_atomic_
+    elementRelationship: atomic
+  map:
+    elementType:
+      namedType: __untyped_deduced_
+    elementRelationship: separable
+- name: com.github.mlplane.mlplane.pkg.apis.kubeflow.v1beta1.Notebook
   scalar: untyped
   list:
     elementType:

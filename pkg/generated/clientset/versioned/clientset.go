@@ -23,6 +23,7 @@ import (
 	http "net/http"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1"
+	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1beta1"
 	discovery "k8s.io/client-go/discovery"
 	rest "k8s.io/client-go/rest"
 	flowcontrol "k8s.io/client-go/util/flowcontrol"
@@ -31,17 +32,24 @@ import (
 type Interface interface {
 	Discovery() discovery.DiscoveryInterfaces
 	KubeflowV1() kubeflowv1.KubeflowV1Interface
+	KubeflowV1beta1() kubeflowv1beta1.KubeflowV1beta1Interface
 }
 
 // Clientset contains the clients for groups.
 type Clientset struct {
 	*discovery.DiscoveryClient
-	kubeflowV1 *kubeflowv1.KubeflowV1Client
+	kubeflowV1      *kubeflowv1.KubeflowV1Client
+	kubeflowV1beta1 *kubeflowv1beta1.KubeflowV1beta1Client
 }
 
 // KubeflowV1 retrieves the KubeflowV1Client
 func (c *Clientset) KubeflowV1() kubeflowv1.KubeflowV1Interface {
 	return c.kubeflowV1
+}
+
+// KubeflowV1beta1 retrieves the KubeflowV1beta1Client
+func (c *Clientset) KubeflowV1beta1() kubeflowv1beta1.KubeflowV1beta1Interface {
+	return c.kubeflowV1beta1
 }
 
 // Discovery retrieves the DiscoveryClient
@@ -92,6 +100,10 @@ func NewForConfigAndClient(c *rest.Config, httpClient *http.Client) (*Clientset,
 	if err != nil {
 		return nil, err
 	}
+	cs.kubeflowV1beta1, err = kubeflowv1beta1.NewForConfigAndClient(&configShallowCopy, httpClient)
+	if err != nil {
+		return nil, err
+	}
 
 	cs.DiscoveryClient, err = discovery.NewDiscoveryClientForConfigAndClient(&configShallowCopy, httpClient)
 	if err != nil {
@@ -114,6 +126,7 @@ func NewForConfigOrDie(c *rest.Config) *Clientset {
 func New(c rest.Interface) *Clientset {
 	var cs Clientset
 	cs.kubeflowV1 = kubeflowv1.New(c)
+	cs.kubeflowV1beta1 = kubeflowv1beta1.New(c)
 
 	cs.DiscoveryClient = discovery.NewDiscoveryClient(c)
 	return &cs

@@ -22,6 +22,7 @@ import (
 	fmt "fmt"
 
 	v1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	v1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
 	schema "k8s.io/apimachinery/pkg/runtime/schema"
 	cache "k8s.io/client-go/tools/cache"
 )
@@ -53,10 +54,16 @@ func (f *genericInformer) Lister() cache.GenericLister {
 func (f *sharedInformerFactory) ForResource(resource schema.GroupVersionResource) (GenericInformer, error) {
 	switch resource {
 	// Group=kubeflow.org, Version=v1
+	case v1.SchemeGroupVersion.WithResource("notebooks"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Kubeflow().V1().Notebooks().Informer()}, nil
 	case v1.SchemeGroupVersion.WithResource("pytorchjobs"):
 		return &genericInformer{resource: resource.GroupResource(), informer: f.Kubeflow().V1().PyTorchJobs().Informer()}, nil
 	case v1.SchemeGroupVersion.WithResource("tfjobs"):
 		return &genericInformer{resource: resource.GroupResource(), informer: f.Kubeflow().V1().TFJobs().Informer()}, nil
+
+		// Group=kubeflow.org, Version=v1beta1
+	case v1beta1.SchemeGroupVersion.WithResource("notebooks"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Kubeflow().V1beta1().Notebooks().Informer()}, nil
 
 	}
 

@@ -17,17 +17,15 @@ limitations under the License.
 package trainingjob
 
 import (
-	"context"
 	"fmt"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apiserver/pkg/registry/generic"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	"k8s.io/apiserver/pkg/registry/rest"
-	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
+	"github.com/mlplane/mlplane/pkg/registry/internal/statusrest"
 )
 
 // REST is the storage of one training job kind.
@@ -47,47 +45,6 @@ func (r *REST) ShortNames() []string { return r.shortNames }
 
 // Categories puts every training job in "kubectl get kubeflow".
 func (r *REST) Categories() []string { return []string{"kubeflow"} }
-
-// StatusREST serves the status subresource.
-type StatusREST struct {
-	store *genericregistry.Store
-}
-
-var (
-	_ rest.Patcher             = &StatusREST{}
-	_ rest.ResetFieldsStrategy = &StatusREST{}
-	_ rest.TableConvertor      = &StatusREST{}
-)
-
-// New implements rest.Storage.
-func (r *StatusREST) New() runtime.Object { return r.store.New() }
-
-// Destroy implements rest.Storage; the main store owns the storage.
-func (r *StatusREST) Destroy() {}
-
-// Get retrieves the object, so that patching status works.
-func (r *StatusREST) Get(ctx context.Context, name string, options *metav1.GetOptions) (runtime.Object, error) {
-	return r.store.Get(ctx, name, options)
-}
-
-// Update changes only the status of an existing job.
-func (r *StatusREST) Update(ctx context.Context, name string, objInfo rest.UpdatedObjectInfo,
-	createValidation rest.ValidateObjectFunc, updateValidation rest.ValidateObjectUpdateFunc,
-	_ bool, options *metav1.UpdateOptions) (runtime.Object, bool, error) {
-	// Status updates never create.
-	return r.store.Update(ctx, name, objInfo, createValidation, updateValidation, false, options)
-}
-
-// ConvertToTable prints the job's columns for "kubectl get --subresource=status",
-// as upstream's CRD does.
-func (r *StatusREST) ConvertToTable(ctx context.Context, object, tableOptions runtime.Object) (*metav1.Table, error) {
-	return r.store.ConvertToTable(ctx, object, tableOptions)
-}
-
-// GetResetFields implements rest.ResetFieldsStrategy.
-func (r *StatusREST) GetResetFields() map[fieldpath.APIVersion]*fieldpath.Set {
-	return r.store.GetResetFields()
-}
 
 // Storage is everything served for one kind, keyed by the path under the
 // version: "tfjobs", "tfjobs/status" and, where the kind scales, "pytorchjobs/scale".
@@ -114,16 +71,9 @@ func NewStorage[T any, P Object[T]](kind *Kind[T, P], scheme *runtime.Scheme, op
 		return nil, fmt.Errorf("building %s storage: %w", kind.Resource, err)
 	}
 
-	statusStore := *store
-	ss := statusStrategy[T, P]{s}
-	statusStore.CreateStrategy = nil
-	statusStore.DeleteStrategy = nil
-	statusStore.UpdateStrategy = ss
-	statusStore.ResetFieldsStrategy = ss
-
 	out := Storage{
 		kind.Resource:             &REST{Store: store, shortNames: kind.ShortNames},
-		kind.Resource + "/status": &StatusREST{store: &statusStore},
+		kind.Resource + "/status": statusrest.New(store, statusStrategy[T, P]{s}),
 	}
 	if kind.ScaleReplicaType != "" {
 		scale, err := newScaleREST(store, kind)

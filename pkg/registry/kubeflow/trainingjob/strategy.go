@@ -31,6 +31,7 @@ import (
 	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
+	"github.com/mlplane/mlplane/pkg/registry/internal/statusrest"
 )
 
 // servedVersions are the versions whose reset fields the strategies declare.
@@ -55,7 +56,7 @@ func newStrategy[T any, P Object[T]](typer runtime.ObjectTyper, kind *Kind[T, P]
 func (strategy[T, P]) NamespaceScoped() bool { return true }
 
 func (s strategy[T, P]) GetResetFields() map[fieldpath.APIVersion]*fieldpath.Set {
-	return resetFields(fieldpath.MakePathOrDie("status"))
+	return statusrest.MainResetFields(servedVersions...)
 }
 
 func (s strategy[T, P]) PrepareForCreate(_ context.Context, obj runtime.Object) {
@@ -107,22 +108,11 @@ type statusStrategy[T any, P Object[T]] struct {
 }
 
 func (s statusStrategy[T, P]) GetResetFields() map[fieldpath.APIVersion]*fieldpath.Set {
-	return resetFields(fieldpath.MakePathOrDie("spec"), fieldpath.MakePathOrDie("metadata", "labels"))
+	return statusrest.StatusResetFields(servedVersions...)
 }
 
 func (s statusStrategy[T, P]) PrepareForUpdate(_ context.Context, obj, old runtime.Object) {
-	newJob, oldJob := obj.(P), old.(P)
-	status := *s.kind.Status(newJob)
-	// Start from the stored object and carry over only the new status and
-	// the metadata the generic store manages (resourceVersion, managedFields).
-	stored := oldJob.DeepCopyObject().(P)
-	stored.SetResourceVersion(newJob.GetResourceVersion())
-	stored.SetManagedFields(newJob.GetManagedFields())
-	stored.SetAnnotations(newJob.GetAnnotations())
-	stored.SetFinalizers(newJob.GetFinalizers())
-	stored.SetOwnerReferences(newJob.GetOwnerReferences())
-	*s.kind.Status(stored) = status
-	*newJob = *stored
+	statusrest.KeepStoredSpec(obj.(P), old.(P), func(to, from P) { *s.kind.Status(to) = *s.kind.Status(from) })
 }
 
 func (s statusStrategy[T, P]) ValidateUpdate(_ context.Context, obj, old runtime.Object) field.ErrorList {
@@ -131,14 +121,6 @@ func (s statusStrategy[T, P]) ValidateUpdate(_ context.Context, obj, old runtime
 
 func (statusStrategy[T, P]) WarningsOnUpdate(context.Context, runtime.Object, runtime.Object) []string {
 	return nil
-}
-
-func resetFields(paths ...fieldpath.Path) map[fieldpath.APIVersion]*fieldpath.Set {
-	out := make(map[fieldpath.APIVersion]*fieldpath.Set, len(servedVersions))
-	for _, v := range servedVersions {
-		out[fieldpath.APIVersion(v)] = fieldpath.NewSet(paths...)
-	}
-	return out
 }
 
 // State is the job's state as upstream prints it: the type of its last condition.

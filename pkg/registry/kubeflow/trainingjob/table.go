@@ -22,13 +22,12 @@ import (
 	"sort"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/api/meta"
-	metatable "k8s.io/apimachinery/pkg/api/meta/table"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apiserver/pkg/registry/rest"
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
+	"github.com/mlplane/mlplane/pkg/registry/internal/tables"
 )
 
 var columns = []metav1.TableColumnDefinition{
@@ -50,15 +49,7 @@ type tableConvertor[T any, P Object[T]] struct {
 var _ rest.TableConvertor = tableConvertor[kubeflow.TFJob, *kubeflow.TFJob]{}
 
 func (c tableConvertor[T, P]) ConvertToTable(_ context.Context, obj runtime.Object, _ runtime.Object) (*metav1.Table, error) {
-	table := &metav1.Table{ColumnDefinitions: columns}
-	if m, err := meta.ListAccessor(obj); err == nil {
-		table.ResourceVersion = m.GetResourceVersion()
-		table.Continue = m.GetContinue()
-		table.RemainingItemCount = m.GetRemainingItemCount()
-	} else if m, err := meta.CommonAccessor(obj); err == nil {
-		table.ResourceVersion = m.GetResourceVersion()
-	}
-	rows, err := metatable.MetaToTableRow(obj, func(o runtime.Object, _ metav1.Object, name, age string) ([]any, error) {
+	return tables.Convert(obj, columns, func(o runtime.Object, name, age string) ([]any, error) {
 		job, ok := o.(P)
 		if !ok {
 			return nil, fmt.Errorf("not a %s: %T", c.kind.Name, o)
@@ -75,11 +66,6 @@ func (c tableConvertor[T, P]) ConvertToTable(_ context.Context, obj runtime.Obje
 		return []any{name, State(status), age, replicaSummary(c.kind.ReplicaSpecs(job)),
 			active, succeeded, failed, c.kind.suspended(job)}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	table.Rows = rows
-	return table, nil
 }
 
 func (k *Kind[T, P]) suspended(job P) bool {

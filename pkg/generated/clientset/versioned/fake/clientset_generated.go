@@ -23,6 +23,8 @@ import (
 	clientset "github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1"
 	fakekubeflowv1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1/fake"
+	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1beta1"
+	fakekubeflowv1beta1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1beta1/fake"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
@@ -139,4 +141,9 @@ var (
 // KubeflowV1 retrieves the KubeflowV1Client
 func (c *Clientset) KubeflowV1() kubeflowv1.KubeflowV1Interface {
 	return &fakekubeflowv1.FakeKubeflowV1{Fake: &c.Fake}
+}
+
+// KubeflowV1beta1 retrieves the KubeflowV1beta1Client
+func (c *Clientset) KubeflowV1beta1() kubeflowv1beta1.KubeflowV1beta1Interface {
+	return &fakekubeflowv1beta1.FakeKubeflowV1beta1{Fake: &c.Fake}
 }

@@ -24,6 +24,8 @@ import (
 
 // Interface provides access to all the informers in this group version.
 type Interface interface {
+	// Notebooks returns a NotebookInformer.
+	Notebooks() TypedNotebookInformer
 	// PyTorchJobs returns a PyTorchJobInformer.
 	PyTorchJobs() TypedPyTorchJobInformer
 	// TFJobs returns a TFJobInformer.
@@ -39,6 +41,11 @@ type version struct {
 // New returns a new Interface.
 func New(f internalinterfaces.SharedInformerFactory, namespace string, tweakListOptions internalinterfaces.TweakListOptionsFunc) Interface {
 	return &version{factory: f, namespace: namespace, tweakListOptions: tweakListOptions}
+}
+
+// Notebooks returns a TypedNotebookInformer.
+func (v *version) Notebooks() TypedNotebookInformer {
+	return &notebookInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
 }
 
 // PyTorchJobs returns a TypedPyTorchJobInformer.

@@ -18,6 +18,8 @@ limitations under the License.
 
 package v1
 
+type NotebookExpansion interface{}
+
 type PyTorchJobExpansion interface{}
 
 type TFJobExpansion interface{}

@@ -28,6 +28,7 @@ import (
 
 type KubeflowV1Interface interface {
 	RESTClient() rest.Interface
+	NotebooksGetter
 	PyTorchJobsGetter
 	TFJobsGetter
 }
@@ -35,6 +36,10 @@ type KubeflowV1Interface interface {
 // KubeflowV1Client is used to interact with features provided by the kubeflow.org group.
 type KubeflowV1Client struct {
 	restClient rest.Interface
+}
+
+func (c *KubeflowV1Client) Notebooks(namespace string) NotebookInterface {
+	return newNotebooks(c, namespace)
 }
 
 func (c *KubeflowV1Client) PyTorchJobs(namespace string) PyTorchJobInterface {

@@ -28,6 +28,10 @@ type FakeKubeflowV1 struct {
 	*testing.Fake
 }
 
+func (c *FakeKubeflowV1) Notebooks(namespace string) v1.NotebookInterface {
+	return newFakeNotebooks(c, namespace)
+}
+
 func (c *FakeKubeflowV1) PyTorchJobs(namespace string) v1.PyTorchJobInterface {
 	return newFakePyTorchJobs(c, namespace)
 }

@@ -1,0 +1,63 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package options
+
+import (
+	"io"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
+)
+
+// TestStorageVersionIsV1 checks that every kubeflow.org kind is stored as
+// v1, Notebook too although v1beta1 also serves it: the storage codec
+// writes v1 and the storage versioner (what discovery reports as the
+// storage version) picks v1.
+func TestStorageVersionIsV1(t *testing.T) {
+	storage := NewOptions(io.Discard, io.Discard).RecommendedOptions.Etcd.StorageConfig
+
+	nb := &kubeflow.Notebook{
+		ObjectMeta: metav1.ObjectMeta{Name: "lab", Namespace: "default"},
+		Spec: kubeflow.NotebookSpec{Template: kubeflow.NotebookTemplateSpec{Spec: corev1.PodSpec{
+			Containers: []corev1.Container{{Name: "lab", Image: "jupyter"}},
+		}}},
+	}
+	data, err := runtime.Encode(storage.Codec, nb)
+	if err != nil {
+		t.Fatalf("encoding a Notebook for storage: %v", err)
+	}
+	if !strings.Contains(string(data), `"apiVersion":"kubeflow.org/v1"`) {
+		t.Errorf("stored Notebook is %s, want kubeflow.org/v1", data)
+	}
+
+	for _, kind := range []string{"Notebook", "TFJob", "PyTorchJob"} {
+		candidates := []schema.GroupVersionKind{
+			{Group: kubeflow.GroupName, Version: "v1beta1", Kind: kind},
+			{Group: kubeflow.GroupName, Version: "v1", Kind: kind},
+		}
+		got, ok := storage.EncodeVersioner.KindForGroupVersionKinds(candidates)
+		if want := (schema.GroupVersionKind{Group: kubeflow.GroupName, Version: "v1", Kind: kind}); !ok || got != want {
+			t.Errorf("storage version of %s = %v, want %v", kind, got, want)
+		}
+	}
+}
