@@ -229,59 +229,15 @@ func installPodGroupCRD(t *testing.T) {
 // controller's binary.
 func stopControlPlaneController(t *testing.T) string {
 	t.Helper()
-	pidFile := filepath.Join(cluster.dir, "run", "mlplane-controller.pid")
-	pid := readPid(t, pidFile)
-	proc := func(name string) []string {
-		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/%s", pid, name))
-		if err != nil {
-			t.Fatalf("reading the controller's %s: %v", name, err)
-		}
-		return strings.Split(strings.TrimRight(string(raw), "\x00"), "\x00")
-	}
-	args, env := proc("cmdline"), proc("environ")
-	dir, err := os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid))
-	if err != nil {
-		t.Fatalf("reading the controller's working directory: %v", err)
-	}
-	logPath := filepath.Join(cluster.dir, "logs", "mlplane-controller.log")
-
-	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
-		t.Fatalf("stopping the control plane's controller: %v", err)
-	}
-	eventually(t, 30*time.Second, "the control plane's controller stops", func() error {
-		if syscall.Kill(pid, 0) == nil {
-			return fmt.Errorf("pid %d still alive", pid)
-		}
-		return nil
-	})
-
+	p := controlPlaneController(t)
+	p.stop(t, syscall.SIGTERM)
 	t.Cleanup(func() {
-		logFile, err := os.OpenFile(logPath, os.O_APPEND|os.O_WRONLY, 0o644)
-		if err != nil {
-			t.Fatalf("opening the controller's log: %v", err)
-		}
-		defer logFile.Close()
-		info, err := logFile.Stat()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command(args[0], args[1:]...)
-		cmd.Env, cmd.Dir = env, dir
-		cmd.Stdout, cmd.Stderr = logFile, logFile
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("starting the control plane's controller again: %v", err)
-		}
-		go func() { _ = cmd.Wait() }()
-		// hack/local-down.sh stops whatever the pid file names.
-		if err := os.WriteFile(pidFile, []byte(strconv.Itoa(cmd.Process.Pid)+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		offset := p.start(t)
 		// The next test needs it reconciling: it takes the released Lease
 		// at once, then syncs its caches.
-		waitForLog(t, logPath, info.Size(), "Informer caches synced", cmd.Process.Pid)
+		waitForLog(t, p.logPath, offset, "Informer caches synced", p.pid)
 	})
-	return args[0]
+	return p.args[0]
 }
 
 // startGangController runs a gang-scheduling mlplane-controller for ns

@@ -20,8 +20,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -108,48 +106,11 @@ func TestRetryableExitCodeRestartsThenRuns(t *testing.T) {
 // started again: every index exists exactly once and nothing is orphaned.
 func TestControllerKilledMidCreationLeavesNoDuplicatesOrOrphans(t *testing.T) {
 	ns := namespace(t, "crash")
-	pidFile := filepath.Join(cluster.dir, "run", "mlplane-controller.pid")
-	pid := readPid(t, pidFile)
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-	if err != nil {
-		t.Fatalf("reading the controller's command line: %v", err)
-	}
-	args := strings.Split(strings.TrimRight(string(raw), "\x00"), "\x00")
-	logFile, err := os.OpenFile(filepath.Join(cluster.dir, "logs", "mlplane-controller.log"), os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer logFile.Close()
-	start := func(args []string) int {
-		cmd := exec.Command(args[0], args[1:]...)
-		cmd.Stdout, cmd.Stderr = logFile, logFile
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("starting the controller: %v", err)
-		}
-		// hack/local-down.sh stops whatever the pid file names.
-		if err := os.WriteFile(pidFile, []byte(strconv.Itoa(cmd.Process.Pid)+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		go func() { _ = cmd.Wait() }()
-		return cmd.Process.Pid
-	}
-	stop := func(pid int, sig syscall.Signal) {
-		if err := syscall.Kill(pid, sig); err != nil {
-			t.Fatalf("signalling the controller: %v", err)
-		}
-		eventually(t, 30*time.Second, "the controller is gone", func() error {
-			if syscall.Kill(pid, 0) == nil {
-				return fmt.Errorf("pid %d still alive", pid)
-			}
-			return nil
-		})
-	}
-
+	p := controlPlaneController(t)
 	// Swap in a controller that creates slowly (5 requests a second), so the
 	// kill lands in the middle of the 40 creates. SIGTERM releases the lease.
-	stop(pid, syscall.SIGTERM)
-	slow := start(append(append([]string{}, args...), "--kube-api-qps=5", "--kube-api-burst=1"))
+	p.stop(t, syscall.SIGTERM)
+	p.start(t, "--kube-api-qps=5", "--kube-api-burst=1")
 
 	kubectlIn(t, trainingJob("TFJob", "big", ns, "tensorflow", "", replica{typ: "Worker", replicas: 20}), "apply", "-f", "-")
 	eventually(t, 60*time.Second, "the controller starts creating pods", func() error {
@@ -158,7 +119,7 @@ func TestControllerKilledMidCreationLeavesNoDuplicatesOrOrphans(t *testing.T) {
 		}
 		return nil
 	})
-	stop(slow, syscall.SIGKILL)
+	p.stop(t, syscall.SIGKILL)
 	before := len(strings.Fields(kubectl(t, "get", "pods", "-n", ns, "-o", "name")))
 	if before >= 20 {
 		t.Fatalf("all 20 pods existed before the kill; the test did not interrupt creation")
@@ -167,7 +128,7 @@ func TestControllerKilledMidCreationLeavesNoDuplicatesOrOrphans(t *testing.T) {
 
 	// Start it again exactly as hack/local-up.sh did, and leave it running
 	// for the other tests and for hack/local-down.sh.
-	start(args)
+	p.start(t)
 
 	// The new leader waits for the killed one's lease to expire (15 s).
 	want := make([]string, 20)
