@@ -72,6 +72,10 @@ type Options struct {
 	// Namespace restricts the controller to one namespace; empty watches all.
 	Namespace string
 
+	// NotebookEnableFSGroup gives notebook pods without a security context
+	// fsGroup 100, as upstream's ADD_FSGROUP.
+	NotebookEnableFSGroup bool
+
 	// identity names this process in the Lease; set by Complete.
 	identity string
 }
@@ -95,6 +99,7 @@ func NewOptions() *Options {
 		PyTorchInitContainerMaxTries: 100,
 		ClusterDomain:                os.Getenv(EnvCustomClusterDomain),
 		Namespace:                    os.Getenv(EnvKubeflowNamespace),
+		NotebookEnableFSGroup:        true,
 	}
 }
 
@@ -140,6 +145,8 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Namespace, "namespace", o.Namespace,
 		"Reconcile only the jobs of this namespace. Empty reconciles every namespace. "+
 			"Defaults to $"+EnvKubeflowNamespace+".")
+	fs.BoolVar(&o.NotebookEnableFSGroup, "notebook-enable-fsgroup", o.NotebookEnableFSGroup,
+		"Give notebook pods without a security context fsGroup 100 (jovyan's group), as upstream's ADD_FSGROUP.")
 }
 
 // Complete chooses the leader election identity: the host name (the pod's

@@ -60,6 +60,7 @@ func TestDefaults(t *testing.T) {
 		HealthProbeBindAddress:       ":8081",
 		PyTorchInitContainerImage:    "alpine:3.10",
 		PyTorchInitContainerMaxTries: 100,
+		NotebookEnableFSGroup:        true,
 	}
 	if diff := cmp.Diff(want, o, cmp.AllowUnexported(Options{})); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)

@@ -41,6 +41,7 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/mlplane/mlplane/pkg/controller/metrics"
+	"github.com/mlplane/mlplane/pkg/controller/notebook"
 	"github.com/mlplane/mlplane/pkg/controller/training"
 	"github.com/mlplane/mlplane/pkg/controller/training/pytorch"
 	"github.com/mlplane/mlplane/pkg/controller/training/tensorflow"
@@ -78,6 +79,8 @@ type deps struct {
 	// metrics are the engine's, already served on /metrics; they reach
 	// the engine through training.Config once it takes them.
 	metrics *metrics.Metrics
+	// notebookMetrics are the notebook controller's, also on /metrics.
+	notebookMetrics *metrics.Notebook
 }
 
 // Run serves /metrics and the probes, then runs the controller until ctx
@@ -125,6 +128,9 @@ func (o *Options) Run(ctx context.Context) error {
 		dynamicClient: dynamicClient,
 		recorder:      broadcaster.NewRecorder(eventScheme, corev1.EventSource{Component: component}),
 		metrics:       controllerMetrics,
+		// Registered once per process; each leadership term's controller
+		// points notebook_running at its own cache.
+		notebookMetrics: metrics.NewNotebook(registry),
 	}
 
 	h := newHealth(o.LeaderElect)
@@ -198,22 +204,48 @@ func (o *Options) runController(ctx context.Context, d *deps, h *health) error {
 	// starts nothing.
 	clusterInformers := kubeinformers.NewSharedInformerFactory(d.kubeClient, resyncPeriod)
 	defer clusterInformers.Shutdown()
+	// Notebooks' StatefulSets, Services and pods carry another label than
+	// training pods, so they get their own filtered factory; events about
+	// StatefulSets and pods have no labels and get one factory per kind.
+	notebookInformers := kubeinformers.NewSharedInformerFactoryWithOptions(d.kubeClient, resyncPeriod,
+		kubeinformers.WithNamespace(o.Namespace),
+		kubeinformers.WithTweakListOptions(func(opts *metav1.ListOptions) {
+			opts.LabelSelector = notebook.LabelSelector
+		}))
+	defer notebookInformers.Shutdown()
+	var eventFactories []kubeinformers.SharedInformerFactory
+	for _, kind := range []string{"StatefulSet", "Pod"} {
+		f := kubeinformers.NewSharedInformerFactoryWithOptions(d.kubeClient, resyncPeriod,
+			kubeinformers.WithNamespace(o.Namespace),
+			kubeinformers.WithTweakListOptions(func(opts *metav1.ListOptions) {
+				opts.FieldSelector = "involvedObject.kind=" + kind
+			}))
+		defer f.Shutdown()
+		eventFactories = append(eventFactories, f)
+	}
 	defer cancel()
 
 	controller, err := o.newController(d, kubeInformers, mlplaneInformers, clusterInformers)
 	if err != nil {
 		return err
 	}
+	notebooks, err := o.newNotebookController(d, notebookInformers, mlplaneInformers, eventFactories)
+	if err != nil {
+		return err
+	}
 
 	h.setSyncing(true)
-	kubeInformers.StartWithContext(ctx)
+	kubeFactories := append([]kubeinformers.SharedInformerFactory{kubeInformers, clusterInformers, notebookInformers},
+		eventFactories...)
 	mlplaneInformers.StartWithContext(ctx)
-	clusterInformers.StartWithContext(ctx)
-	for _, result := range []error{
-		kubeInformers.WaitForCacheSyncWithContext(ctx).AsError(),
-		mlplaneInformers.WaitForCacheSyncWithContext(ctx).AsError(),
-		clusterInformers.WaitForCacheSyncWithContext(ctx).AsError(),
-	} {
+	for _, f := range kubeFactories {
+		f.StartWithContext(ctx)
+	}
+	results := []error{mlplaneInformers.WaitForCacheSyncWithContext(ctx).AsError()}
+	for _, f := range kubeFactories {
+		results = append(results, f.WaitForCacheSyncWithContext(ctx).AsError())
+	}
+	for _, result := range results {
 		if result != nil {
 			if ctx.Err() != nil {
 				return nil // shutting down
@@ -224,13 +256,47 @@ func (o *Options) runController(ctx context.Context, d *deps, h *health) error {
 	h.setSyncing(false)
 	logger.Info("Informer caches synced; reconciling")
 
-	if err := controller.Run(ctx, o.Workers); err != nil {
-		return fmt.Errorf("training controller: %w", err)
+	// Both controllers run until ctx ends; the first to fail stops the other.
+	errs := make(chan error, 2)
+	runOne := func(name string, run func(context.Context, int) error) {
+		err := run(ctx, o.Workers)
+		if err == nil && ctx.Err() == nil {
+			err = errors.New("stopped before shutdown")
+		}
+		if err != nil {
+			err = fmt.Errorf("%s controller: %w", name, err)
+			cancel()
+		}
+		errs <- err
 	}
-	if ctx.Err() == nil {
-		return errors.New("training controller stopped before shutdown")
+	go runOne("training", controller.Run)
+	go runOne("notebook", notebooks.Run)
+	return errors.Join(<-errs, <-errs)
+}
+
+// newNotebookController builds the notebook controller on its own
+// label-filtered factory and the shared mlplane factory.
+func (o *Options) newNotebookController(d *deps, notebookInformers kubeinformers.SharedInformerFactory,
+	mlplaneInformers externalversions.SharedInformerFactory, eventFactories []kubeinformers.SharedInformerFactory,
+) (*notebook.Controller, error) {
+	cfg := notebook.Config{
+		KubeClient:       d.kubeClient,
+		Client:           d.mlplaneClient,
+		KubeInformers:    notebookInformers,
+		Informers:        mlplaneInformers,
+		Recorder:         d.recorder,
+		Metrics:          d.notebookMetrics,
+		WorkqueueMetrics: d.metrics.Workqueue,
+		EnableFSGroup:    o.NotebookEnableFSGroup,
 	}
-	return nil
+	for _, f := range eventFactories {
+		cfg.Events = append(cfg.Events, f.Core().V1().Events())
+	}
+	controller, err := notebook.NewController(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("creating notebook controller: %w", err)
+	}
+	return controller, nil
 }
 
 // newController binds the TFJob and PyTorchJob adapters to the engine.

@@ -1,0 +1,26 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package notebook is mlplane's notebook controller: it runs each
+// kubeflow.org Notebook as a StatefulSet of one pod and a Service, exactly
+// as upstream's notebook-controller names and labels them, mirrors the pod
+// into the Notebook's status and surfaces why a notebook cannot start.
+//
+// Unlike upstream it updates the StatefulSet only when what mlplane
+// generates changed (a hash of it is kept in an annotation), so fields the
+// API server defaults never cause an update or a restart, and it writes
+// status only when it changed.
+package notebook
