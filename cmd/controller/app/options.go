@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"time"
@@ -29,6 +30,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/uuid"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/tools/leaderelection"
+
+	"github.com/mlplane/mlplane/pkg/controller/notebook"
 )
 
 // Environment variables that give flags their defaults, as upstream's
@@ -76,6 +79,23 @@ type Options struct {
 	// fsGroup 100, as upstream's ADD_FSGROUP.
 	NotebookEnableFSGroup bool
 
+	// EnableCulling stops notebooks idle for CullIdleTime, asking each
+	// server every IdlenessCheckPeriod, as upstream's ENABLE_CULLING,
+	// CULL_IDLE_TIME and IDLENESS_CHECK_PERIOD.
+	EnableCulling       bool
+	CullIdleTime        time.Duration
+	IdlenessCheckPeriod time.Duration
+	// CullingURLBase reaches notebook servers elsewhere than through their
+	// Services (a proxy, in development); empty uses the Services.
+	CullingURLBase string
+
+	// NotebookUseIstio exposes notebooks through Istio VirtualServices on
+	// NotebookIstioGateway and NotebookIstioHost, as upstream's USE_ISTIO,
+	// ISTIO_GATEWAY and ISTIO_HOST.
+	NotebookUseIstio     bool
+	NotebookIstioGateway string
+	NotebookIstioHost    string
+
 	// identity names this process in the Lease; set by Complete.
 	identity string
 }
@@ -100,6 +120,10 @@ func NewOptions() *Options {
 		ClusterDomain:                os.Getenv(EnvCustomClusterDomain),
 		Namespace:                    os.Getenv(EnvKubeflowNamespace),
 		NotebookEnableFSGroup:        true,
+		CullIdleTime:                 notebook.DefaultCullIdleTime,
+		IdlenessCheckPeriod:          notebook.DefaultIdlenessCheckPeriod,
+		NotebookIstioGateway:         notebook.DefaultIstioGateway,
+		NotebookIstioHost:            notebook.DefaultIstioHost,
 	}
 }
 
@@ -147,6 +171,21 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 			"Defaults to $"+EnvKubeflowNamespace+".")
 	fs.BoolVar(&o.NotebookEnableFSGroup, "notebook-enable-fsgroup", o.NotebookEnableFSGroup,
 		"Give notebook pods without a security context fsGroup 100 (jovyan's group), as upstream's ADD_FSGROUP.")
+	fs.BoolVar(&o.EnableCulling, "enable-culling", o.EnableCulling,
+		"Stop notebooks whose Jupyter server reports no kernel or terminal activity for --cull-idle-time.")
+	fs.DurationVar(&o.CullIdleTime, "cull-idle-time", o.CullIdleTime,
+		"How long a notebook may stay idle before it is stopped, with --enable-culling.")
+	fs.DurationVar(&o.IdlenessCheckPeriod, "idleness-check-period", o.IdlenessCheckPeriod,
+		"How often each notebook's server is asked for its activity, with --enable-culling.")
+	fs.StringVar(&o.CullingURLBase, "culling-url-base", o.CullingURLBase,
+		"Base URL notebook servers are reached at, to which /notebook/<namespace>/<name>/api/... is appended. "+
+			"Empty reaches each through its Service, http://<name>.<namespace>.svc[.<cluster-domain>].")
+	fs.BoolVar(&o.NotebookUseIstio, "notebook-use-istio", o.NotebookUseIstio,
+		"Route /notebook/<namespace>/<name>/ to each notebook with an Istio VirtualService, when the cluster serves them.")
+	fs.StringVar(&o.NotebookIstioGateway, "notebook-istio-gateway", o.NotebookIstioGateway,
+		"Istio gateway (<namespace>/<name>) of the notebooks' VirtualServices, with --notebook-use-istio.")
+	fs.StringVar(&o.NotebookIstioHost, "notebook-istio-host", o.NotebookIstioHost,
+		"Host of the notebooks' VirtualServices, with --notebook-use-istio.")
 }
 
 // Complete chooses the leader election identity: the host name (the pod's
@@ -207,7 +246,35 @@ func (o *Options) Validate() error {
 			errs = append(errs, fmt.Errorf("--namespace: %q is not a namespace name: %s", o.Namespace, msg))
 		}
 	}
+	if o.EnableCulling {
+		errs = append(errs, o.validateCulling()...)
+	}
+	if o.NotebookUseIstio {
+		if o.NotebookIstioGateway == "" {
+			errs = append(errs, errors.New("--notebook-istio-gateway: must be set with --notebook-use-istio"))
+		}
+		if o.NotebookIstioHost == "" {
+			errs = append(errs, errors.New("--notebook-istio-host: must be set with --notebook-use-istio"))
+		}
+	}
 	return utilerrors.NewAggregate(errs)
+}
+
+func (o *Options) validateCulling() []error {
+	var errs []error
+	if o.CullIdleTime <= 0 {
+		errs = append(errs, fmt.Errorf("--cull-idle-time: must be greater than 0, got %v", o.CullIdleTime))
+	}
+	if o.IdlenessCheckPeriod <= 0 {
+		errs = append(errs, fmt.Errorf("--idleness-check-period: must be greater than 0, got %v", o.IdlenessCheckPeriod))
+	}
+	if o.CullingURLBase != "" {
+		u, err := url.Parse(o.CullingURLBase)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--culling-url-base: %q is not an http(s) URL", o.CullingURLBase))
+		}
+	}
+	return errs
 }
 
 // validateLeaderElection applies client-go's own rules

@@ -61,6 +61,10 @@ func TestDefaults(t *testing.T) {
 		PyTorchInitContainerImage:    "alpine:3.10",
 		PyTorchInitContainerMaxTries: 100,
 		NotebookEnableFSGroup:        true,
+		CullIdleTime:                 1440 * time.Minute,
+		IdlenessCheckPeriod:          time.Minute,
+		NotebookIstioGateway:         "kubeflow/kubeflow-gateway",
+		NotebookIstioHost:            "*",
 	}
 	if diff := cmp.Diff(want, o, cmp.AllowUnexported(Options{})); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
@@ -102,7 +106,9 @@ func TestFlagsAreParsed(t *testing.T) {
 		"--leader-elect-lease-duration=30s", "--leader-elect-renew-deadline=20s", "--leader-elect-retry-period=4s",
 		"--metrics-bind-address=0", "--health-probe-bind-address=127.0.0.1:9000",
 		"--gang-scheduler-name=volcano", "--pytorch-init-container-image=busybox:1.36",
-		"--pytorch-init-container-max-tries=5")
+		"--pytorch-init-container-max-tries=5",
+		"--enable-culling", "--cull-idle-time=2h", "--idleness-check-period=30s", "--culling-url-base=http://127.0.0.1:8001",
+		"--notebook-use-istio", "--notebook-istio-gateway=istio-system/gw", "--notebook-istio-host=nb.example.com")
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
@@ -112,9 +118,11 @@ func TestFlagsAreParsed(t *testing.T) {
 	got := []any{o.Kubeconfig, o.KubeAPIQPS, o.KubeAPIBurst, o.Workers, o.LeaderElect, o.LeaderElectNamespace,
 		o.LeaderElectID, o.LeaderElectLeaseDuration, o.LeaderElectRenewDeadline, o.LeaderElectRetryPeriod,
 		o.MetricsBindAddress, o.HealthProbeBindAddress, o.GangSchedulerName, o.PyTorchInitContainerImage,
-		o.PyTorchInitContainerMaxTries}
+		o.PyTorchInitContainerMaxTries, o.EnableCulling, o.CullIdleTime, o.IdlenessCheckPeriod, o.CullingURLBase,
+		o.NotebookUseIstio, o.NotebookIstioGateway, o.NotebookIstioHost}
 	want := []any{kubeconfig, float32(5.5), 7, 3, false, "ops", "mlp", 30 * time.Second, 20 * time.Second,
-		4 * time.Second, "0", "127.0.0.1:9000", "volcano", "busybox:1.36", 5}
+		4 * time.Second, "0", "127.0.0.1:9000", "volcano", "busybox:1.36", 5, true, 2 * time.Hour, 30 * time.Second,
+		"http://127.0.0.1:8001", true, "istio-system/gw", "nb.example.com"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("parsed options (-want +got):\n%s", diff)
 	}
@@ -191,6 +199,10 @@ func TestValidateRejectsBadFlags(t *testing.T) {
 		{"no init container tries", []string{"--pytorch-init-container-max-tries=0"}, []string{"--pytorch-init-container-max-tries: must be at least 1, got 0"}},
 		{"bad cluster domain", []string{"--cluster-domain=.cluster.local"}, []string{`--cluster-domain: ".cluster.local"`}},
 		{"bad namespace", []string{"--namespace=team_a"}, []string{`--namespace: "team_a" is not a namespace name`}},
+		{"zero cull idle time", []string{"--enable-culling", "--cull-idle-time=0"}, []string{"--cull-idle-time: must be greater than 0, got 0s"}},
+		{"negative check period", []string{"--enable-culling", "--idleness-check-period=-1m"}, []string{"--idleness-check-period: must be greater than 0, got -1m0s"}},
+		{"culling URL without scheme", []string{"--enable-culling", "--culling-url-base=localhost:8001"}, []string{`--culling-url-base: "localhost:8001" is not an http(s) URL`}},
+		{"istio without gateway", []string{"--notebook-use-istio", "--notebook-istio-gateway="}, []string{"--notebook-istio-gateway: must be set with --notebook-use-istio"}},
 		{
 			"every error at once",
 			[]string{"--workers=0", "--kube-api-qps=0", "--metrics-bind-address=x"},

@@ -288,6 +288,21 @@ func (o *Options) newNotebookController(d *deps, notebookInformers kubeinformers
 		Metrics:          d.notebookMetrics,
 		WorkqueueMetrics: d.metrics.Workqueue,
 		EnableFSGroup:    o.NotebookEnableFSGroup,
+		Culling: notebook.CullingConfig{
+			Enabled:       o.EnableCulling,
+			IdleTime:      o.CullIdleTime,
+			CheckPeriod:   o.IdlenessCheckPeriod,
+			URLBase:       o.CullingURLBase,
+			ClusterDomain: o.ClusterDomain,
+		},
+		Routing: notebook.RoutingConfig{
+			Enabled:       o.NotebookUseIstio,
+			Gateway:       o.NotebookIstioGateway,
+			Host:          o.NotebookIstioHost,
+			ClusterDomain: o.ClusterDomain,
+			DynamicClient: d.dynamicClient,
+			Discovery:     d.kubeClient.Discovery(),
+		},
 	}
 	for _, f := range eventFactories {
 		cfg.Events = append(cfg.Events, f.Core().V1().Events())

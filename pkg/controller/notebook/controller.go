@@ -20,6 +20,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -72,6 +73,10 @@ type Config struct {
 	// EnableFSGroup sets fsGroup 100 on pods of notebooks without a
 	// security context, as upstream's ADD_FSGROUP (which defaults to true).
 	EnableFSGroup bool
+	// Culling stops idle notebooks when enabled.
+	Culling CullingConfig
+	// Routing exposes notebooks through Istio when enabled.
+	Routing RoutingConfig
 }
 
 // Controller reconciles Notebooks.
@@ -84,7 +89,12 @@ type Controller struct {
 	events       []corelisters.EventLister
 	synced       []cache.InformerSynced
 	queue        workqueue.TypedRateLimitingInterface[cache.ObjectName]
-	now          func() metav1.Time
+	// cullQueue holds each notebook until its next idleness check; nil
+	// when culling is off.
+	cullQueue workqueue.TypedRateLimitingInterface[cache.ObjectName]
+	// virtualServices finds the served VirtualService API.
+	virtualServices *virtualServiceAPI
+	now             func() metav1.Time
 	// started is when the controller was built: events older than it were
 	// re-emitted by a previous run, if at all.
 	started time.Time
@@ -99,6 +109,15 @@ func NewController(cfg Config) (*Controller, error) {
 	if cfg.Metrics == nil {
 		cfg.Metrics = metrics.NewNotebook(nil)
 	}
+	if err := validateCulling(cfg.Culling); err != nil {
+		return nil, err
+	}
+	if cfg.Routing.Enabled && (cfg.Routing.DynamicClient == nil || cfg.Routing.Discovery == nil) {
+		return nil, errors.New("notebook: routing needs DynamicClient and Discovery")
+	}
+	if cfg.Culling.HTTPClient == nil {
+		cfg.Culling.HTTPClient = &http.Client{Timeout: probeTimeout}
+	}
 	queueConfig := workqueue.TypedRateLimitingQueueConfig[cache.ObjectName]{Name: "notebook"}
 	if cfg.WorkqueueMetrics != nil {
 		queueConfig.MetricsProvider = cfg.WorkqueueMetrics
@@ -107,12 +126,24 @@ func NewController(cfg Config) (*Controller, error) {
 		cfg: cfg,
 		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
 			workqueue.DefaultTypedControllerRateLimiter[cache.ObjectName](), queueConfig),
-		now:     metav1.Now,
-		started: time.Now().Truncate(time.Second),
+		now:             metav1.Now,
+		started:         time.Now().Truncate(time.Second),
+		virtualServices: &virtualServiceAPI{discovery: cfg.Routing.Discovery},
+	}
+	if cfg.Culling.Enabled {
+		cullConfig := workqueue.TypedRateLimitingQueueConfig[cache.ObjectName]{Name: "notebook_culling"}
+		if cfg.WorkqueueMetrics != nil {
+			cullConfig.MetricsProvider = cfg.WorkqueueMetrics
+		}
+		c.cullQueue = workqueue.NewTypedRateLimitingQueueWithConfig(
+			workqueue.DefaultTypedControllerRateLimiter[cache.ObjectName](), cullConfig)
 	}
 
 	notebooks := cfg.Informers.Kubeflow().V1().Notebooks()
 	c.notebooks = notebooks.Lister()
+	statefulSets := cfg.KubeInformers.Apps().V1().StatefulSets()
+	services := cfg.KubeInformers.Core().V1().Services()
+	pods := cfg.KubeInformers.Core().V1().Pods()
 	if _, err := notebooks.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    c.enqueue,
 		UpdateFunc: func(_, obj any) { c.enqueue(obj) },
@@ -120,10 +151,22 @@ func NewController(cfg Config) (*Controller, error) {
 		return nil, fmt.Errorf("watching notebooks: %w", err)
 	}
 	c.synced = append(c.synced, notebooks.Informer().HasSynced)
+	if c.cullQueue != nil {
+		if _, err := notebooks.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+			AddFunc:    c.enqueueCull,
+			UpdateFunc: func(_, obj any) { c.enqueueCull(obj) },
+		}); err != nil {
+			return nil, fmt.Errorf("watching notebooks for culling: %w", err)
+		}
+		if _, err := pods.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+			AddFunc:    c.enqueueCullByLabel,
+			UpdateFunc: func(_, obj any) { c.enqueueCullByLabel(obj) },
+			DeleteFunc: c.enqueueCullByLabel,
+		}); err != nil {
+			return nil, fmt.Errorf("watching notebook pods for culling: %w", err)
+		}
+	}
 
-	statefulSets := cfg.KubeInformers.Apps().V1().StatefulSets()
-	services := cfg.KubeInformers.Core().V1().Services()
-	pods := cfg.KubeInformers.Core().V1().Pods()
 	c.statefulSets, c.services, c.pods = statefulSets.Lister(), services.Lister(), pods.Lister()
 	owned := cache.ResourceEventHandlerFuncs{
 		AddFunc:    c.enqueueOwner,
@@ -173,6 +216,9 @@ func NewController(cfg Config) (*Controller, error) {
 func (c *Controller) Run(ctx context.Context, workers int) error {
 	defer utilruntime.HandleCrash()
 	defer c.queue.ShutDown()
+	if c.cullQueue != nil {
+		defer c.cullQueue.ShutDown()
+	}
 	defer c.cfg.Metrics.SetRunning(nil)
 	logger := klog.FromContext(ctx)
 	logger.Info("Starting notebook controller", "workers", workers)
@@ -181,6 +227,9 @@ func (c *Controller) Run(ctx context.Context, workers int) error {
 	}
 	for range workers {
 		go wait.UntilWithContext(ctx, c.worker, time.Second)
+		if c.cullQueue != nil {
+			go wait.UntilWithContext(ctx, c.cullWorker, time.Second)
+		}
 	}
 	<-ctx.Done()
 	logger.Info("Stopping notebook controller")

@@ -23,4 +23,11 @@ limitations under the License.
 // generates changed (a hash of it is kept in an annotation), so fields the
 // API server defaults never cause an update or a restart, and it writes
 // status only when it changed.
+//
+// With culling on (culling.go) it also stops notebooks whose Jupyter server
+// reports no kernel or terminal activity for the idle time, with upstream's
+// annotations, written by merge patches of the annotations alone rather
+// than by updates of the whole object every period. With routing on
+// (routing.go) it exposes each notebook through an Istio VirtualService,
+// as upstream with USE_ISTIO, updated only when its spec differs.
 package notebook

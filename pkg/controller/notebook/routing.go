@@ -1,0 +1,210 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package notebook
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/klog/v2"
+
+	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+)
+
+// Routing annotations on a Notebook, as upstream reads them.
+const (
+	// HTTPRewriteURIAnnotation replaces the path prefix the notebook's
+	// server sees (RStudio and code-server groups use "/").
+	HTTPRewriteURIAnnotation = "notebooks.kubeflow.org/http-rewrite-uri"
+	// HTTPHeadersRequestSetAnnotation is a JSON object of request headers
+	// to set, e.g. {"X-RStudio-Root-Path": "/notebook/ns/name/"}.
+	HTTPHeadersRequestSetAnnotation = "notebooks.kubeflow.org/http-headers-request-set"
+)
+
+// Routing defaults, as upstream's ISTIO_GATEWAY and ISTIO_HOST.
+const (
+	DefaultIstioGateway = "kubeflow/kubeflow-gateway"
+	DefaultIstioHost    = "*"
+)
+
+// virtualServiceVersions are the Istio versions that serve VirtualService
+// with one schema, upstream's first.
+var virtualServiceVersions = []string{"v1alpha3", "v1beta1", "v1"}
+
+const istioNetworkingGroup = "networking.istio.io"
+
+// RoutingConfig exposes each notebook through an Istio VirtualService at
+// /notebook/<ns>/<name>/, as upstream with USE_ISTIO=true.
+type RoutingConfig struct {
+	// Enabled turns routing on; DynamicClient and Discovery are then
+	// required.
+	Enabled bool
+	// Gateway and Host are the VirtualService's gateway and host.
+	Gateway, Host string
+	// ClusterDomain completes the Service host the route goes to; empty
+	// leaves it at <name>.<ns>.svc.
+	ClusterDomain string
+	DynamicClient dynamic.Interface
+	Discovery     discovery.DiscoveryInterface
+}
+
+// rediscoverAfter is how long "no VirtualService API" is believed.
+const rediscoverAfter = time.Minute
+
+// virtualServiceAPI finds, once, which version of VirtualService the
+// cluster serves. Until one is found it asks again at most every
+// rediscoverAfter, so Istio installed after the controller started is
+// picked up without a discovery call per reconcile.
+type virtualServiceAPI struct {
+	discovery discovery.DiscoveryInterface
+	mu        sync.Mutex
+	found     *schema.GroupVersionResource
+	missedAt  time.Time
+}
+
+// get returns the served VirtualService resource, or nil when none is.
+func (a *virtualServiceAPI) get() (*schema.GroupVersionResource, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.found != nil {
+		return a.found, nil
+	}
+	if !a.missedAt.IsZero() && time.Since(a.missedAt) < rediscoverAfter {
+		return nil, nil
+	}
+	for _, v := range virtualServiceVersions {
+		list, err := a.discovery.ServerResourcesForGroupVersion(istioNetworkingGroup + "/" + v)
+		if apierrors.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("discovering %s/%s: %w", istioNetworkingGroup, v, err)
+		}
+		for _, r := range list.APIResources {
+			if r.Name == "virtualservices" {
+				a.found = &schema.GroupVersionResource{Group: istioNetworkingGroup, Version: v, Resource: r.Name}
+				return a.found, nil
+			}
+		}
+	}
+	a.missedAt = time.Now()
+	return nil, nil
+}
+
+// virtualServiceName is upstream's: notebook-<namespace>-<name>.
+func virtualServiceName(nb *kubeflowv1.Notebook) string {
+	return "notebook-" + nb.Namespace + "-" + nb.Name
+}
+
+// generateVirtualService returns the notebook's VirtualService as
+// upstream's generateVirtualService builds it, in version version.
+func generateVirtualService(nb *kubeflowv1.Notebook, cfg RoutingConfig, version string) *unstructured.Unstructured {
+	pathPrefix := prefix(nb) + "/"
+	rewrite := pathPrefix
+	if v, ok := nb.Annotations[HTTPRewriteURIAnnotation]; ok && v != "" {
+		rewrite = v
+	}
+	// Invalid JSON sets no header, as upstream.
+	headers := map[string]any{}
+	if v, ok := nb.Annotations[HTTPHeadersRequestSetAnnotation]; ok {
+		var set map[string]string
+		if err := json.Unmarshal([]byte(v), &set); err == nil {
+			for k, hv := range set {
+				headers[k] = hv
+			}
+		}
+	}
+	host := nb.Name + "." + nb.Namespace + ".svc"
+	if cfg.ClusterDomain != "" {
+		host += "." + cfg.ClusterDomain
+	}
+	vs := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": istioNetworkingGroup + "/" + version,
+		"kind":       "VirtualService",
+		"metadata": map[string]any{
+			"name":      virtualServiceName(nb),
+			"namespace": nb.Namespace,
+		},
+		"spec": map[string]any{
+			"hosts":    []any{cfg.Host},
+			"gateways": []any{cfg.Gateway},
+			"http": []any{map[string]any{
+				"headers": map[string]any{"request": map[string]any{"set": headers}},
+				"match":   []any{map[string]any{"uri": map[string]any{"prefix": pathPrefix}}},
+				"rewrite": map[string]any{"uri": rewrite},
+				"route": []any{map[string]any{"destination": map[string]any{
+					"host": host,
+					"port": map[string]any{"number": int64(servicePort)},
+				}}},
+			}},
+		},
+	}}
+	setOwner(vs, nb)
+	return vs
+}
+
+// syncVirtualService creates the notebook's VirtualService, or updates its
+// spec when it differs from the generated one. Without a served
+// VirtualService API it does nothing.
+func (c *Controller) syncVirtualService(ctx context.Context, nb *kubeflowv1.Notebook) error {
+	cfg := c.cfg.Routing
+	if !cfg.Enabled {
+		return nil
+	}
+	gvr, err := c.virtualServices.get()
+	if err != nil {
+		return err
+	}
+	if gvr == nil {
+		klog.FromContext(ctx).V(4).Info("No VirtualService API served; not routing", "notebook", klog.KObj(nb))
+		return nil
+	}
+	desired := generateVirtualService(nb, cfg, gvr.Version)
+	client := cfg.DynamicClient.Resource(*gvr).Namespace(nb.Namespace)
+	live, err := client.Get(ctx, desired.GetName(), metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		if _, err := client.Create(ctx, desired, metav1.CreateOptions{}); err != nil {
+			return fmt.Errorf("creating VirtualService %s: %w", desired.GetName(), err)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("getting VirtualService %s: %w", desired.GetName(), err)
+	}
+	if !metav1.IsControlledBy(live, nb) {
+		return fmt.Errorf("VirtualService %s exists and is not controlled by the Notebook", desired.GetName())
+	}
+	if apiequality.Semantic.DeepEqual(live.Object["spec"], desired.Object["spec"]) {
+		return nil
+	}
+	update := live.DeepCopy()
+	update.Object["spec"] = desired.Object["spec"]
+	if _, err := client.Update(ctx, update, metav1.UpdateOptions{}); err != nil {
+		return fmt.Errorf("updating VirtualService %s: %w", desired.GetName(), err)
+	}
+	return nil
+}
