@@ -20,7 +20,7 @@ limitations under the License.
 // exactly as a user would.
 //
 // TestMain starts a fresh control plane in _output/e2e with its ports moved
-// by 1000, and stops it at the end. Set MLPLANE_E2E_LOCAL_DIR to the state
+// by 1000 (MLPLANE_E2E_PORT_OFFSET), and stops it at the end. Set MLPLANE_E2E_LOCAL_DIR to the state
 // directory of a control plane that is already running (for example
 // _output/local after "make run") to test against that one instead.
 package e2e

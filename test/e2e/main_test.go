@@ -42,7 +42,9 @@ func TestMain(m *testing.M) {
 func run(m *testing.M) int {
 	_, file, _, _ := runtime.Caller(0)
 	cluster.root = filepath.Join(filepath.Dir(file), "..", "..")
-	offset := 1000
+	// Ports of a fresh control plane move by 1000 (MLPLANE_E2E_PORT_OFFSET),
+	// so it does not clash with one started by "make run".
+	offset := envInt("MLPLANE_E2E_PORT_OFFSET", 1000)
 	if dir := os.Getenv("MLPLANE_E2E_LOCAL_DIR"); dir != "" {
 		cluster.dir = dir
 		offset = envInt("MLPLANE_E2E_PORT_OFFSET", 0)
