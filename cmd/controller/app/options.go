@@ -96,6 +96,11 @@ type Options struct {
 	NotebookIstioGateway string
 	NotebookIstioHost    string
 
+	// NotebookGatewayAPIParent, <namespace>/<name> of a Gateway, exposes
+	// notebooks through Gateway API HTTPRoutes attached to it instead;
+	// it excludes NotebookUseIstio.
+	NotebookGatewayAPIParent string
+
 	// identity names this process in the Lease; set by Complete.
 	identity string
 }
@@ -186,6 +191,10 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 		"Istio gateway (<namespace>/<name>) of the notebooks' VirtualServices, with --notebook-use-istio.")
 	fs.StringVar(&o.NotebookIstioHost, "notebook-istio-host", o.NotebookIstioHost,
 		"Host of the notebooks' VirtualServices, with --notebook-use-istio.")
+	fs.StringVar(&o.NotebookGatewayAPIParent, "notebook-gateway-api-parent", o.NotebookGatewayAPIParent,
+		"Gateway (<namespace>/<name>) to attach a Gateway API HTTPRoute to for each notebook, routing "+
+			"/notebook/<namespace>/<name>/ to it when the cluster serves gateway.networking.k8s.io/v1 HTTPRoutes. "+
+			"Empty creates none. Excludes --notebook-use-istio.")
 }
 
 // Complete chooses the leader election identity: the host name (the pod's
@@ -255,6 +264,14 @@ func (o *Options) Validate() error {
 		}
 		if o.NotebookIstioHost == "" {
 			errs = append(errs, errors.New("--notebook-istio-host: must be set with --notebook-use-istio"))
+		}
+	}
+	if o.NotebookGatewayAPIParent != "" {
+		if o.NotebookUseIstio {
+			errs = append(errs, errors.New("--notebook-gateway-api-parent: excludes --notebook-use-istio; set one of them"))
+		}
+		if _, _, err := notebook.ParseGatewayParent(o.NotebookGatewayAPIParent); err != nil {
+			errs = append(errs, fmt.Errorf("--notebook-gateway-api-parent: %w", err))
 		}
 	}
 	return utilerrors.NewAggregate(errs)

@@ -128,6 +128,19 @@ func TestFlagsAreParsed(t *testing.T) {
 	}
 }
 
+func TestGatewayAPIParentFlagIsParsed(t *testing.T) {
+	o, err := parse(t, "--notebook-gateway-api-parent=gw-system/notebooks")
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	if err := o.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	if o.NotebookGatewayAPIParent != "gw-system/notebooks" || o.NotebookUseIstio {
+		t.Errorf("parent %q, istio %v; want gw-system/notebooks without Istio", o.NotebookGatewayAPIParent, o.NotebookUseIstio)
+	}
+}
+
 func TestCompleteChoosesAUniqueIdentityOnHost(t *testing.T) {
 	host, err := os.Hostname()
 	if err != nil {
@@ -203,6 +216,13 @@ func TestValidateRejectsBadFlags(t *testing.T) {
 		{"negative check period", []string{"--enable-culling", "--idleness-check-period=-1m"}, []string{"--idleness-check-period: must be greater than 0, got -1m0s"}},
 		{"culling URL without scheme", []string{"--enable-culling", "--culling-url-base=localhost:8001"}, []string{`--culling-url-base: "localhost:8001" is not an http(s) URL`}},
 		{"istio without gateway", []string{"--notebook-use-istio", "--notebook-istio-gateway="}, []string{"--notebook-istio-gateway: must be set with --notebook-use-istio"}},
+		{
+			"istio and gateway api",
+			[]string{"--notebook-use-istio", "--notebook-gateway-api-parent=gw-system/gw"},
+			[]string{"--notebook-gateway-api-parent: excludes --notebook-use-istio"},
+		},
+		{"gateway api parent without namespace", []string{"--notebook-gateway-api-parent=gw"}, []string{`--notebook-gateway-api-parent: "gw" is not <namespace>/<name>`}},
+		{"gateway api parent bad namespace", []string{"--notebook-gateway-api-parent=GW/gw"}, []string{`--notebook-gateway-api-parent: "GW/gw": namespace "GW"`}},
 		{
 			"every error at once",
 			[]string{"--workers=0", "--kube-api-qps=0", "--metrics-bind-address=x"},

@@ -296,12 +296,13 @@ func (o *Options) newNotebookController(d *deps, notebookInformers kubeinformers
 			ClusterDomain: o.ClusterDomain,
 		},
 		Routing: notebook.RoutingConfig{
-			Enabled:       o.NotebookUseIstio,
-			Gateway:       o.NotebookIstioGateway,
-			Host:          o.NotebookIstioHost,
-			ClusterDomain: o.ClusterDomain,
-			DynamicClient: d.dynamicClient,
-			Discovery:     d.kubeClient.Discovery(),
+			Enabled:          o.NotebookUseIstio,
+			Gateway:          o.NotebookIstioGateway,
+			Host:             o.NotebookIstioHost,
+			GatewayAPIParent: o.NotebookGatewayAPIParent,
+			ClusterDomain:    o.ClusterDomain,
+			DynamicClient:    d.dynamicClient,
+			Discovery:        d.kubeClient.Discovery(),
 		},
 	}
 	for _, f := range eventFactories {

@@ -75,7 +75,8 @@ type Config struct {
 	EnableFSGroup bool
 	// Culling stops idle notebooks when enabled.
 	Culling CullingConfig
-	// Routing exposes notebooks through Istio when enabled.
+	// Routing exposes notebooks through Istio or the Gateway API when
+	// enabled.
 	Routing RoutingConfig
 }
 
@@ -93,8 +94,10 @@ type Controller struct {
 	// when culling is off.
 	cullQueue workqueue.TypedRateLimitingInterface[cache.ObjectName]
 	// virtualServices finds the served VirtualService API.
-	virtualServices *virtualServiceAPI
-	now             func() metav1.Time
+	virtualServices *servedAPI
+	// httpRoutes finds the served Gateway API HTTPRoute API.
+	httpRoutes *servedAPI
+	now        func() metav1.Time
 	// started is when the controller was built: events older than it were
 	// re-emitted by a previous run, if at all.
 	started time.Time
@@ -112,8 +115,8 @@ func NewController(cfg Config) (*Controller, error) {
 	if err := validateCulling(cfg.Culling); err != nil {
 		return nil, err
 	}
-	if cfg.Routing.Enabled && (cfg.Routing.DynamicClient == nil || cfg.Routing.Discovery == nil) {
-		return nil, errors.New("notebook: routing needs DynamicClient and Discovery")
+	if err := validateRouting(cfg.Routing); err != nil {
+		return nil, err
 	}
 	if cfg.Culling.HTTPClient == nil {
 		cfg.Culling.HTTPClient = &http.Client{Timeout: probeTimeout}
@@ -128,7 +131,8 @@ func NewController(cfg Config) (*Controller, error) {
 			workqueue.DefaultTypedControllerRateLimiter[cache.ObjectName](), queueConfig),
 		now:             metav1.Now,
 		started:         time.Now().Truncate(time.Second),
-		virtualServices: &virtualServiceAPI{discovery: cfg.Routing.Discovery},
+		virtualServices: newVirtualServiceAPI(cfg.Routing.Discovery),
+		httpRoutes:      newHTTPRouteAPI(cfg.Routing.Discovery),
 	}
 	if cfg.Culling.Enabled {
 		cullConfig := workqueue.TypedRateLimitingQueueConfig[cache.ObjectName]{Name: "notebook_culling"}

@@ -29,5 +29,7 @@ limitations under the License.
 // annotations, written by merge patches of the annotations alone rather
 // than by updates of the whole object every period. With routing on
 // (routing.go) it exposes each notebook through an Istio VirtualService,
-// as upstream with USE_ISTIO, updated only when its spec differs.
+// as upstream with USE_ISTIO, or, with a Gateway API parent instead
+// (httproute.go), through an HTTPRoute; either is updated only when its
+// spec differs.
 package notebook

@@ -58,6 +58,9 @@ func (c *Controller) reconcile(ctx context.Context, key cache.ObjectName) error 
 	if err := c.syncVirtualService(ctx, nb); err != nil {
 		return err
 	}
+	if err := c.syncHTTPRoute(ctx, nb); err != nil {
+		return err
+	}
 	return c.syncStatus(ctx, nb, sts)
 }
 

@@ -57,12 +57,17 @@ var virtualServiceVersions = []string{"v1alpha3", "v1beta1", "v1"}
 
 const istioNetworkingGroup = "networking.istio.io"
 
-// RoutingConfig exposes each notebook through an Istio VirtualService at
-// /notebook/<ns>/<name>/, as upstream with USE_ISTIO=true.
+// RoutingConfig exposes each notebook at /notebook/<ns>/<name>/ through an
+// Istio VirtualService, as upstream with USE_ISTIO=true, or through a
+// Gateway API HTTPRoute (httproute.go).
 type RoutingConfig struct {
-	// Enabled turns routing on; DynamicClient and Discovery are then
+	// Enabled turns Istio routing on; DynamicClient and Discovery are then
 	// required.
 	Enabled bool
+	// GatewayAPIParent, <namespace>/<name> of a Gateway, turns HTTPRoute
+	// routing on instead; DynamicClient and Discovery are then required.
+	// It excludes Enabled.
+	GatewayAPIParent string
 	// Gateway and Host are the VirtualService's gateway and host.
 	Gateway, Host string
 	// ClusterDomain completes the Service host the route goes to; empty
@@ -72,22 +77,34 @@ type RoutingConfig struct {
 	Discovery     discovery.DiscoveryInterface
 }
 
-// rediscoverAfter is how long "no VirtualService API" is believed.
+// rediscoverAfter is how long "no such API" is believed.
 const rediscoverAfter = time.Minute
 
-// virtualServiceAPI finds, once, which version of VirtualService the
-// cluster serves. Until one is found it asks again at most every
-// rediscoverAfter, so Istio installed after the controller started is
-// picked up without a discovery call per reconcile.
-type virtualServiceAPI struct {
+// servedAPI finds, once, which version of a resource the cluster serves.
+// Until one is found it asks again at most every rediscoverAfter, so an API
+// installed after the controller started (Istio, Gateway API) is picked up
+// without a discovery call per reconcile.
+type servedAPI struct {
 	discovery discovery.DiscoveryInterface
-	mu        sync.Mutex
-	found     *schema.GroupVersionResource
-	missedAt  time.Time
+	group     string
+	// versions are tried in order; the first that serves resource wins.
+	versions []string
+	resource string
+	mu       sync.Mutex
+	found    *schema.GroupVersionResource
+	missedAt time.Time
 }
 
-// get returns the served VirtualService resource, or nil when none is.
-func (a *virtualServiceAPI) get() (*schema.GroupVersionResource, error) {
+func newVirtualServiceAPI(d discovery.DiscoveryInterface) *servedAPI {
+	return &servedAPI{discovery: d, group: istioNetworkingGroup, versions: virtualServiceVersions, resource: "virtualservices"}
+}
+
+func newHTTPRouteAPI(d discovery.DiscoveryInterface) *servedAPI {
+	return &servedAPI{discovery: d, group: gatewayAPIGroup, versions: []string{httpRouteVersion}, resource: "httproutes"}
+}
+
+// get returns the served resource, or nil when none is.
+func (a *servedAPI) get() (*schema.GroupVersionResource, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.found != nil {
@@ -96,17 +113,17 @@ func (a *virtualServiceAPI) get() (*schema.GroupVersionResource, error) {
 	if !a.missedAt.IsZero() && time.Since(a.missedAt) < rediscoverAfter {
 		return nil, nil
 	}
-	for _, v := range virtualServiceVersions {
-		list, err := a.discovery.ServerResourcesForGroupVersion(istioNetworkingGroup + "/" + v)
+	for _, v := range a.versions {
+		list, err := a.discovery.ServerResourcesForGroupVersion(a.group + "/" + v)
 		if apierrors.IsNotFound(err) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("discovering %s/%s: %w", istioNetworkingGroup, v, err)
+			return nil, fmt.Errorf("discovering %s/%s: %w", a.group, v, err)
 		}
 		for _, r := range list.APIResources {
-			if r.Name == "virtualservices" {
-				a.found = &schema.GroupVersionResource{Group: istioNetworkingGroup, Version: v, Resource: r.Name}
+			if r.Name == a.resource {
+				a.found = &schema.GroupVersionResource{Group: a.group, Version: v, Resource: r.Name}
 				return a.found, nil
 			}
 		}

@@ -130,7 +130,8 @@ func routingFixture(t *testing.T, nb *kubeflowv1.Notebook, dyn *dynamicfake.Fake
 	t.Helper()
 	f := newFixture(t, nb, mustGenerate(t, nb), mustService(t, nb))
 	f.c.cfg.Routing = routingConfig(dyn, disc)
-	f.c.virtualServices = &virtualServiceAPI{discovery: disc}
+	f.c.virtualServices = newVirtualServiceAPI(disc)
+	f.c.httpRoutes = newHTTPRouteAPI(disc)
 	return f.c
 }
 
