@@ -274,6 +274,7 @@ kwok_config() {
         "${stages}/pod/fast/pod-complete.yaml"
         "${stages}/pod/fast/pod-delete.yaml"
         "${ROOT}/artifacts/local/kwok/pod-finish.yaml"
+        "${ROOT}/artifacts/local/kwok/pod-waiting.yaml"
     )
     for f in "${files[@]}"; do
         [[ -f ${f} ]] || die "kwok stage ${f} is missing"
