@@ -6,8 +6,15 @@ BIN := $(OUT)/bin
 # Packages whose tests run in `make test`.
 PKGS ?= ./...
 GOTEST_FLAGS ?= -count=1 -timeout=30m
+# Numbers of TFJobs of `make bench`; one fresh control plane per size.
+BENCH_SIZES ?= 100 500 1000
+# Extra mlplane-controller flags for `make bench` (e.g. --kube-api-qps=100);
+# the ceiling follows the controller's QPS, burst and workers.
+BENCH_CONTROLLER_FLAGS ?=
+# More flags of the benchmark program (see its -help).
+BENCH_FLAGS ?=
 
-.PHONY: all build tools run run-detached down test unit e2e verify update verify-gofmt verify-vet \
+.PHONY: all build tools run run-detached down test unit e2e bench verify update verify-gofmt verify-vet \
 	verify-codegen update-codegen clean
 
 all: build
@@ -42,6 +49,14 @@ unit:
 ## e2e: only the end-to-end tests
 e2e: build tools
 	$(GO) test $(GOTEST_FLAGS) -v ./test/e2e/...
+
+## bench: benchmarks on their own local control planes (_output/bench, port
+## offset 500), never part of `make test`; results in _output/bench/results.md,
+## method and published numbers in docs/benchmarks.md
+bench: build tools
+	$(GO) build -o $(BIN)/mlplane-bench-training ./test/bench/training
+	$(BIN)/mlplane-bench-training -root . -sizes "$(BENCH_SIZES)" \
+		-controller-flags "$(BENCH_CONTROLLER_FLAGS)" $(BENCH_FLAGS)
 
 ## verify: gofmt, go vet and generated code are clean
 verify: verify-gofmt verify-vet verify-codegen
