@@ -119,7 +119,15 @@ func (o *Options) Run(ctx context.Context) error {
 	// during shutdown; the deferred Shutdown ends it.
 	broadcaster := record.NewBroadcaster(record.WithContext(context.WithoutCancel(ctx)))
 	broadcaster.StartStructuredLogging(0)
-	broadcaster.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: kubeClient.CoreV1().Events("")})
+	// Events get a client of their own, and so their own rate limiter, as
+	// kube-scheduler does: sharing the controller's took a tenth of its
+	// create throughput and made the broadcaster drop most events under
+	// load (docs/benchmarks.md).
+	eventClient, err := kubernetes.NewForConfig(kubeConfig(config))
+	if err != nil {
+		return fmt.Errorf("creating the events client: %w", err)
+	}
+	broadcaster.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: eventClient.CoreV1().Events("")})
 	defer broadcaster.Shutdown()
 
 	d := &deps{
