@@ -25,8 +25,6 @@ import (
 	"strings"
 
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/klog/v2"
@@ -166,29 +164,9 @@ func (c *Controller) syncHTTPRoute(ctx context.Context, nb *kubeflowv1.Notebook)
 		return nil
 	}
 	desired := generateHTTPRoute(nb, cfg)
-	client := cfg.DynamicClient.Resource(*gvr).Namespace(nb.Namespace)
-	live, err := client.Get(ctx, desired.GetName(), metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		if _, err := client.Create(ctx, desired, metav1.CreateOptions{}); err != nil {
-			return fmt.Errorf("creating HTTPRoute %s: %w", desired.GetName(), err)
-		}
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("getting HTTPRoute %s: %w", desired.GetName(), err)
-	}
-	if !metav1.IsControlledBy(live, nb) {
-		return fmt.Errorf("HTTPRoute %s exists and is not controlled by the Notebook", desired.GetName())
-	}
-	if specCovers(live.Object["spec"], desired.Object["spec"]) {
-		return nil
-	}
-	update := live.DeepCopy()
-	update.Object["spec"] = desired.Object["spec"]
-	if _, err := client.Update(ctx, update, metav1.UpdateOptions{}); err != nil {
-		return fmt.Errorf("updating HTTPRoute %s: %w", desired.GetName(), err)
-	}
-	return nil
+	// The API server defaults fields of HTTPRoutes, so "unchanged" means
+	// the live spec covers the desired one.
+	return syncOwned(ctx, cfg.DynamicClient.Resource(*gvr).Namespace(nb.Namespace), nb, desired, "HTTPRoute", specCovers)
 }
 
 // specCovers reports whether live holds everything desired does: maps may

@@ -201,27 +201,34 @@ func (c *Controller) syncVirtualService(ctx context.Context, nb *kubeflowv1.Note
 		return nil
 	}
 	desired := generateVirtualService(nb, cfg, gvr.Version)
-	client := cfg.DynamicClient.Resource(*gvr).Namespace(nb.Namespace)
+	return syncOwned(ctx, cfg.DynamicClient.Resource(*gvr).Namespace(nb.Namespace), nb, desired, "VirtualService",
+		func(live, desired any) bool { return apiequality.Semantic.DeepEqual(live, desired) })
+}
+
+// syncOwned creates desired, or updates the spec of the live object when
+// same says it differs; an object the notebook does not control is refused.
+func syncOwned(ctx context.Context, client dynamic.ResourceInterface, nb metav1.Object, desired *unstructured.Unstructured,
+	kind string, same func(live, desired any) bool) error {
 	live, err := client.Get(ctx, desired.GetName(), metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		if _, err := client.Create(ctx, desired, metav1.CreateOptions{}); err != nil {
-			return fmt.Errorf("creating VirtualService %s: %w", desired.GetName(), err)
+			return fmt.Errorf("creating %s %s: %w", kind, desired.GetName(), err)
 		}
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("getting VirtualService %s: %w", desired.GetName(), err)
+		return fmt.Errorf("getting %s %s: %w", kind, desired.GetName(), err)
 	}
 	if !metav1.IsControlledBy(live, nb) {
-		return fmt.Errorf("VirtualService %s exists and is not controlled by the Notebook", desired.GetName())
+		return fmt.Errorf("%s %s exists and is not controlled by the Notebook", kind, desired.GetName())
 	}
-	if apiequality.Semantic.DeepEqual(live.Object["spec"], desired.Object["spec"]) {
+	if same(live.Object["spec"], desired.Object["spec"]) {
 		return nil
 	}
 	update := live.DeepCopy()
 	update.Object["spec"] = desired.Object["spec"]
 	if _, err := client.Update(ctx, update, metav1.UpdateOptions{}); err != nil {
-		return fmt.Errorf("updating VirtualService %s: %w", desired.GetName(), err)
+		return fmt.Errorf("updating %s %s: %w", kind, desired.GetName(), err)
 	}
 	return nil
 }
