@@ -29,6 +29,7 @@ kube::codegen::gen_openapi \
     --extra-pkgs k8s.io/api/core/v1 \
     --extra-pkgs k8s.io/api/autoscaling/v1 \
     --extra-pkgs k8s.io/api/autoscaling/v2 \
+    --extra-pkgs k8s.io/api/apps/v1 \
     --extra-pkgs k8s.io/apimachinery/pkg/api/resource \
     --extra-pkgs k8s.io/apimachinery/pkg/util/intstr \
     --boilerplate "${BOILERPLATE}" \
@@ -46,6 +47,15 @@ externals+=,k8s.io/api/core/v1.PodSpec:k8s.io/client-go/applyconfigurations/core
 externals+=,k8s.io/api/core/v1.ContainerState:k8s.io/client-go/applyconfigurations/core/v1
 externals+=,k8s.io/api/autoscaling/v2.MetricSpec:k8s.io/client-go/applyconfigurations/autoscaling/v2
 externals+=,k8s.io/api/autoscaling/v1.Scale:k8s.io/client-go/applyconfigurations/autoscaling/v1
+# KServe's PodSpec copy and runtime pods embed core types.
+for t in Container EphemeralContainer Volume Affinity Toleration LocalObjectReference PodSecurityContext \
+    HostAlias PodDNSConfig PodReadinessGate TopologySpreadConstraint PodOS PodSchedulingGate PodResourceClaim \
+    ResourceRequirements EnvVar ContainerPort EnvFromSource ContainerResizePolicy ContainerRestartRule VolumeMount \
+    VolumeDevice Probe Lifecycle SecurityContext; do
+    externals+=,k8s.io/api/core/v1.${t}:k8s.io/client-go/applyconfigurations/core/v1
+done
+externals+=,k8s.io/api/apps/v1.DeploymentStrategy:k8s.io/client-go/applyconfigurations/apps/v1
+externals+=,k8s.io/api/autoscaling/v2.HorizontalPodAutoscalerBehavior:k8s.io/client-go/applyconfigurations/autoscaling/v2
 
 kube::codegen::gen_client \
     --with-watch \

@@ -23,7 +23,7 @@ CONTROLLER_HEALTH_PORT=$((20281 + OFFSET))
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok mlplane-apiserver mlplane-controller)
 
 # The APIServices routing to mlplane-apiserver (artifacts/deploy/apiservice.yaml).
-MLPLANE_APISERVICES=(v1.kubeflow.org v1beta1.kubeflow.org)
+MLPLANE_APISERVICES=(v1.kubeflow.org v1beta1.kubeflow.org v1beta1.serving.kserve.io v1alpha1.serving.kserve.io)
 
 ADMIN_KUBECONFIG=${PKI}/admin.kubeconfig
 
@@ -300,6 +300,14 @@ apply_manifests() {
         kc patch apiservice "${apiservice}" --type merge \
             -p "{\"spec\":{\"caBundle\":\"${ca}\",\"service\":{\"port\":${MLPLANE_PORT}}}}" >/dev/null
     done
+}
+
+# apply_serving_runtimes applies artifacts/serving (the ClusterServingRuntimes).
+# Those objects are stored by mlplane-apiserver, so this runs once the
+# APIServices are Available; kubectl may still miss the new kinds in
+# discovery for a moment, which wait_for retries.
+apply_serving_runtimes() {
+    kc apply --server-side --field-manager mlplane-local-up -k "${ROOT}/artifacts/serving"
 }
 
 start_mlplane_apiserver() {

@@ -21,9 +21,13 @@ package applyconfiguration
 import (
 	v1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	v1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
+	v1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
+	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
 	internal "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/internal"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/kubeflow/v1"
 	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/kubeflow/v1beta1"
+	servingv1alpha1 "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/serving/v1alpha1"
+	applyconfigurationservingv1beta1 "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/serving/v1beta1"
 	runtime "k8s.io/apimachinery/pkg/runtime"
 	schema "k8s.io/apimachinery/pkg/runtime/schema"
 	managedfields "k8s.io/apimachinery/pkg/util/managedfields"
@@ -80,6 +84,128 @@ func ForKind(kind schema.GroupVersionKind) interface{} {
 		return &kubeflowv1beta1.NotebookStatusApplyConfiguration{}
 	case v1beta1.SchemeGroupVersion.WithKind("NotebookTemplateSpec"):
 		return &kubeflowv1beta1.NotebookTemplateSpecApplyConfiguration{}
+
+		// Group=serving.kserve.io, Version=v1alpha1
+	case v1alpha1.SchemeGroupVersion.WithKind("BuiltInAdapter"):
+		return &servingv1alpha1.BuiltInAdapterApplyConfiguration{}
+	case v1alpha1.SchemeGroupVersion.WithKind("ClusterServingRuntime"):
+		return &servingv1alpha1.ClusterServingRuntimeApplyConfiguration{}
+	case v1alpha1.SchemeGroupVersion.WithKind("ServingRuntime"):
+		return &servingv1alpha1.ServingRuntimeApplyConfiguration{}
+	case v1alpha1.SchemeGroupVersion.WithKind("ServingRuntimePodSpec"):
+		return &servingv1alpha1.ServingRuntimePodSpecApplyConfiguration{}
+	case v1alpha1.SchemeGroupVersion.WithKind("ServingRuntimeSpec"):
+		return &servingv1alpha1.ServingRuntimeSpecApplyConfiguration{}
+	case v1alpha1.SchemeGroupVersion.WithKind("ServingRuntimeWorkerSpec"):
+		return &servingv1alpha1.ServingRuntimeWorkerSpecApplyConfiguration{}
+	case v1alpha1.SchemeGroupVersion.WithKind("StorageHelper"):
+		return &servingv1alpha1.StorageHelperApplyConfiguration{}
+	case v1alpha1.SchemeGroupVersion.WithKind("SupportedModelFormat"):
+		return &servingv1alpha1.SupportedModelFormatApplyConfiguration{}
+
+		// Group=serving.kserve.io, Version=v1beta1
+	case servingv1beta1.SchemeGroupVersion.WithKind("Addressable"):
+		return &applyconfigurationservingv1beta1.AddressableApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("ARTExplainerSpec"):
+		return &applyconfigurationservingv1beta1.ARTExplainerSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("AuthenticationRef"):
+		return &applyconfigurationservingv1beta1.AuthenticationRefApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("AutoScalingSpec"):
+		return &applyconfigurationservingv1beta1.AutoScalingSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("Batcher"):
+		return &applyconfigurationservingv1beta1.BatcherApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("CanarySpec"):
+		return &applyconfigurationservingv1beta1.CanarySpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("CanaryStatus"):
+		return &applyconfigurationservingv1beta1.CanaryStatusApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("ComponentExtensionSpec"):
+		return &applyconfigurationservingv1beta1.ComponentExtensionSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("ComponentStatusSpec"):
+		return &applyconfigurationservingv1beta1.ComponentStatusSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("Condition"):
+		return &applyconfigurationservingv1beta1.ConditionApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("ConfidentialSpec"):
+		return &applyconfigurationservingv1beta1.ConfidentialSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("ExplainerExtensionSpec"):
+		return &applyconfigurationservingv1beta1.ExplainerExtensionSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("ExplainerSpec"):
+		return &applyconfigurationservingv1beta1.ExplainerSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("ExternalMetrics"):
+		return &applyconfigurationservingv1beta1.ExternalMetricsApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("ExternalMetricSource"):
+		return &applyconfigurationservingv1beta1.ExternalMetricSourceApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("ExtMetricAuthentication"):
+		return &applyconfigurationservingv1beta1.ExtMetricAuthenticationApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("FailureInfo"):
+		return &applyconfigurationservingv1beta1.FailureInfoApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("HuggingFaceRuntimeSpec"):
+		return &applyconfigurationservingv1beta1.HuggingFaceRuntimeSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("InferenceService"):
+		return &applyconfigurationservingv1beta1.InferenceServiceApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("InferenceServiceSpec"):
+		return &applyconfigurationservingv1beta1.InferenceServiceSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("InferenceServiceStatus"):
+		return &applyconfigurationservingv1beta1.InferenceServiceStatusApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("LightGBMSpec"):
+		return &applyconfigurationservingv1beta1.LightGBMSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("LoggerSpec"):
+		return &applyconfigurationservingv1beta1.LoggerSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("LoggerStorageSpec"):
+		return &applyconfigurationservingv1beta1.LoggerStorageSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("MetricsSpec"):
+		return &applyconfigurationservingv1beta1.MetricsSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("MetricTarget"):
+		return &applyconfigurationservingv1beta1.MetricTargetApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("ModelCopies"):
+		return &applyconfigurationservingv1beta1.ModelCopiesApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("ModelFormat"):
+		return &applyconfigurationservingv1beta1.ModelFormatApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("ModelRevisionStates"):
+		return &applyconfigurationservingv1beta1.ModelRevisionStatesApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("ModelSpec"):
+		return &applyconfigurationservingv1beta1.ModelSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("ModelStatus"):
+		return &applyconfigurationservingv1beta1.ModelStatusApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("ModelStorageSpec"):
+		return &applyconfigurationservingv1beta1.ModelStorageSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("ONNXRuntimeSpec"):
+		return &applyconfigurationservingv1beta1.ONNXRuntimeSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("PaddleServerSpec"):
+		return &applyconfigurationservingv1beta1.PaddleServerSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("PMMLSpec"):
+		return &applyconfigurationservingv1beta1.PMMLSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("PodMetrics"):
+		return &applyconfigurationservingv1beta1.PodMetricsApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("PodMetricSource"):
+		return &applyconfigurationservingv1beta1.PodMetricSourceApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("PodSpec"):
+		return &applyconfigurationservingv1beta1.PodSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("PredictorExtensionSpec"):
+		return &applyconfigurationservingv1beta1.PredictorExtensionSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("PredictorSpec"):
+		return &applyconfigurationservingv1beta1.PredictorSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("ResourceMetricSource"):
+		return &applyconfigurationservingv1beta1.ResourceMetricSourceApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("SKLearnSpec"):
+		return &applyconfigurationservingv1beta1.SKLearnSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("StorageSpec"):
+		return &applyconfigurationservingv1beta1.StorageSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("StorageURI"):
+		return &applyconfigurationservingv1beta1.StorageURIApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("TFServingSpec"):
+		return &applyconfigurationservingv1beta1.TFServingSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("TorchServeSpec"):
+		return &applyconfigurationservingv1beta1.TorchServeSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("TrafficTarget"):
+		return &applyconfigurationservingv1beta1.TrafficTargetApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("TransformerSpec"):
+		return &applyconfigurationservingv1beta1.TransformerSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("TritonSpec"):
+		return &applyconfigurationservingv1beta1.TritonSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("WorkerSpec"):
+		return &applyconfigurationservingv1beta1.WorkerSpecApplyConfiguration{}
+	case servingv1beta1.SchemeGroupVersion.WithKind("XGBoostSpec"):
+		return &applyconfigurationservingv1beta1.XGBoostSpecApplyConfiguration{}
 
 	}
 	return nil

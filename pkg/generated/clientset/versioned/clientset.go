@@ -24,6 +24,8 @@ import (
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1"
 	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1beta1"
+	servingv1alpha1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/serving/v1alpha1"
+	servingv1beta1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/serving/v1beta1"
 	discovery "k8s.io/client-go/discovery"
 	rest "k8s.io/client-go/rest"
 	flowcontrol "k8s.io/client-go/util/flowcontrol"
@@ -33,6 +35,8 @@ type Interface interface {
 	Discovery() discovery.DiscoveryInterfaces
 	KubeflowV1() kubeflowv1.KubeflowV1Interface
 	KubeflowV1beta1() kubeflowv1beta1.KubeflowV1beta1Interface
+	ServingV1alpha1() servingv1alpha1.ServingV1alpha1Interface
+	ServingV1beta1() servingv1beta1.ServingV1beta1Interface
 }
 
 // Clientset contains the clients for groups.
@@ -40,6 +44,8 @@ type Clientset struct {
 	*discovery.DiscoveryClient
 	kubeflowV1      *kubeflowv1.KubeflowV1Client
 	kubeflowV1beta1 *kubeflowv1beta1.KubeflowV1beta1Client
+	servingV1alpha1 *servingv1alpha1.ServingV1alpha1Client
+	servingV1beta1  *servingv1beta1.ServingV1beta1Client
 }
 
 // KubeflowV1 retrieves the KubeflowV1Client
@@ -50,6 +56,16 @@ func (c *Clientset) KubeflowV1() kubeflowv1.KubeflowV1Interface {
 // KubeflowV1beta1 retrieves the KubeflowV1beta1Client
 func (c *Clientset) KubeflowV1beta1() kubeflowv1beta1.KubeflowV1beta1Interface {
 	return c.kubeflowV1beta1
+}
+
+// ServingV1alpha1 retrieves the ServingV1alpha1Client
+func (c *Clientset) ServingV1alpha1() servingv1alpha1.ServingV1alpha1Interface {
+	return c.servingV1alpha1
+}
+
+// ServingV1beta1 retrieves the ServingV1beta1Client
+func (c *Clientset) ServingV1beta1() servingv1beta1.ServingV1beta1Interface {
+	return c.servingV1beta1
 }
 
 // Discovery retrieves the DiscoveryClient
@@ -104,6 +120,14 @@ func NewForConfigAndClient(c *rest.Config, httpClient *http.Client) (*Clientset,
 	if err != nil {
 		return nil, err
 	}
+	cs.servingV1alpha1, err = servingv1alpha1.NewForConfigAndClient(&configShallowCopy, httpClient)
+	if err != nil {
+		return nil, err
+	}
+	cs.servingV1beta1, err = servingv1beta1.NewForConfigAndClient(&configShallowCopy, httpClient)
+	if err != nil {
+		return nil, err
+	}
 
 	cs.DiscoveryClient, err = discovery.NewDiscoveryClientForConfigAndClient(&configShallowCopy, httpClient)
 	if err != nil {
@@ -127,6 +151,8 @@ func New(c rest.Interface) *Clientset {
 	var cs Clientset
 	cs.kubeflowV1 = kubeflowv1.New(c)
 	cs.kubeflowV1beta1 = kubeflowv1beta1.New(c)
+	cs.servingV1alpha1 = servingv1alpha1.New(c)
+	cs.servingV1beta1 = servingv1beta1.New(c)
 
 	cs.DiscoveryClient = discovery.NewDiscoveryClient(c)
 	return &cs

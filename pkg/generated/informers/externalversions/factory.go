@@ -27,6 +27,7 @@ import (
 	versioned "github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
 	internalinterfaces "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/internalinterfaces"
 	kubeflow "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/kubeflow"
+	serving "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/serving"
 	v1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	runtime "k8s.io/apimachinery/pkg/runtime"
 	schema "k8s.io/apimachinery/pkg/runtime/schema"
@@ -326,8 +327,13 @@ type SharedInformerFactory interface {
 	InformerFor(obj runtime.Object, newFunc internalinterfaces.NewInformerFunc) cache.SharedIndexInformer
 
 	Kubeflow() kubeflow.Interface
+	Serving() serving.Interface
 }
 
 func (f *sharedInformerFactory) Kubeflow() kubeflow.Interface {
 	return kubeflow.New(f, f.namespace, f.tweakListOptions)
+}
+
+func (f *sharedInformerFactory) Serving() serving.Interface {
+	return serving.New(f, f.namespace, f.tweakListOptions)
 }

@@ -23,6 +23,8 @@ import (
 
 	v1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	v1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
+	v1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
+	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
 	schema "k8s.io/apimachinery/pkg/runtime/schema"
 	cache "k8s.io/client-go/tools/cache"
 )
@@ -64,6 +66,16 @@ func (f *sharedInformerFactory) ForResource(resource schema.GroupVersionResource
 		// Group=kubeflow.org, Version=v1beta1
 	case v1beta1.SchemeGroupVersion.WithResource("notebooks"):
 		return &genericInformer{resource: resource.GroupResource(), informer: f.Kubeflow().V1beta1().Notebooks().Informer()}, nil
+
+		// Group=serving.kserve.io, Version=v1alpha1
+	case v1alpha1.SchemeGroupVersion.WithResource("clusterservingruntimes"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Serving().V1alpha1().ClusterServingRuntimes().Informer()}, nil
+	case v1alpha1.SchemeGroupVersion.WithResource("servingruntimes"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Serving().V1alpha1().ServingRuntimes().Informer()}, nil
+
+		// Group=serving.kserve.io, Version=v1beta1
+	case servingv1beta1.SchemeGroupVersion.WithResource("inferenceservices"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Serving().V1beta1().InferenceServices().Informer()}, nil
 
 	}
 

@@ -25,6 +25,10 @@ import (
 	fakekubeflowv1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1/fake"
 	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1beta1"
 	fakekubeflowv1beta1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1beta1/fake"
+	servingv1alpha1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/serving/v1alpha1"
+	fakeservingv1alpha1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/serving/v1alpha1/fake"
+	servingv1beta1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/serving/v1beta1"
+	fakeservingv1beta1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/serving/v1beta1/fake"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
@@ -146,4 +150,14 @@ func (c *Clientset) KubeflowV1() kubeflowv1.KubeflowV1Interface {
 // KubeflowV1beta1 retrieves the KubeflowV1beta1Client
 func (c *Clientset) KubeflowV1beta1() kubeflowv1beta1.KubeflowV1beta1Interface {
 	return &fakekubeflowv1beta1.FakeKubeflowV1beta1{Fake: &c.Fake}
+}
+
+// ServingV1alpha1 retrieves the ServingV1alpha1Client
+func (c *Clientset) ServingV1alpha1() servingv1alpha1.ServingV1alpha1Interface {
+	return &fakeservingv1alpha1.FakeServingV1alpha1{Fake: &c.Fake}
+}
+
+// ServingV1beta1 retrieves the ServingV1beta1Client
+func (c *Clientset) ServingV1beta1() servingv1beta1.ServingV1beta1Interface {
+	return &fakeservingv1beta1.FakeServingV1beta1{Fake: &c.Fake}
 }
