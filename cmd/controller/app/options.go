@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -37,6 +38,9 @@ import (
 // Environment variables that give flags their defaults, as upstream's
 // training operator reads them.
 const (
+	// DefaultServingConfigMap is where artifacts/deploy puts KServe's
+	// inferenceservice-config.
+	DefaultServingConfigMap = "mlplane-system/inferenceservice-config"
 	// EnvCustomClusterDomain defaults --cluster-domain.
 	EnvCustomClusterDomain = "CUSTOM_CLUSTER_DOMAIN"
 	// EnvKubeflowNamespace defaults --namespace.
@@ -101,6 +105,11 @@ type Options struct {
 	// it excludes NotebookUseIstio.
 	NotebookGatewayAPIParent string
 
+	// ServingConfigMap, <namespace>/<name>, is KServe's
+	// inferenceservice-config: ingress, storage initializer and default
+	// resources of InferenceServices.
+	ServingConfigMap string
+
 	// identity names this process in the Lease; set by Complete.
 	identity string
 }
@@ -129,6 +138,7 @@ func NewOptions() *Options {
 		IdlenessCheckPeriod:          notebook.DefaultIdlenessCheckPeriod,
 		NotebookIstioGateway:         notebook.DefaultIstioGateway,
 		NotebookIstioHost:            notebook.DefaultIstioHost,
+		ServingConfigMap:             DefaultServingConfigMap,
 	}
 }
 
@@ -195,6 +205,9 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 		"Gateway (<namespace>/<name>) to attach a Gateway API HTTPRoute to for each notebook, routing "+
 			"/notebook/<namespace>/<name>/ to it when the cluster serves gateway.networking.k8s.io/v1 HTTPRoutes. "+
 			"Empty creates none. Excludes --notebook-use-istio.")
+	fs.StringVar(&o.ServingConfigMap, "serving-config-map", o.ServingConfigMap,
+		"ConfigMap (<namespace>/<name>) with KServe's inferenceservice-config keys (ingress, storageInitializer, "+
+			"deploy, inferenceService) for InferenceServices. KServe's defaults apply while it does not exist.")
 }
 
 // Complete chooses the leader election identity: the host name (the pod's
@@ -257,6 +270,9 @@ func (o *Options) Validate() error {
 	}
 	if o.EnableCulling {
 		errs = append(errs, o.validateCulling()...)
+	}
+	if _, _, err := o.servingConfigMap(); err != nil {
+		errs = append(errs, fmt.Errorf("--serving-config-map: %w", err))
 	}
 	if o.NotebookUseIstio {
 		if o.NotebookIstioGateway == "" {
@@ -356,4 +372,19 @@ func validateBindAddress(flag, addr string) []error {
 		return []error{fmt.Errorf("%s: %q: port %q is not a number from 0 to 65535", flag, addr, port)}
 	}
 	return nil
+}
+
+// servingConfigMap splits --serving-config-map.
+func (o *Options) servingConfigMap() (namespace, name string, err error) {
+	namespace, name, ok := strings.Cut(o.ServingConfigMap, "/")
+	if !ok || strings.Contains(name, "/") {
+		return "", "", fmt.Errorf("%q is not <namespace>/<name>", o.ServingConfigMap)
+	}
+	if msgs := validation.IsDNS1123Label(namespace); len(msgs) > 0 {
+		return "", "", fmt.Errorf("%q: namespace: %s", o.ServingConfigMap, strings.Join(msgs, "; "))
+	}
+	if msgs := validation.IsDNS1123Subdomain(name); len(msgs) > 0 {
+		return "", "", fmt.Errorf("%q: name: %s", o.ServingConfigMap, strings.Join(msgs, "; "))
+	}
+	return namespace, name, nil
 }

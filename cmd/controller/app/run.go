@@ -40,8 +40,10 @@ import (
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/klog/v2"
 
+	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
 	"github.com/mlplane/mlplane/pkg/controller/metrics"
 	"github.com/mlplane/mlplane/pkg/controller/notebook"
+	"github.com/mlplane/mlplane/pkg/controller/serving"
 	"github.com/mlplane/mlplane/pkg/controller/training"
 	"github.com/mlplane/mlplane/pkg/controller/training/pytorch"
 	"github.com/mlplane/mlplane/pkg/controller/training/tensorflow"
@@ -231,6 +233,24 @@ func (o *Options) runController(ctx context.Context, d *deps, h *health) error {
 		defer f.Shutdown()
 		eventFactories = append(eventFactories, f)
 	}
+	// InferenceServices' Deployments, Services, HPAs and Ingresses carry
+	// KServe's label; the configuration is one ConfigMap.
+	servingInformers := kubeinformers.NewSharedInformerFactoryWithOptions(d.kubeClient, resyncPeriod,
+		kubeinformers.WithNamespace(o.Namespace),
+		kubeinformers.WithTweakListOptions(func(opts *metav1.ListOptions) {
+			opts.LabelSelector = servingv1beta1.InferenceServiceLabel
+		}))
+	defer servingInformers.Shutdown()
+	configNamespace, configName, err := o.servingConfigMap()
+	if err != nil {
+		return err
+	}
+	servingConfigInformers := kubeinformers.NewSharedInformerFactoryWithOptions(d.kubeClient, resyncPeriod,
+		kubeinformers.WithNamespace(configNamespace),
+		kubeinformers.WithTweakListOptions(func(opts *metav1.ListOptions) {
+			opts.FieldSelector = "metadata.name=" + configName
+		}))
+	defer servingConfigInformers.Shutdown()
 	defer cancel()
 
 	controller, err := o.newController(d, kubeInformers, mlplaneInformers, clusterInformers)
@@ -242,9 +262,27 @@ func (o *Options) runController(ctx context.Context, d *deps, h *health) error {
 		return err
 	}
 
+	inferenceServices, err := serving.NewController(serving.ControllerConfig{
+		KubeClient:         d.kubeClient,
+		Client:             d.mlplaneClient,
+		KubeInformers:      servingInformers,
+		Informers:          mlplaneInformers,
+		ConfigMap:          servingConfigInformers.Core().V1().ConfigMaps(),
+		ConfigMapNamespace: configNamespace,
+		ConfigMapName:      configName,
+		DynamicClient:      d.dynamicClient,
+		Discovery:          d.kubeClient.Discovery(),
+		Recorder:           d.recorder,
+		ClusterDomain:      o.ClusterDomain,
+		WorkqueueMetrics:   d.metrics.Workqueue,
+	})
+	if err != nil {
+		return fmt.Errorf("creating serving controller: %w", err)
+	}
+
 	h.setSyncing(true)
-	kubeFactories := append([]kubeinformers.SharedInformerFactory{kubeInformers, clusterInformers, notebookInformers},
-		eventFactories...)
+	kubeFactories := append([]kubeinformers.SharedInformerFactory{kubeInformers, clusterInformers, notebookInformers,
+		servingInformers, servingConfigInformers}, eventFactories...)
 	mlplaneInformers.StartWithContext(ctx)
 	for _, f := range kubeFactories {
 		f.StartWithContext(ctx)
@@ -264,8 +302,8 @@ func (o *Options) runController(ctx context.Context, d *deps, h *health) error {
 	h.setSyncing(false)
 	logger.Info("Informer caches synced; reconciling")
 
-	// Both controllers run until ctx ends; the first to fail stops the other.
-	errs := make(chan error, 2)
+	// The controllers run until ctx ends; the first to fail stops the others.
+	errs := make(chan error, 3)
 	runOne := func(name string, run func(context.Context, int) error) {
 		err := run(ctx, o.Workers)
 		if err == nil && ctx.Err() == nil {
@@ -279,7 +317,8 @@ func (o *Options) runController(ctx context.Context, d *deps, h *health) error {
 	}
 	go runOne("training", controller.Run)
 	go runOne("notebook", notebooks.Run)
-	return errors.Join(<-errs, <-errs)
+	go runOne("serving", inferenceServices.Run)
+	return errors.Join(<-errs, <-errs, <-errs)
 }
 
 // newNotebookController builds the notebook controller on its own

@@ -1,0 +1,290 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package serving
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/dynamic"
+	kubeinformers "k8s.io/client-go/informers"
+	coreinformers "k8s.io/client-go/informers/core/v1"
+	"k8s.io/client-go/kubernetes"
+	appslisters "k8s.io/client-go/listers/apps/v1"
+	autoscalinglisters "k8s.io/client-go/listers/autoscaling/v2"
+	corelisters "k8s.io/client-go/listers/core/v1"
+	networkinglisters "k8s.io/client-go/listers/networking/v1"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/record"
+	"k8s.io/client-go/util/workqueue"
+	"k8s.io/klog/v2"
+
+	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
+	"github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
+	servinglisters "github.com/mlplane/mlplane/pkg/generated/listers/serving/v1beta1"
+)
+
+// ControllerConfig is what the serving controller needs from the process that runs it.
+type ControllerConfig struct {
+	// KubeClient writes Deployments, Services, HPAs and Ingresses.
+	KubeClient kubernetes.Interface
+	// Client writes InferenceService status.
+	Client versioned.Interface
+	// KubeInformers must be filtered to objects with the
+	// serving.kserve.io/inferenceservice label (LabelSelector); the
+	// controller reads Deployments, Services, HPAs and Ingresses from it.
+	KubeInformers kubeinformers.SharedInformerFactory
+	// Informers provides InferenceServices and the runtimes.
+	Informers externalversions.SharedInformerFactory
+	// ConfigMap is an informer on the one inferenceservice-config ConfigMap
+	// (ConfigMapName); nil runs with KServe's defaults.
+	ConfigMap coreinformers.ConfigMapInformer
+	// ConfigMapNamespace and ConfigMapName locate the ConfigMap.
+	ConfigMapNamespace, ConfigMapName string
+	// DynamicClient and Discovery write Gateway API HTTPRoutes when the
+	// configuration enables them.
+	DynamicClient dynamic.Interface
+	Discovery     discovery.DiscoveryInterface
+	// Recorder records events on InferenceServices.
+	Recorder record.EventRecorder
+	// ClusterDomain is the cluster's DNS domain, for cluster-local URLs.
+	ClusterDomain string
+	// WorkqueueMetrics reports the work queue; nil uses the process default.
+	WorkqueueMetrics workqueue.MetricsProvider
+}
+
+// Controller reconciles InferenceServices in Standard mode.
+type Controller struct {
+	cfg         ControllerConfig
+	isvcs       servinglisters.InferenceServiceLister
+	runtimes    runtimeSelector
+	deployments appslisters.DeploymentLister
+	services    corelisters.ServiceLister
+	hpas        autoscalinglisters.HorizontalPodAutoscalerLister
+	ingresses   networkinglisters.IngressLister
+	configMaps  corelisters.ConfigMapLister
+	httpRoutes  *httpRouteAPI
+	synced      []cache.InformerSynced
+	queue       workqueue.TypedRateLimitingInterface[cache.ObjectName]
+	now         func() metav1.Time
+}
+
+// NewController returns a serving controller on cfg's informers, which the
+// caller starts.
+func NewController(cfg ControllerConfig) (*Controller, error) {
+	if cfg.KubeClient == nil || cfg.Client == nil || cfg.KubeInformers == nil || cfg.Informers == nil || cfg.Recorder == nil {
+		return nil, errors.New("serving: KubeClient, Client, KubeInformers, Informers and Recorder are required")
+	}
+	if cfg.ClusterDomain == "" {
+		cfg.ClusterDomain = "cluster.local"
+	}
+	queueConfig := workqueue.TypedRateLimitingQueueConfig[cache.ObjectName]{Name: "inferenceservice"}
+	if cfg.WorkqueueMetrics != nil {
+		queueConfig.MetricsProvider = cfg.WorkqueueMetrics
+	}
+	c := &Controller{
+		cfg: cfg,
+		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
+			workqueue.DefaultTypedControllerRateLimiter[cache.ObjectName](), queueConfig),
+		now:        metav1.Now,
+		httpRoutes: newHTTPRouteAPI(cfg.DynamicClient, cfg.Discovery),
+	}
+	isvcs := cfg.Informers.Serving().V1beta1().InferenceServices()
+	runtimes := cfg.Informers.Serving().V1alpha1().ServingRuntimes()
+	clusterRuntimes := cfg.Informers.Serving().V1alpha1().ClusterServingRuntimes()
+	deployments := cfg.KubeInformers.Apps().V1().Deployments()
+	services := cfg.KubeInformers.Core().V1().Services()
+	hpas := cfg.KubeInformers.Autoscaling().V2().HorizontalPodAutoscalers()
+	ingresses := cfg.KubeInformers.Networking().V1().Ingresses()
+	c.isvcs = isvcs.Lister()
+	c.runtimes = runtimeSelector{runtimes: runtimes.Lister(), clusterRuntimes: clusterRuntimes.Lister()}
+	c.deployments, c.services, c.hpas, c.ingresses = deployments.Lister(), services.Lister(), hpas.Lister(), ingresses.Lister()
+
+	onChange := func(f func(any)) cache.ResourceEventHandlerFuncs {
+		return cache.ResourceEventHandlerFuncs{
+			AddFunc: f,
+			UpdateFunc: func(old, obj any) {
+				if old.(metav1.Object).GetResourceVersion() != obj.(metav1.Object).GetResourceVersion() {
+					f(obj)
+				}
+			},
+			DeleteFunc: f,
+		}
+	}
+	watch := []struct {
+		inf     cache.SharedIndexInformer
+		handler cache.ResourceEventHandler
+	}{
+		{isvcs.Informer(), onChange(c.enqueue)},
+		// A runtime change may change which runtime serves a model, or
+		// what it runs: every InferenceService of its scope is looked at
+		// again.
+		{runtimes.Informer(), onChange(c.enqueueNamespace)},
+		{clusterRuntimes.Informer(), onChange(func(any) { c.enqueueAll() })},
+		{deployments.Informer(), onChange(c.enqueueOwner)},
+		{services.Informer(), onChange(c.enqueueOwner)},
+		{hpas.Informer(), onChange(c.enqueueOwner)},
+		{ingresses.Informer(), onChange(c.enqueueOwner)},
+	}
+	if cfg.ConfigMap != nil {
+		c.configMaps = cfg.ConfigMap.Lister()
+		watch = append(watch, struct {
+			inf     cache.SharedIndexInformer
+			handler cache.ResourceEventHandler
+		}{cfg.ConfigMap.Informer(), onChange(func(any) { c.enqueueAll() })})
+	}
+	for _, w := range watch {
+		if _, err := w.inf.AddEventHandler(w.handler); err != nil {
+			return nil, fmt.Errorf("serving: adding event handler: %w", err)
+		}
+		c.synced = append(c.synced, w.inf.HasSynced)
+	}
+	return c, nil
+}
+
+// Run reconciles InferenceServices with the given number of workers until
+// ctx ends. The informers must have been started.
+func (c *Controller) Run(ctx context.Context, workers int) error {
+	defer utilruntime.HandleCrash()
+	defer c.queue.ShutDown()
+	logger := klog.FromContext(ctx)
+	logger.Info("Starting serving controller", "workers", workers)
+	if !cache.WaitForCacheSync(ctx.Done(), c.synced...) {
+		return errors.New("serving: informer caches did not sync")
+	}
+	for range workers {
+		go wait.UntilWithContext(ctx, c.worker, time.Second)
+	}
+	<-ctx.Done()
+	logger.Info("Stopping serving controller")
+	return nil
+}
+
+func (c *Controller) worker(ctx context.Context) {
+	for c.processNext(ctx) {
+	}
+}
+
+func (c *Controller) processNext(ctx context.Context) bool {
+	key, shutdown := c.queue.Get()
+	if shutdown {
+		return false
+	}
+	defer c.queue.Done(key)
+	if err := c.reconcile(ctx, key); err != nil {
+		if apierrors.IsConflict(err) {
+			klog.FromContext(ctx).V(4).Info("Conflict; retrying", "inferenceservice", key.String(), "err", err)
+		} else {
+			utilruntime.HandleErrorWithContext(ctx, err, "Reconciling InferenceService", "inferenceservice", key.String())
+		}
+		c.queue.AddRateLimited(key)
+		return true
+	}
+	c.queue.Forget(key)
+	return true
+}
+
+// config is the current configuration: KServe's defaults overlaid with the
+// ConfigMap's keys. A malformed ConfigMap is an error, never a silent
+// fallback to defaults.
+func (c *Controller) config() (*Config, error) {
+	if c.configMaps == nil {
+		return DefaultConfig(), nil
+	}
+	cm, err := c.configMaps.ConfigMaps(c.cfg.ConfigMapNamespace).Get(c.cfg.ConfigMapName)
+	if apierrors.IsNotFound(err) {
+		return DefaultConfig(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("getting ConfigMap %s/%s: %w", c.cfg.ConfigMapNamespace, c.cfg.ConfigMapName, err)
+	}
+	cfg, err := ParseConfig(cm.Data)
+	if err != nil {
+		return nil, fmt.Errorf("ConfigMap %s/%s: %w", c.cfg.ConfigMapNamespace, c.cfg.ConfigMapName, err)
+	}
+	return cfg, nil
+}
+
+func (c *Controller) enqueue(obj any) {
+	if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = tomb.Obj
+	}
+	if key, err := cache.ObjectToName(obj); err == nil {
+		c.queue.Add(key)
+	}
+}
+
+func metaOf(obj any) (metav1.Object, bool) {
+	if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = tomb.Obj
+	}
+	m, ok := obj.(metav1.Object)
+	return m, ok
+}
+
+// enqueueOwner enqueues the InferenceService controlling a child.
+func (c *Controller) enqueueOwner(obj any) {
+	m, ok := metaOf(obj)
+	if !ok {
+		return
+	}
+	ref := metav1.GetControllerOf(m)
+	if ref == nil || ref.Kind != servingv1beta1.InferenceServiceKind || ref.APIVersion != servingv1beta1.SchemeGroupVersion.String() {
+		return
+	}
+	c.queue.Add(cache.ObjectName{Namespace: m.GetNamespace(), Name: ref.Name})
+}
+
+// enqueueNamespace enqueues every InferenceService of a namespaced
+// runtime's namespace.
+func (c *Controller) enqueueNamespace(obj any) {
+	m, ok := metaOf(obj)
+	if !ok {
+		return
+	}
+	all, err := c.isvcs.InferenceServices(m.GetNamespace()).List(labels.Everything())
+	if err != nil {
+		return
+	}
+	for _, isvc := range all {
+		c.queue.Add(cache.ObjectName{Namespace: isvc.Namespace, Name: isvc.Name})
+	}
+}
+
+func (c *Controller) enqueueAll() {
+	all, err := c.isvcs.List(labels.Everything())
+	if err != nil {
+		return
+	}
+	for _, isvc := range all {
+		c.queue.Add(cache.ObjectName{Namespace: isvc.Namespace, Name: isvc.Name})
+	}
+}
+
+// event records an event on the InferenceService.
+func (c *Controller) event(isvc *servingv1beta1.InferenceService, eventType, reason, format string, args ...any) {
+	c.cfg.Recorder.Eventf(isvc, eventType, reason, format, args...)
+}
