@@ -122,7 +122,7 @@ func (c *Controller) reconcile(ctx context.Context, key cache.ObjectName) error 
 	for i := range p.components {
 		comp := &p.components[i]
 		keep[comp.name] = true
-		d, err := syncChild(ctx, c, c.deploymentKind(), isvc, buildDeployment(isvc, comp))
+		d, err := syncChild(ctx, c, c.deploymentKind(), isvc, buildDeployment(isvc, comp, cfg))
 		if err != nil {
 			return err
 		}
@@ -252,6 +252,9 @@ func (c *Controller) predictorPod(isvc *servingv1beta1.InferenceService, pred *s
 	var rt *selectedRuntime
 	var uris []servingv1beta1.StorageURI
 	switch {
+	case pred.WorkerSpec != nil:
+		return nil, nil, &runtimeError{reason: servingv1beta1.ReasonInvalidPredictorSpec,
+			message: "multi-node predictors (workerSpec) are not supported by mlplane yet"}
 	case pred.Model != nil:
 		var err error
 		rt, err = c.runtimes.selectRuntime(isvc.Namespace, pred.Model, pred.WorkerSpec != nil)
@@ -311,7 +314,10 @@ func componentAnnotations(isvc *servingv1beta1.InferenceService, comp *component
 	return union(out, comp.pod.annotations)
 }
 
-func buildDeployment(isvc *servingv1beta1.InferenceService, comp *component) *appsv1.Deployment {
+// buildDeployment is KServe's raw Deployment of a component. Its rollout
+// is the component's deploymentStrategy, else the configuration's default
+// rollout, else a rolling update of 25% surge and 25% unavailable.
+func buildDeployment(isvc *servingv1beta1.InferenceService, comp *component, cfg *Config) *appsv1.Deployment {
 	lbls := componentLabels(isvc, comp)
 	annotations := componentAnnotations(isvc, comp)
 	strategy := appsv1.DeploymentStrategy{
@@ -320,6 +326,10 @@ func buildDeployment(isvc *servingv1beta1.InferenceService, comp *component) *ap
 			MaxUnavailable: ptrTo(intstr.FromString("25%")),
 			MaxSurge:       ptrTo(intstr.FromString("25%")),
 		},
+	}
+	if r := cfg.Deploy.DeploymentRolloutStrategy; r != nil && r.DefaultRollout != nil {
+		strategy.RollingUpdate.MaxSurge = ptrTo(intstr.Parse(r.DefaultRollout.MaxSurge))
+		strategy.RollingUpdate.MaxUnavailable = ptrTo(intstr.Parse(r.DefaultRollout.MaxUnavailable))
 	}
 	if comp.ext.DeploymentStrategy != nil {
 		strategy = *comp.ext.DeploymentStrategy

@@ -55,7 +55,7 @@ func routeTarget(isvc *servingv1beta1.InferenceService, p *plan) *RouteTarget {
 // InferenceService is routed, and why not (or what the routes cannot do).
 func (c *Controller) syncRoutes(ctx context.Context, isvc *servingv1beta1.InferenceService, p *plan, cfg *Config) (bool, string, error) {
 	none := map[string]bool{}
-	if cfg.Ingress.DisableIngressCreation {
+	if !cfg.Ingress.ExposesExternally(isvc.Labels) {
 		if err := pruneChildren(ctx, c.ingressKind(), isvc, none); err != nil {
 			return false, "", err
 		}

@@ -178,8 +178,9 @@ func (b *statusBuilder) components(isvc *servingv1beta1.InferenceService, p *pla
 	case routeMsg != "":
 		b.set(servingv1beta1.ConditionIngressReady, corev1.ConditionFalse, "RouteAPINotServed", routeMsg)
 	default:
-		b.set(servingv1beta1.ConditionIngressReady, corev1.ConditionTrue, "IngressDisabled",
-			"ingress creation is disabled by the configuration; the InferenceService is reached at its cluster-local address")
+		b.set(servingv1beta1.ConditionIngressReady, corev1.ConditionTrue, "ClusterLocal",
+			"the InferenceService is reached at its cluster-local address only: ingress creation is disabled, "+
+				"the ingress domain is cluster-local, or it is labelled networking.kserve.io/visibility=cluster-local")
 	}
 
 	// Ready: every component's condition and IngressReady, as KServe's
