@@ -24,12 +24,12 @@ import (
 	"sort"
 	"strings"
 
-	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/klog/v2"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/unstructuredspec"
 )
 
 // The Gateway API version whose HTTPRoute the controller writes.
@@ -166,47 +166,6 @@ func (c *Controller) syncHTTPRoute(ctx context.Context, nb *kubeflowv1.Notebook)
 	desired := generateHTTPRoute(nb, cfg)
 	// The API server defaults fields of HTTPRoutes, so "unchanged" means
 	// the live spec covers the desired one.
-	return syncOwned(ctx, cfg.DynamicClient.Resource(*gvr).Namespace(nb.Namespace), nb, desired, "HTTPRoute", specCovers)
+	return syncOwned(ctx, cfg.DynamicClient.Resource(*gvr).Namespace(nb.Namespace), nb, desired, "HTTPRoute", unstructuredspec.Covers)
 }
 
-// specCovers reports whether live holds everything desired does: maps may
-// have more keys (fields the API server or a newer schema defaulted),
-// lists must have as many items, each covering its counterpart, and
-// scalars must be equal (numbers whatever their Go type).
-func specCovers(live, desired any) bool {
-	switch d := desired.(type) {
-	case map[string]any:
-		l, ok := live.(map[string]any)
-		if !ok {
-			return false
-		}
-		for k, dv := range d {
-			lv, ok := l[k]
-			if !ok || !specCovers(lv, dv) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		l, ok := live.([]any)
-		if !ok || len(l) != len(d) {
-			return false
-		}
-		for i := range d {
-			if !specCovers(l[i], d[i]) {
-				return false
-			}
-		}
-		return true
-	case int64:
-		switch l := live.(type) {
-		case int64:
-			return l == d
-		case float64:
-			return l == float64(d)
-		}
-		return false
-	default:
-		return apiequality.Semantic.DeepEqual(live, desired)
-	}
-}

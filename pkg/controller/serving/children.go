@@ -29,7 +29,6 @@ import (
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
-	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -40,6 +39,7 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/unstructuredspec"
 )
 
 // SpecHashAnnotation holds the hash of what mlplane generated for a child:
@@ -346,7 +346,7 @@ func syncRoute(ctx context.Context, client dynamic.ResourceInterface, isvc *serv
 	if !metav1.IsControlledBy(live, isvc) {
 		return fmt.Errorf("HTTPRoute %s exists and is not controlled by the InferenceService", desired.GetName())
 	}
-	if specCovers(live.Object["spec"], desired.Object["spec"]) &&
+	if unstructuredspec.Covers(live.Object["spec"], desired.Object["spec"]) &&
 		covers(live.GetLabels(), desired.GetLabels()) {
 		return nil
 	}
@@ -360,36 +360,6 @@ func syncRoute(ctx context.Context, client dynamic.ResourceInterface, isvc *serv
 	return nil
 }
 
-// specCovers reports whether every field of desired has its value in live:
-// fields the API server defaults into live do not count as a difference.
-func specCovers(live, desired any) bool {
-	switch d := desired.(type) {
-	case map[string]any:
-		l, ok := live.(map[string]any)
-		if !ok {
-			return false
-		}
-		for k, v := range d {
-			if !specCovers(l[k], v) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		l, ok := live.([]any)
-		if !ok || len(l) != len(d) {
-			return false
-		}
-		for i := range d {
-			if !specCovers(l[i], d[i]) {
-				return false
-			}
-		}
-		return true
-	default:
-		return apiequality.Semantic.DeepEqual(live, desired)
-	}
-}
 
 func covers(live, desired map[string]string) bool {
 	for k, v := range desired {
