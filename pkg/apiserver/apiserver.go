@@ -28,9 +28,15 @@ import (
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
+	"github.com/mlplane/mlplane/pkg/apis/serving"
+	servingv1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
+	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/notebook"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/pytorchjob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/tfjob"
+	"github.com/mlplane/mlplane/pkg/registry/serving/clusterservingruntime"
+	"github.com/mlplane/mlplane/pkg/registry/serving/inferenceservice"
+	"github.com/mlplane/mlplane/pkg/registry/serving/servingruntime"
 )
 
 // ExtraConfig holds mlplane's own configuration; none yet.
@@ -68,21 +74,29 @@ func (cfg *Config) Complete() CompletedConfig {
 
 // New builds the server and installs every API group.
 func (c completedConfig) New() (*Server, error) {
-	generic, err := c.GenericConfig.New("mlplane-apiserver", genericapiserver.NewEmptyDelegate())
+	genericServer, err := c.GenericConfig.New("mlplane-apiserver", genericapiserver.NewEmptyDelegate())
 	if err != nil {
 		return nil, fmt.Errorf("building generic API server: %w", err)
 	}
-	s := &Server{GenericAPIServer: generic}
+	s := &Server{GenericAPIServer: genericServer}
 
-	kubeflowStorage, err := kubeflowStorage(c.GenericConfig.RESTOptionsGetter)
-	if err != nil {
-		return nil, err
-	}
-	group := genericapiserver.NewDefaultAPIGroupInfo(kubeflow.GroupName, Scheme, metav1.ParameterCodec, Codecs)
-	group.NegotiatedSerializer = jsonNegotiator{group.NegotiatedSerializer}
-	group.VersionedResourcesStorageMap = kubeflowStorage
-	if err := s.GenericAPIServer.InstallAPIGroup(&group); err != nil {
-		return nil, fmt.Errorf("installing API group %s: %w", kubeflow.GroupName, err)
+	for _, g := range []struct {
+		name    string
+		storage func(generic.RESTOptionsGetter) (map[string]map[string]rest.Storage, error)
+	}{
+		{kubeflow.GroupName, kubeflowStorage},
+		{serving.GroupName, servingStorage},
+	} {
+		storage, err := g.storage(c.GenericConfig.RESTOptionsGetter)
+		if err != nil {
+			return nil, err
+		}
+		group := genericapiserver.NewDefaultAPIGroupInfo(g.name, Scheme, metav1.ParameterCodec, Codecs)
+		group.NegotiatedSerializer = jsonNegotiator{group.NegotiatedSerializer}
+		group.VersionedResourcesStorageMap = storage
+		if err := s.GenericAPIServer.InstallAPIGroup(&group); err != nil {
+			return nil, fmt.Errorf("installing API group %s: %w", g.name, err)
+		}
 	}
 	return s, nil
 }
@@ -110,5 +124,30 @@ func kubeflowStorage(optsGetter generic.RESTOptionsGetter) (map[string]map[strin
 	return map[string]map[string]rest.Storage{
 		kubeflowv1.SchemeGroupVersion.Version:      v1,
 		kubeflowv1beta1.SchemeGroupVersion.Version: notebooks,
+	}, nil
+}
+
+// servingStorage is every resource of serving.kserve.io, by version. Each
+// kind is served in one version, as KServe's CRDs, and stored as it:
+// InferenceService in v1beta1 (preferred), the runtimes in v1alpha1.
+func servingStorage(optsGetter generic.RESTOptionsGetter) (map[string]map[string]rest.Storage, error) {
+	inferenceServices, err := inferenceservice.NewStorage(Scheme, optsGetter)
+	if err != nil {
+		return nil, err
+	}
+	servingRuntimes, err := servingruntime.NewStorage(Scheme, optsGetter)
+	if err != nil {
+		return nil, err
+	}
+	clusterServingRuntimes, err := clusterservingruntime.NewStorage(Scheme, optsGetter)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]map[string]rest.Storage{
+		servingv1beta1.SchemeGroupVersion.Version: inferenceServices,
+		servingv1alpha1.SchemeGroupVersion.Version: {
+			servingv1alpha1.ServingRuntimePlural:        servingRuntimes,
+			servingv1alpha1.ClusterServingRuntimePlural: clusterServingRuntimes,
+		},
 	}, nil
 }

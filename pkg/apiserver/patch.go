@@ -42,7 +42,10 @@ import (
 // OpenAPI documents do not advertise it. kubectl then uses JSON merge patch
 // for "kubectl apply", as it does for CRDs. Their scale subresource keeps it.
 // Notebooks are deliberately not listed: their pod spec merges containers,
-// volumes and env by name, which is what applying a notebook needs.
+// volumes and env by name, which is what applying a notebook needs. Neither
+// are the serving.kserve.io resources: strategic merge patches their inline
+// containers, env and status.components (a map of structs, not of pointers
+// like the replica specs) correctly, as testServingPatchTypes shows.
 var noStrategicMerge = map[schema.GroupResource]bool{
 	kubeflow.Resource(kubeflowv1.TFJobPlural):      true,
 	kubeflow.Resource(kubeflowv1.PyTorchJobPlural): true,

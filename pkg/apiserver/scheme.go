@@ -26,6 +26,7 @@ import (
 	scaleautoscalingv1 "k8s.io/client-go/scale/scheme/autoscalingv1"
 
 	kubeflowinstall "github.com/mlplane/mlplane/pkg/apis/kubeflow/install"
+	servinginstall "github.com/mlplane/mlplane/pkg/apis/serving/install"
 )
 
 var (
@@ -37,6 +38,7 @@ var (
 
 func init() {
 	kubeflowinstall.Install(Scheme)
+	servinginstall.Install(Scheme)
 	// autoscaling/v1 Scale, and the internal Scale it converts through, for
 	// the scale subresources.
 	utilruntime.Must(scalescheme.AddToScheme(Scheme))

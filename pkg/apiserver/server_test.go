@@ -68,6 +68,8 @@ type env struct {
 	config  *rest.Config
 	client  *versioned.Clientset
 	dynamic *dynamic.DynamicClient
+	// etcdURL is the server's etcd, for tests that check what is stored.
+	etcdURL string
 }
 
 // TestServer starts one in-process mlplane-apiserver and runs every API test
@@ -78,6 +80,7 @@ func TestServer(t *testing.T) {
 		config:  s.ClientConfig,
 		client:  versioned.NewForConfigOrDie(s.ClientConfig),
 		dynamic: dynamic.NewForConfigOrDie(s.ClientConfig),
+		etcdURL: s.EtcdURL,
 	}
 	tf, pt := tfJobs(e), pyTorchJobs(e)
 
@@ -126,6 +129,7 @@ func TestServer(t *testing.T) {
 	t.Run("ProtobufPreferringClients", func(t *testing.T) { testProtobufPreferringClients(t, e) })
 	t.Run("PatchTypes", func(t *testing.T) { testPatchTypes(t, e) })
 	t.Run("Notebook", func(t *testing.T) { testNotebooks(t, e) })
+	t.Run("Serving", func(t *testing.T) { testServing(t, e) })
 }
 
 // job is a versioned training job.

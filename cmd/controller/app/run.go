@@ -197,6 +197,10 @@ func kubeConfig(config *rest.Config) *rest.Config {
 // their caches and runs the engine until ctx ends.
 func (o *Options) runController(ctx context.Context, d *deps, h *health) error {
 	logger := klog.FromContext(ctx)
+	configNamespace, configName, err := o.servingConfigMap()
+	if err != nil {
+		return err
+	}
 	// Cancelled before the factories' Shutdown, which waits for the
 	// informers to stop, whatever way this function returns.
 	ctx, cancel := context.WithCancel(ctx)
@@ -241,10 +245,6 @@ func (o *Options) runController(ctx context.Context, d *deps, h *health) error {
 			opts.LabelSelector = servingv1beta1.InferenceServiceLabel
 		}))
 	defer servingInformers.Shutdown()
-	configNamespace, configName, err := o.servingConfigMap()
-	if err != nil {
-		return err
-	}
 	servingConfigInformers := kubeinformers.NewSharedInformerFactoryWithOptions(d.kubeClient, resyncPeriod,
 		kubeinformers.WithNamespace(configNamespace),
 		kubeinformers.WithTweakListOptions(func(opts *metav1.ListOptions) {

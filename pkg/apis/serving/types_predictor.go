@@ -230,5 +230,5 @@ type ExplainerExtensionSpec struct {
 	// Container overrides the explainer's container.
 	corev1.Container
 	// Storage locates the explainer's model in a storage configured by key.
-	Storage *StorageSpec
+	Storage *ModelStorageSpec
 }

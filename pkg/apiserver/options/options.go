@@ -29,8 +29,6 @@ import (
 	"strconv"
 
 	"github.com/spf13/pflag"
-	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/apiserver/pkg/endpoints/openapi"
 	genericapiserver "k8s.io/apiserver/pkg/server"
@@ -40,7 +38,6 @@ import (
 	"k8s.io/klog/v2"
 	netutils "k8s.io/utils/net"
 
-	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/apiserver"
 	"github.com/mlplane/mlplane/pkg/apiserver/embeddedetcd"
 	mlplaneopenapi "github.com/mlplane/mlplane/pkg/generated/openapi"
@@ -66,17 +63,16 @@ type Options struct {
 	Stdout, Stderr io.Writer
 }
 
-// NewOptions returns the default options; storage version is v1 of each group.
+// NewOptions returns the default options; each kind is stored in the
+// version apiserver.StorageVersioner picks for it.
 func NewOptions(stdout, stderr io.Writer) *Options {
 	o := &Options{
-		RecommendedOptions: genericoptions.NewRecommendedOptions(EtcdPathPrefix,
-			apiserver.Codecs.LegacyCodec(kubeflowv1.SchemeGroupVersion)),
+		RecommendedOptions:       genericoptions.NewRecommendedOptions(EtcdPathPrefix, apiserver.StorageCodec()),
 		ComponentGlobalsRegistry: compatibility.DefaultComponentGlobalsRegistry,
 		Stdout:                   stdout,
 		Stderr:                   stderr,
 	}
-	o.RecommendedOptions.Etcd.StorageConfig.EncodeVersioner = runtime.NewMultiGroupVersioner(
-		kubeflowv1.SchemeGroupVersion, schema.GroupKind{Group: kubeflowv1.GroupName})
+	o.RecommendedOptions.Etcd.StorageConfig.EncodeVersioner = apiserver.StorageVersioner
 	return o
 }
 

@@ -27,6 +27,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
+	"github.com/mlplane/mlplane/pkg/apis/serving"
 )
 
 // TestStorageVersionIsV1 checks that every kubeflow.org kind is stored as
@@ -58,6 +59,37 @@ func TestStorageVersionIsV1(t *testing.T) {
 		got, ok := storage.EncodeVersioner.KindForGroupVersionKinds(candidates)
 		if want := (schema.GroupVersionKind{Group: kubeflow.GroupName, Version: "v1", Kind: kind}); !ok || got != want {
 			t.Errorf("storage version of %s = %v, want %v", kind, got, want)
+		}
+	}
+}
+
+// TestServingStorageVersions checks that each serving.kserve.io kind is
+// stored as the one version that serves it: InferenceService as v1beta1,
+// the runtimes as v1alpha1.
+func TestServingStorageVersions(t *testing.T) {
+	storage := NewOptions(io.Discard, io.Discard).RecommendedOptions.Etcd.StorageConfig
+	for _, tc := range []struct {
+		obj     runtime.Object
+		kind    string
+		version string
+	}{
+		{&serving.InferenceService{ObjectMeta: metav1.ObjectMeta{Name: "iris", Namespace: "default"}}, "InferenceService", "v1beta1"},
+		{&serving.ServingRuntime{ObjectMeta: metav1.ObjectMeta{Name: "rt", Namespace: "default"}}, "ServingRuntime", "v1alpha1"},
+		{&serving.ClusterServingRuntime{ObjectMeta: metav1.ObjectMeta{Name: "rt"}}, "ClusterServingRuntime", "v1alpha1"},
+	} {
+		data, err := runtime.Encode(storage.Codec, tc.obj)
+		if err != nil {
+			t.Fatalf("encoding a %s for storage: %v", tc.kind, err)
+		}
+		if want := `"apiVersion":"serving.kserve.io/` + tc.version + `"`; !strings.Contains(string(data), want) {
+			t.Errorf("stored %s is %s, want %s", tc.kind, data, want)
+		}
+		candidates := []schema.GroupVersionKind{
+			{Group: serving.GroupName, Version: runtime.APIVersionInternal, Kind: tc.kind},
+		}
+		got, ok := storage.EncodeVersioner.KindForGroupVersionKinds(candidates)
+		if want := (schema.GroupVersionKind{Group: serving.GroupName, Version: tc.version, Kind: tc.kind}); !ok || got != want {
+			t.Errorf("storage version of %s = %v, want %v", tc.kind, got, want)
 		}
 	}
 }

@@ -127,3 +127,53 @@ const (
 	// ServicePort is the port of each component's Service.
 	ServicePort = 80
 )
+
+// Model format names the server writes into spec.predictor.model.modelFormat
+// when it rewrites a framework field, as KServe's SupportedModel* constants.
+const (
+	ModelFormatSKLearn     = "sklearn"
+	ModelFormatXGBoost     = "xgboost"
+	ModelFormatTensorflow  = "tensorflow"
+	ModelFormatPyTorch     = "pytorch"
+	ModelFormatTriton      = "triton"
+	ModelFormatONNX        = "onnx"
+	ModelFormatHuggingFace = "huggingface"
+	ModelFormatPMML        = "pmml"
+	ModelFormatLightGBM    = "lightgbm"
+	ModelFormatPaddle      = "paddle"
+)
+
+// Logger modes of LoggerSpec.Mode.
+const (
+	LoggerModeAll      = "all"
+	LoggerModeRequest  = "request"
+	LoggerModeResponse = "response"
+)
+
+// Scale metrics of ComponentExtensionSpec.ScaleMetric.
+const (
+	ScaleMetricCPU         = "cpu"
+	ScaleMetricMemory      = "memory"
+	ScaleMetricConcurrency = "concurrency"
+	ScaleMetricRPS         = "rps"
+)
+
+// Metric target types of ScaleMetricType and MetricTarget.Type.
+const (
+	MetricTargetUtilization  = "Utilization"
+	MetricTargetValue        = "Value"
+	MetricTargetAverageValue = "AverageValue"
+)
+
+// Metric source types of MetricsSpec.Type.
+const (
+	MetricSourceResource  = "Resource"
+	MetricSourceExternal  = "External"
+	MetricSourcePodMetric = "PodMetric"
+)
+
+// Environment variables a custom container sets to tell KServe about itself.
+const (
+	// CustomSpecStorageURIEnvVar is the storage URI of a custom container.
+	CustomSpecStorageURIEnvVar = "STORAGE_URI"
+)

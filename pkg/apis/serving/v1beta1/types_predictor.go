@@ -278,7 +278,8 @@ type ExplainerExtensionSpec struct {
 	// Container overrides the explainer's container.
 	// +optional
 	corev1.Container `json:",inline"`
-	// Storage locates the explainer's model in a storage configured by key.
+	// Storage locates the explainer's model in a storage configured by key;
+	// as KServe's, it has a schemaPath like the predictor's.
 	// +optional
-	Storage *StorageSpec `json:"storage,omitempty"`
+	Storage *ModelStorageSpec `json:"storage,omitempty"`
 }

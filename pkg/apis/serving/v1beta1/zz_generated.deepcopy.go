@@ -348,7 +348,7 @@ func (in *ExplainerExtensionSpec) DeepCopyInto(out *ExplainerExtensionSpec) {
 	in.Container.DeepCopyInto(&out.Container)
 	if in.Storage != nil {
 		in, out := &in.Storage, &out.Storage
-		*out = new(StorageSpec)
+		*out = new(ModelStorageSpec)
 		(*in).DeepCopyInto(*out)
 	}
 	return

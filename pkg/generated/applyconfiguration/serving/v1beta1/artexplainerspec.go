@@ -319,7 +319,7 @@ func (b *ARTExplainerSpecApplyConfiguration) WithTTY(value bool) *ARTExplainerSp
 // WithStorage sets the Storage field in the declarative configuration to the given value
 // and returns the receiver, so that objects can be built by chaining "With" function invocations.
 // If called multiple times, the Storage field is set to the value of the last call.
-func (b *ARTExplainerSpecApplyConfiguration) WithStorage(value *StorageSpecApplyConfiguration) *ARTExplainerSpecApplyConfiguration {
+func (b *ARTExplainerSpecApplyConfiguration) WithStorage(value *ModelStorageSpecApplyConfiguration) *ARTExplainerSpecApplyConfiguration {
 	b.ExplainerExtensionSpecApplyConfiguration.Storage = value
 	return b
 }

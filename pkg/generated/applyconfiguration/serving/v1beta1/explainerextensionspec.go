@@ -36,8 +36,9 @@ type ExplainerExtensionSpecApplyConfiguration struct {
 	Config map[string]string `json:"config,omitempty"`
 	// Container overrides the explainer's container.
 	v1.ContainerApplyConfiguration `json:""`
-	// Storage locates the explainer's model in a storage configured by key.
-	Storage *StorageSpecApplyConfiguration `json:"storage,omitempty"`
+	// Storage locates the explainer's model in a storage configured by key;
+	// as KServe's, it has a schemaPath like the predictor's.
+	Storage *ModelStorageSpecApplyConfiguration `json:"storage,omitempty"`
 }
 
 // ExplainerExtensionSpecApplyConfiguration constructs a declarative configuration of the ExplainerExtensionSpec type for use with
@@ -318,7 +319,7 @@ func (b *ExplainerExtensionSpecApplyConfiguration) WithTTY(value bool) *Explaine
 // WithStorage sets the Storage field in the declarative configuration to the given value
 // and returns the receiver, so that objects can be built by chaining "With" function invocations.
 // If called multiple times, the Storage field is set to the value of the last call.
-func (b *ExplainerExtensionSpecApplyConfiguration) WithStorage(value *StorageSpecApplyConfiguration) *ExplainerExtensionSpecApplyConfiguration {
+func (b *ExplainerExtensionSpecApplyConfiguration) WithStorage(value *ModelStorageSpecApplyConfiguration) *ExplainerExtensionSpecApplyConfiguration {
 	b.Storage = value
 	return b
 }
