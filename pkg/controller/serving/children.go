@@ -292,14 +292,17 @@ func newHTTPRouteAPI(client dynamic.Interface, d discovery.DiscoveryInterface) *
 	return &httpRouteAPI{client: client, discovery: d}
 }
 
-func (a *httpRouteAPI) resource(namespace string) (dynamic.ResourceInterface, error) {
+// resource is the namespace's HTTPRoute client, or nil when the cluster
+// does not serve HTTPRoutes. A "not served" answer is kept for a minute
+// unless fresh asks discovery again.
+func (a *httpRouteAPI) resource(namespace string, fresh bool) (dynamic.ResourceInterface, error) {
 	if a.client == nil || a.discovery == nil {
 		return nil, fmt.Errorf("the Gateway API is enabled but the controller has no dynamic client")
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if !a.served {
-		if time.Since(a.checked) < time.Minute {
+		if !fresh && time.Since(a.checked) < time.Minute {
 			return nil, nil
 		}
 		a.checked = time.Now()
@@ -359,7 +362,6 @@ func syncRoute(ctx context.Context, client dynamic.ResourceInterface, isvc *serv
 	}
 	return nil
 }
-
 
 func covers(live, desired map[string]string) bool {
 	for k, v := range desired {

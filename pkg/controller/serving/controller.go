@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -195,6 +196,11 @@ func (c *Controller) processNext(ctx context.Context) bool {
 	}
 	defer c.queue.Done(key)
 	if err := c.reconcile(ctx, key); err != nil {
+		if apierrors.HasStatusCause(err, corev1.NamespaceTerminatingCause) {
+			// Its namespace is going, and the InferenceService with it.
+			c.queue.Forget(key)
+			return true
+		}
 		if apierrors.IsConflict(err) {
 			klog.FromContext(ctx).V(4).Info("Conflict; retrying", "inferenceservice", key.String(), "err", err)
 		} else {

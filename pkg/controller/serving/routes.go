@@ -19,13 +19,19 @@ package serving
 import (
 	"context"
 	"fmt"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/tools/cache"
 
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
 )
+
+// routeAPIRecheck is how long an InferenceService waits for the Gateway
+// API to be installed before it is looked at again.
+const routeAPIRecheck = 30 * time.Second
 
 // routeTarget is what the routes of an InferenceService point at: each
 // component's Service, the predictor's split with its canaries by weight.
@@ -67,11 +73,13 @@ func (c *Controller) syncRoutes(ctx context.Context, isvc *servingv1beta1.Infere
 		if err := pruneChildren(ctx, c.ingressKind(), isvc, none); err != nil {
 			return false, "", err
 		}
-		client, err := c.httpRoutes.resource(isvc.Namespace)
+		client, err := c.httpRoutes.resource(isvc.Namespace, true)
 		if err != nil {
 			return false, "", err
 		}
 		if client == nil {
+			// Looked at again later: the Gateway API may be installed after.
+			c.queue.AddAfter(cache.ObjectName{Namespace: isvc.Namespace, Name: isvc.Name}, routeAPIRecheck)
 			return false, "the Gateway API is enabled but the cluster serves no gateway.networking.k8s.io/v1 HTTPRoute", nil
 		}
 		timeouts := map[string]*int64{}
@@ -120,7 +128,7 @@ func (c *Controller) pruneRoutes(ctx context.Context, isvc *servingv1beta1.Infer
 	if c.cfg.DynamicClient == nil || c.cfg.Discovery == nil {
 		return nil
 	}
-	client, err := c.httpRoutes.resource(isvc.Namespace)
+	client, err := c.httpRoutes.resource(isvc.Namespace, false)
 	if err != nil || client == nil {
 		return err
 	}
