@@ -30,6 +30,7 @@ kube::codegen::gen_openapi \
     --extra-pkgs k8s.io/api/autoscaling/v1 \
     --extra-pkgs k8s.io/api/autoscaling/v2 \
     --extra-pkgs k8s.io/api/apps/v1 \
+    --extra-pkgs k8s.io/api/rbac/v1 \
     --extra-pkgs k8s.io/apimachinery/pkg/api/resource \
     --extra-pkgs k8s.io/apimachinery/pkg/util/intstr \
     --boilerplate "${BOILERPLATE}" \
@@ -55,6 +56,9 @@ for t in Container EphemeralContainer Volume Affinity Toleration LocalObjectRefe
     externals+=,k8s.io/api/core/v1.${t}:k8s.io/client-go/applyconfigurations/core/v1
 done
 externals+=,k8s.io/api/apps/v1.DeploymentStrategy:k8s.io/client-go/applyconfigurations/apps/v1
+# Profile: its owner, contributors and quota.
+externals+=,k8s.io/api/rbac/v1.Subject:k8s.io/client-go/applyconfigurations/rbac/v1
+externals+=,k8s.io/api/core/v1.ResourceQuotaSpec:k8s.io/client-go/applyconfigurations/core/v1
 externals+=,k8s.io/api/autoscaling/v2.HorizontalPodAutoscalerBehavior:k8s.io/client-go/applyconfigurations/autoscaling/v2
 
 kube::codegen::gen_client \

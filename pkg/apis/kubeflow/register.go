@@ -49,6 +49,7 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 		&TFJob{}, &TFJobList{},
 		&PyTorchJob{}, &PyTorchJobList{},
 		&Notebook{}, &NotebookList{},
+		&Profile{}, &ProfileList{},
 	)
 	return nil
 }

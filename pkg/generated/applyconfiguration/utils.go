@@ -54,6 +54,18 @@ func ForKind(kind schema.GroupVersionKind) interface{} {
 		return &kubeflowv1.NotebookStatusApplyConfiguration{}
 	case v1.SchemeGroupVersion.WithKind("NotebookTemplateSpec"):
 		return &kubeflowv1.NotebookTemplateSpecApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("Plugin"):
+		return &kubeflowv1.PluginApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("Profile"):
+		return &kubeflowv1.ProfileApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("ProfileCondition"):
+		return &kubeflowv1.ProfileConditionApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("ProfileContributor"):
+		return &kubeflowv1.ProfileContributorApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("ProfileSpec"):
+		return &kubeflowv1.ProfileSpecApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("ProfileStatus"):
+		return &kubeflowv1.ProfileStatusApplyConfiguration{}
 	case v1.SchemeGroupVersion.WithKind("PyTorchJob"):
 		return &kubeflowv1.PyTorchJobApplyConfiguration{}
 	case v1.SchemeGroupVersion.WithKind("PyTorchJobSpec"):
@@ -84,6 +96,18 @@ func ForKind(kind schema.GroupVersionKind) interface{} {
 		return &kubeflowv1beta1.NotebookStatusApplyConfiguration{}
 	case v1beta1.SchemeGroupVersion.WithKind("NotebookTemplateSpec"):
 		return &kubeflowv1beta1.NotebookTemplateSpecApplyConfiguration{}
+	case v1beta1.SchemeGroupVersion.WithKind("Plugin"):
+		return &kubeflowv1beta1.PluginApplyConfiguration{}
+	case v1beta1.SchemeGroupVersion.WithKind("Profile"):
+		return &kubeflowv1beta1.ProfileApplyConfiguration{}
+	case v1beta1.SchemeGroupVersion.WithKind("ProfileCondition"):
+		return &kubeflowv1beta1.ProfileConditionApplyConfiguration{}
+	case v1beta1.SchemeGroupVersion.WithKind("ProfileContributor"):
+		return &kubeflowv1beta1.ProfileContributorApplyConfiguration{}
+	case v1beta1.SchemeGroupVersion.WithKind("ProfileSpec"):
+		return &kubeflowv1beta1.ProfileSpecApplyConfiguration{}
+	case v1beta1.SchemeGroupVersion.WithKind("ProfileStatus"):
+		return &kubeflowv1beta1.ProfileStatusApplyConfiguration{}
 
 		// Group=serving.kserve.io, Version=v1alpha1
 	case v1alpha1.SchemeGroupVersion.WithKind("BuiltInAdapter"):

@@ -47,6 +47,7 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 		&TFJob{}, &TFJobList{},
 		&PyTorchJob{}, &PyTorchJobList{},
 		&Notebook{}, &NotebookList{},
+		&Profile{}, &ProfileList{},
 	)
 	metav1.AddToGroupVersion(scheme, SchemeGroupVersion)
 	return nil

@@ -67,6 +67,41 @@ func (in NotebookTemplateSpec) OpenAPIModelName() string {
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
+func (in Plugin) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.Plugin"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in Profile) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.Profile"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in ProfileCondition) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.ProfileCondition"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in ProfileContributor) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.ProfileContributor"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in ProfileList) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.ProfileList"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in ProfileSpec) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.ProfileSpec"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in ProfileStatus) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.ProfileStatus"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
 func (in PyTorchJob) OpenAPIModelName() string {
 	return "io.mlplane.apis.kubeflow.v1.PyTorchJob"
 }

@@ -42,9 +42,10 @@ func init() {
 	localSchemeBuilder.Register(addKnownTypes)
 }
 
-// addKnownTypes registers Notebook only: upstream's v1beta1 has no training jobs.
+// addKnownTypes registers Notebook and Profile only: upstream's v1beta1 has
+// no training jobs.
 func addKnownTypes(scheme *runtime.Scheme) error {
-	scheme.AddKnownTypes(SchemeGroupVersion, &Notebook{}, &NotebookList{})
+	scheme.AddKnownTypes(SchemeGroupVersion, &Notebook{}, &NotebookList{}, &Profile{}, &ProfileList{})
 	metav1.AddToGroupVersion(scheme, SchemeGroupVersion)
 	return nil
 }

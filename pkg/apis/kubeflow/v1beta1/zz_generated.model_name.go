@@ -50,3 +50,38 @@ func (in NotebookStatus) OpenAPIModelName() string {
 func (in NotebookTemplateSpec) OpenAPIModelName() string {
 	return "io.mlplane.apis.kubeflow.v1beta1.NotebookTemplateSpec"
 }
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in Plugin) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1beta1.Plugin"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in Profile) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1beta1.Profile"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in ProfileCondition) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1beta1.ProfileCondition"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in ProfileContributor) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1beta1.ProfileContributor"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in ProfileList) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1beta1.ProfileList"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in ProfileSpec) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1beta1.ProfileSpec"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in ProfileStatus) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1beta1.ProfileStatus"
+}

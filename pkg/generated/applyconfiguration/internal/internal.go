@@ -49,6 +49,16 @@ var schemaYAML = typed.YAMLObject(`types:
     elementType:
       namedType: __untyped_deduced_
     elementRelationship: separable
+- name: com.github.mlplane.mlplane.pkg.apis.kubeflow.v1.Profile
+  scalar: untyped
+  list:
+    elementType:
+      namedType: __untyped_atomic_
+    elementRelationship: atomic
+  map:
+    elementType:
+      namedType: __untyped_deduced_
+    elementRelationship: separable
 - name: com.github.mlplane.mlplane.pkg.apis.kubeflow.v1.PyTorchJob
   scalar: untyped
   list:
@@ -70,6 +80,16 @@ var schemaYAML = typed.YAMLObject(`types:
       namedType: __untyped_deduced_
     elementRelationship: separable
 - name: com.github.mlplane.mlplane.pkg.apis.kubeflow.v1beta1.Notebook
+  scalar: untyped
+  list:
+    elementType:
+      namedType: __untyped_atomic_
+    elementRelationship: atomic
+  map:
+    elementType:
+      namedType: __untyped_deduced_
+    elementRelationship: separable
+- name: com.github.mlplane.mlplane.pkg.apis.kubeflow.v1beta1.Profile
   scalar: untyped
   list:
     elementType:

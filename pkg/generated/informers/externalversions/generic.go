@@ -58,6 +58,8 @@ func (f *sharedInformerFactory) ForResource(resource schema.GroupVersionResource
 	// Group=kubeflow.org, Version=v1
 	case v1.SchemeGroupVersion.WithResource("notebooks"):
 		return &genericInformer{resource: resource.GroupResource(), informer: f.Kubeflow().V1().Notebooks().Informer()}, nil
+	case v1.SchemeGroupVersion.WithResource("profiles"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Kubeflow().V1().Profiles().Informer()}, nil
 	case v1.SchemeGroupVersion.WithResource("pytorchjobs"):
 		return &genericInformer{resource: resource.GroupResource(), informer: f.Kubeflow().V1().PyTorchJobs().Informer()}, nil
 	case v1.SchemeGroupVersion.WithResource("tfjobs"):
@@ -66,6 +68,8 @@ func (f *sharedInformerFactory) ForResource(resource schema.GroupVersionResource
 		// Group=kubeflow.org, Version=v1beta1
 	case v1beta1.SchemeGroupVersion.WithResource("notebooks"):
 		return &genericInformer{resource: resource.GroupResource(), informer: f.Kubeflow().V1beta1().Notebooks().Informer()}, nil
+	case v1beta1.SchemeGroupVersion.WithResource("profiles"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Kubeflow().V1beta1().Profiles().Informer()}, nil
 
 		// Group=serving.kserve.io, Version=v1alpha1
 	case v1alpha1.SchemeGroupVersion.WithResource("clusterservingruntimes"):

@@ -26,6 +26,10 @@ type NotebookListerExpansion interface{}
 // NotebookNamespaceLister.
 type NotebookNamespaceListerExpansion interface{}
 
+// ProfileListerExpansion allows custom methods to be added to
+// ProfileLister.
+type ProfileListerExpansion interface{}
+
 // PyTorchJobListerExpansion allows custom methods to be added to
 // PyTorchJobLister.
 type PyTorchJobListerExpansion interface{}

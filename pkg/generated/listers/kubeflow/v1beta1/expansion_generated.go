@@ -25,3 +25,7 @@ type NotebookListerExpansion interface{}
 // NotebookNamespaceListerExpansion allows custom methods to be added to
 // NotebookNamespaceLister.
 type NotebookNamespaceListerExpansion interface{}
+
+// ProfileListerExpansion allows custom methods to be added to
+// ProfileLister.
+type ProfileListerExpansion interface{}

@@ -26,6 +26,8 @@ import (
 type Interface interface {
 	// Notebooks returns a NotebookInformer.
 	Notebooks() TypedNotebookInformer
+	// Profiles returns a ProfileInformer.
+	Profiles() TypedProfileInformer
 	// PyTorchJobs returns a PyTorchJobInformer.
 	PyTorchJobs() TypedPyTorchJobInformer
 	// TFJobs returns a TFJobInformer.
@@ -46,6 +48,11 @@ func New(f internalinterfaces.SharedInformerFactory, namespace string, tweakList
 // Notebooks returns a TypedNotebookInformer.
 func (v *version) Notebooks() TypedNotebookInformer {
 	return &notebookInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// Profiles returns a TypedProfileInformer.
+func (v *version) Profiles() TypedProfileInformer {
+	return &profileInformer{factory: v.factory, tweakListOptions: v.tweakListOptions}
 }
 
 // PyTorchJobs returns a TypedPyTorchJobInformer.

@@ -20,6 +20,8 @@ package v1
 
 type NotebookExpansion interface{}
 
+type ProfileExpansion interface{}
+
 type PyTorchJobExpansion interface{}
 
 type TFJobExpansion interface{}

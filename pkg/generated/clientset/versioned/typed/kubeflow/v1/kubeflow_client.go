@@ -29,6 +29,7 @@ import (
 type KubeflowV1Interface interface {
 	RESTClient() rest.Interface
 	NotebooksGetter
+	ProfilesGetter
 	PyTorchJobsGetter
 	TFJobsGetter
 }
@@ -40,6 +41,10 @@ type KubeflowV1Client struct {
 
 func (c *KubeflowV1Client) Notebooks(namespace string) NotebookInterface {
 	return newNotebooks(c, namespace)
+}
+
+func (c *KubeflowV1Client) Profiles() ProfileInterface {
+	return newProfiles(c)
 }
 
 func (c *KubeflowV1Client) PyTorchJobs(namespace string) PyTorchJobInterface {

@@ -29,6 +29,7 @@ import (
 type KubeflowV1beta1Interface interface {
 	RESTClient() rest.Interface
 	NotebooksGetter
+	ProfilesGetter
 }
 
 // KubeflowV1beta1Client is used to interact with features provided by the kubeflow.org group.
@@ -38,6 +39,10 @@ type KubeflowV1beta1Client struct {
 
 func (c *KubeflowV1beta1Client) Notebooks(namespace string) NotebookInterface {
 	return newNotebooks(c, namespace)
+}
+
+func (c *KubeflowV1beta1Client) Profiles() ProfileInterface {
+	return newProfiles(c)
 }
 
 // NewForConfig creates a new KubeflowV1beta1Client for the given config.

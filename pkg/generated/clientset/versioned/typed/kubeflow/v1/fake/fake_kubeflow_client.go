@@ -32,6 +32,10 @@ func (c *FakeKubeflowV1) Notebooks(namespace string) v1.NotebookInterface {
 	return newFakeNotebooks(c, namespace)
 }
 
+func (c *FakeKubeflowV1) Profiles() v1.ProfileInterface {
+	return newFakeProfiles(c)
+}
+
 func (c *FakeKubeflowV1) PyTorchJobs(namespace string) v1.PyTorchJobInterface {
 	return newFakePyTorchJobs(c, namespace)
 }

@@ -32,6 +32,10 @@ func (c *FakeKubeflowV1beta1) Notebooks(namespace string) v1beta1.NotebookInterf
 	return newFakeNotebooks(c, namespace)
 }
 
+func (c *FakeKubeflowV1beta1) Profiles() v1beta1.ProfileInterface {
+	return newFakeProfiles(c)
+}
+
 // RESTClient returns a RESTClient that is used to communicate
 // with API server by this client implementation.
 func (c *FakeKubeflowV1beta1) RESTClient() rest.Interface {
