@@ -6,8 +6,13 @@ BIN := $(OUT)/bin
 # Packages whose tests run in `make test`.
 PKGS ?= ./...
 GOTEST_FLAGS ?= -count=1 -timeout=30m
-# Numbers of TFJobs of `make bench`; one fresh control plane per size.
+# Scenarios of `make bench`: training (TFJobs, next to a client-go ceiling)
+# and notebook (Notebooks, then an idle window).
+BENCH_SCENARIOS ?= training notebook
+# Numbers of TFJobs of the training scenario; one fresh control plane per size.
 BENCH_SIZES ?= 100 500 1000
+# Number of Notebooks of the notebook scenario, on a control plane of its own.
+BENCH_NOTEBOOKS ?= 500
 # Extra mlplane-controller flags for `make bench` (e.g. --kube-api-qps=100);
 # the ceiling follows the controller's QPS, burst and workers.
 BENCH_CONTROLLER_FLAGS ?=
@@ -54,9 +59,9 @@ e2e: build tools
 ## offset 500), never part of `make test`; results in _output/bench/results.md,
 ## method and published numbers in docs/benchmarks.md
 bench: build tools
-	$(GO) build -o $(BIN)/mlplane-bench-training ./test/bench/training
-	$(BIN)/mlplane-bench-training -root . -sizes "$(BENCH_SIZES)" \
-		-controller-flags "$(BENCH_CONTROLLER_FLAGS)" $(BENCH_FLAGS)
+	$(GO) build -o $(BIN)/mlplane-bench ./test/bench
+	$(BIN)/mlplane-bench -root . -scenarios "$(BENCH_SCENARIOS)" -sizes "$(BENCH_SIZES)" \
+		-notebooks "$(BENCH_NOTEBOOKS)" -controller-flags "$(BENCH_CONTROLLER_FLAGS)" $(BENCH_FLAGS)
 
 ## verify: gofmt, go vet and generated code are clean
 verify: verify-gofmt verify-vet verify-codegen

@@ -42,6 +42,15 @@ const (
 	// ProfileOwnerAnnotation on the namespace names the Profile's owner.
 	ProfileOwnerAnnotation = "owner"
 
+	// ProfileAdoptionAnnotation, set on a namespace that exists before its
+	// Profile to the Profile's name, lets the Profile adopt it. Without it a
+	// pre-existing namespace is never taken over. An mlplane addition.
+	ProfileAdoptionAnnotation = "profiles.mlplane.io/adopt"
+
+	// The service accounts every profile namespace has, as upstream.
+	DefaultEditorServiceAccount = "default-editor"
+	DefaultViewerServiceAccount = "default-viewer"
+
 	// ContributorRoleAdmin, ContributorRoleEdit and ContributorRoleView are
 	// a contributor's roles: bound to kubeflow-admin, kubeflow-edit and
 	// kubeflow-view in the profile's namespace.
