@@ -1,0 +1,244 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	kubeinformers "k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+
+	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
+	"github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
+)
+
+// milestone is a moment every one of a set of objects reaches: closed
+// when the count reaches want.
+type milestone struct {
+	want int
+	done chan struct{}
+	at   time.Time
+	seen map[string]time.Time
+}
+
+func newMilestone(want int) *milestone {
+	return &milestone{want: want, done: make(chan struct{}), seen: map[string]time.Time{}}
+}
+
+// reach records name at now; callers hold the tracker's lock.
+func (m *milestone) reach(name string, now time.Time) {
+	if _, ok := m.seen[name]; ok {
+		return
+	}
+	m.seen[name] = now
+	if len(m.seen) == m.want {
+		m.at = now
+		close(m.done)
+	}
+}
+
+// podTracker watches the pods of one namespace with the training operator
+// label and records when each first exists and first runs.
+type podTracker struct {
+	mu      sync.Mutex
+	exist   *milestone
+	running *milestone
+	uids    map[string]types.UID
+	// jobs maps pod names to their job's name.
+	jobs map[string]string
+	// recreated counts names seen again with another UID; deleted counts
+	// deletions. Neither happens in a healthy run.
+	recreated int
+	deleted   int
+}
+
+func newPodTracker(want int) *podTracker {
+	return &podTracker{
+		exist: newMilestone(want), running: newMilestone(want),
+		uids: map[string]types.UID{}, jobs: map[string]string{},
+	}
+}
+
+func (t *podTracker) observe(obj any) {
+	pod, ok := obj.(*corev1.Pod)
+	if !ok {
+		return
+	}
+	now := time.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if old, ok := t.uids[pod.Name]; ok && old != pod.UID {
+		t.recreated++
+	}
+	t.uids[pod.Name] = pod.UID
+	t.jobs[pod.Name] = pod.Labels[kubeflowv1.JobNameLabel]
+	t.exist.reach(pod.Name, now)
+	if pod.Status.Phase == corev1.PodRunning {
+		t.running.reach(pod.Name, now)
+	}
+}
+
+// runningByJob returns, for each job, when the last of its pods first ran.
+func (t *podTracker) runningByJob() map[string]time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := map[string]time.Time{}
+	for pod, at := range t.running.seen {
+		job := t.jobs[pod]
+		if at.After(out[job]) {
+			out[job] = at
+		}
+	}
+	return out
+}
+
+func (t *podTracker) forget(any) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.deleted++
+}
+
+func (t *podTracker) progress() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return fmt.Sprintf("%d/%d pods exist, %d Running", len(t.exist.seen), t.exist.want, len(t.running.seen))
+}
+
+// anomalies describes re-created and deleted pods, or "".
+func (t *podTracker) anomalies() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.recreated == 0 && t.deleted == 0 && len(t.exist.seen) == t.exist.want {
+		return ""
+	}
+	return fmt.Sprintf("%d pod names seen (want %d), %d re-created with a new UID, %d deleted",
+		len(t.exist.seen), t.exist.want, t.recreated, t.deleted)
+}
+
+// watchPods starts an informer on the namespace's training pods feeding t;
+// it returns once the informer has synced.
+func watchPods(ctx context.Context, client kubernetes.Interface, namespace string, t *podTracker) error {
+	factory := kubeinformers.NewSharedInformerFactoryWithOptions(client, 0,
+		kubeinformers.WithNamespace(namespace),
+		kubeinformers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = kubeflowv1.OperatorNameLabel }))
+	inf := factory.Core().V1().Pods().Informer()
+	if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+		AddFunc:    t.observe,
+		UpdateFunc: func(_, obj any) { t.observe(obj) },
+		DeleteFunc: t.forget,
+	}); err != nil {
+		return fmt.Errorf("watching pods: %w", err)
+	}
+	factory.Start(ctx.Done())
+	if err := factory.WaitForCacheSyncWithContext(ctx).AsError(); err != nil {
+		return fmt.Errorf("syncing the pod informer: %w", err)
+	}
+	return nil
+}
+
+// jobTracker records when each TFJob of a namespace first has the Running
+// condition, and counts jobs that fail.
+type jobTracker struct {
+	mu      sync.Mutex
+	running *milestone
+	failed  map[string]bool
+}
+
+func newJobTracker(want int) *jobTracker {
+	return &jobTracker{running: newMilestone(want), failed: map[string]bool{}}
+}
+
+func (t *jobTracker) observe(obj any) {
+	job, ok := obj.(*kubeflowv1.TFJob)
+	if !ok {
+		return
+	}
+	now := time.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, c := range job.Status.Conditions {
+		if c.Status != corev1.ConditionTrue {
+			continue
+		}
+		switch c.Type {
+		case kubeflowv1.JobRunning:
+			t.running.reach(job.Name, now)
+		case kubeflowv1.JobFailed:
+			t.failed[job.Name] = true
+		}
+	}
+}
+
+func (t *jobTracker) progress() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return fmt.Sprintf("%d/%d TFJobs Running, %d Failed", len(t.running.seen), t.running.want, len(t.failed))
+}
+
+func watchJobs(ctx context.Context, client versioned.Interface, namespace string, t *jobTracker) error {
+	factory := externalversions.NewSharedInformerFactoryWithOptions(client, 0, externalversions.WithNamespace(namespace))
+	inf := factory.Kubeflow().V1().TFJobs().Informer()
+	if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+		AddFunc:    t.observe,
+		UpdateFunc: func(_, obj any) { t.observe(obj) },
+	}); err != nil {
+		return fmt.Errorf("watching TFJobs: %w", err)
+	}
+	factory.Start(ctx.Done())
+	if err := factory.WaitForCacheSyncWithContext(ctx).AsError(); err != nil {
+		return fmt.Errorf("syncing the TFJob informer: %w", err)
+	}
+	return nil
+}
+
+// errAborted is await's error when its abort channel closes.
+var errAborted = errors.New("aborted")
+
+// await waits until done is closed, printing progress every 10 s, and
+// fails after timeout with what it waited for and how far it got, or with
+// errAborted as soon as abort (which may be nil) closes.
+func await(ctx context.Context, done, abort <-chan struct{}, timeout time.Duration, what string, progress func() string) error {
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	tick := time.NewTicker(10 * time.Second)
+	defer tick.Stop()
+	start := time.Now()
+	for {
+		select {
+		case <-done:
+			return nil
+		case <-abort:
+			return errAborted
+		case <-tick.C:
+			fmt.Fprintf(os.Stderr, "  %4.0fs waiting for %s: %s\n", time.Since(start).Seconds(), what, progress())
+		case <-timer.C:
+			return fmt.Errorf("%w after %v waiting for %s: %s", errTimeout, timeout, what, progress())
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for %s: %w", what, context.Cause(ctx))
+		}
+	}
+}

@@ -1,0 +1,197 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
+)
+
+// controllerCounters are the mlplane-controller metrics a scenario reports,
+// by label; each is summed over the series that match.
+var controllerCounters = []struct {
+	label string
+	name  string
+	match map[string]string
+}{
+	{"pods created", "created_pods_total", nil},
+	{"services created", "succeeded_service_creation_total", nil},
+	{"service creates failed", "failed_service_creation_total", nil},
+	{"pod deletions seen", "deleted_pods_total", nil},
+	{"queue adds", "workqueue_adds_total", map[string]string{"name": "training"}},
+	{"queue retries", "workqueue_retries_total", map[string]string{"name": "training"}},
+	{"syncs", "mlplane_reconcile_duration_seconds_count", map[string]string{"result": "success"}},
+	{"failed syncs", "mlplane_reconcile_duration_seconds_count", map[string]string{"result": "error"}},
+	{"sync seconds", "mlplane_reconcile_duration_seconds_sum", nil},
+}
+
+// runTraining is the "training" scenario: n TFJobs, each of o.replicas
+// workers, and mlplane-controller making their pods and services.
+func runTraining(ctx context.Context, o *options, c *cluster, n int) (*scenarioResult, error) {
+	ns := fmt.Sprintf("bench-training-%d", n)
+	pods := n * o.replicas
+	timeout := o.timeout(n)
+	if err := createNamespace(ctx, c, ns); err != nil {
+		return nil, err
+	}
+	// Ends the informers with the scenario.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pt := newPodTracker(pods)
+	if err := watchPods(ctx, c.kube, ns, pt); err != nil {
+		return nil, err
+	}
+	jt := newJobTracker(n)
+	if err := watchJobs(ctx, c.mlplane, ns, jt); err != nil {
+		return nil, err
+	}
+	controllerPID, err := c.pid("mlplane-controller")
+	if err != nil {
+		return nil, err
+	}
+	jobClient, err := c.creator(o, "mlplane-bench-jobs")
+	if err != nil {
+		return nil, err
+	}
+
+	quietAfter, quiet, err := quiesce(ctx, c, timeout)
+	if err != nil {
+		return nil, err
+	}
+	load := loadAverage()
+	before, err := takeSnapshot(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	sent, err := createJobs(ctx, jobClient, o, ns, n)
+	if err != nil {
+		return nil, err
+	}
+	created := time.Since(start)
+	if err := await(ctx, pt.exist.done, nil, timeout, fmt.Sprintf("the %d pods of %d TFJobs to exist", pods, n), pt.progress); err != nil {
+		return nil, err
+	}
+	if err := await(ctx, pt.running.done, nil, timeout, fmt.Sprintf("the %d pods of %d TFJobs to be Running", pods, n), pt.progress); err != nil {
+		return nil, err
+	}
+	if err := await(ctx, jt.running.done, nil, timeout, fmt.Sprintf("%d TFJobs to have the Running condition", n), jt.progress); err != nil {
+		return nil, err
+	}
+	// The controller's work for these jobs ends with its last status write
+	// or event.
+	idleAt, err := settle(ctx, controllerPID, 0.02, settleLimit)
+	if err != nil {
+		return nil, err
+	}
+	after, err := takeSnapshot(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	hwm, err := peakRSS(controllerPID)
+	if err != nil {
+		return nil, err
+	}
+	events, eventObjects, err := countEvents(ctx, c, ns)
+	if err != nil {
+		return nil, err
+	}
+	logs, err := scanLog(c.logFile("mlplane-controller"), before.logSize)
+	if err != nil {
+		return nil, err
+	}
+
+	pt.mu.Lock()
+	exist, running := pt.exist.at.Sub(start), pt.running.at.Sub(start)
+	pt.mu.Unlock()
+	jt.mu.Lock()
+	jobsRunning, failed := jt.running.at.Sub(start), len(jt.failed)
+	var podsLatency, conditionLatency, conditionLag []time.Duration
+	podsRunning := pt.runningByJob()
+	for i, at := range sent {
+		name := jobName(i)
+		podsLatency = append(podsLatency, podsRunning[name].Sub(at))
+		conditionLatency = append(conditionLatency, jt.running.seen[name].Sub(at))
+		conditionLag = append(conditionLag, jt.running.seen[name].Sub(podsRunning[name]))
+	}
+	jt.mu.Unlock()
+	cpu := cpuDelta(before, after)
+	r := &scenarioResult{
+		label: "mlplane-controller", n: n, pods: pods,
+		exist: exist, running: running, creates: created, jobsRunning: jobsRunning,
+		events: events, eventObjects: eventObjects,
+		perJob: []latency{
+			{"all its pods Running", newPercentiles(podsLatency)},
+			{"its Running condition", newPercentiles(conditionLatency)},
+			{"Running condition after its last pod ran", newPercentiles(conditionLag)},
+		},
+		clientCPU: cpu["mlplane-controller"], clientRSS: hwm,
+		window: after.at.Sub(before.at), cpu: cpu, other: otherCPU(before, after, 0), load: load,
+		quietAfter: quietAfter, quiet: quiet,
+		kubeRequests:    requestDeltas(before.kube, after.kube, float64(n)/10),
+		mlplaneRequests: requestDeltas(before.mlplane, after.mlplane, float64(n)/10),
+		controller:      map[string]float64{},
+		log:             logs,
+	}
+	if !idleAt.IsZero() {
+		r.idle = idleAt.Sub(start)
+	}
+	for _, m := range controllerCounters {
+		r.controller[m.label] = after.controller.sum(m.name, m.match) - before.controller.sum(m.name, m.match)
+	}
+	if a := pt.anomalies(); a != "" {
+		r.anomalies = append(r.anomalies, a)
+	}
+	if failed > 0 {
+		r.anomalies = append(r.anomalies, fmt.Sprintf("%d TFJobs have the Failed condition", failed))
+	}
+	return r, nil
+}
+
+// settleLimit bounds the wait for the controller to go idle.
+const settleLimit = 3 * time.Minute
+
+// countEvents counts the events mlplane-controller stored in a namespace:
+// the sum of their counts and the Event objects.
+func countEvents(ctx context.Context, c *cluster, ns string) (int, int, error) {
+	list, err := c.kube.CoreV1().Events(ns).List(ctx, metav1.ListOptions{FieldSelector: "source=mlplane-controller"})
+	if err != nil {
+		return 0, 0, fmt.Errorf("listing the events of %s: %w", ns, err)
+	}
+	total := 0
+	for _, e := range list.Items {
+		total += int(max(e.Count, 1))
+	}
+	return total, len(list.Items), nil
+}
+
+// createJobs creates n TFJobs through a client limited to -job-qps.
+// It returns when each create was sent.
+func createJobs(ctx context.Context, client versioned.Interface, o *options, ns string, n int) ([]time.Time, error) {
+	return createInParallel(ctx, n, func(ctx context.Context, i int) error {
+		job := newTFJob(ns, jobName(i), o.replicas, o.image)
+		if _, err := client.KubeflowV1().TFJobs(ns).Create(ctx, job, metav1.CreateOptions{}); err != nil {
+			return fmt.Errorf("creating TFJob %s/%s: %w", ns, job.Name, err)
+		}
+		return nil
+	})
+}
