@@ -53,6 +53,9 @@ func (c *Controller) reconcile(ctx context.Context, key cache.ObjectName) error 
 		return err
 	}
 	if err := c.syncService(ctx, nb); err != nil {
+		// Said on the Notebook, not only in the controller's log: a full
+		// Service IP range or a quota otherwise stalls it silently.
+		c.cfg.Recorder.Eventf(nb, corev1.EventTypeWarning, "FailedSyncService", "%v", err)
 		return err
 	}
 	if err := c.syncVirtualService(ctx, nb); err != nil {
