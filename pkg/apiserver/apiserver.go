@@ -32,6 +32,7 @@ import (
 	servingv1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/notebook"
+	"github.com/mlplane/mlplane/pkg/registry/kubeflow/profile"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/pytorchjob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/tfjob"
 	"github.com/mlplane/mlplane/pkg/registry/serving/clusterservingruntime"
@@ -102,8 +103,9 @@ func (c completedConfig) New() (*Server, error) {
 }
 
 // kubeflowStorage is every resource of kubeflow.org, by version. v1 serves
-// every kind; v1beta1 serves only notebooks, through the same storage as v1
-// (one etcd key space and one watch cache; objects are stored as v1).
+// every kind; v1beta1 serves only notebooks and profiles, through the same
+// storage as v1 (one etcd key space and one watch cache per resource;
+// objects are stored as v1).
 func kubeflowStorage(optsGetter generic.RESTOptionsGetter) (map[string]map[string]rest.Storage, error) {
 	tfJobs, err := tfjob.NewStorage(Scheme, optsGetter)
 	if err != nil {
@@ -117,13 +119,20 @@ func kubeflowStorage(optsGetter generic.RESTOptionsGetter) (map[string]map[strin
 	if err != nil {
 		return nil, err
 	}
-	v1 := map[string]rest.Storage{}
-	for _, kind := range []map[string]rest.Storage{tfJobs, pyTorchJobs, notebooks} {
+	profiles, err := profile.NewStorage(Scheme, optsGetter)
+	if err != nil {
+		return nil, err
+	}
+	v1, v1beta1 := map[string]rest.Storage{}, map[string]rest.Storage{}
+	for _, kind := range []map[string]rest.Storage{tfJobs, pyTorchJobs, notebooks, profiles} {
 		maps.Copy(v1, kind)
+	}
+	for _, kind := range []map[string]rest.Storage{notebooks, profiles} {
+		maps.Copy(v1beta1, kind)
 	}
 	return map[string]map[string]rest.Storage{
 		kubeflowv1.SchemeGroupVersion.Version:      v1,
-		kubeflowv1beta1.SchemeGroupVersion.Version: notebooks,
+		kubeflowv1beta1.SchemeGroupVersion.Version: v1beta1,
 	}, nil
 }
 

@@ -541,10 +541,11 @@ func testNotebookDiscovery(t *testing.T, e *env) {
 	for _, r := range resources.APIResources {
 		byName[r.Name] = r
 	}
-	want := []string{"notebooks", "notebooks/status"}
-	if got := slices.Sorted(maps.Keys(byName)); !slices.Equal(got, want) {
+	// Profiles are the other kind of v1beta1; testProfileDiscovery checks them.
+	if got, want := slices.Sorted(maps.Keys(byName)), []string{"notebooks", "notebooks/status", "profiles", "profiles/status"}; !slices.Equal(got, want) {
 		t.Errorf("kubeflow.org/v1beta1 resources = %v, want only %v", got, want)
 	}
+	want := []string{"notebooks", "notebooks/status"}
 	nb := byName["notebooks"]
 	allVerbs := []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
 	if nb.Kind != "Notebook" || nb.SingularName != "notebook" || !nb.Namespaced || len(nb.ShortNames) != 0 ||

@@ -129,6 +129,7 @@ func TestServer(t *testing.T) {
 	t.Run("ProtobufPreferringClients", func(t *testing.T) { testProtobufPreferringClients(t, e) })
 	t.Run("PatchTypes", func(t *testing.T) { testPatchTypes(t, e) })
 	t.Run("Notebook", func(t *testing.T) { testNotebooks(t, e) })
+	t.Run("Profile", func(t *testing.T) { testProfiles(t, e) })
 	t.Run("Serving", func(t *testing.T) { testServing(t, e) })
 }
 
@@ -1211,7 +1212,8 @@ func testDiscovery(t *testing.T, e *env) {
 	for _, r := range resources.APIResources {
 		byName[r.Name] = r
 	}
-	want := []string{"notebooks", "notebooks/status", "pytorchjobs", "pytorchjobs/scale", "pytorchjobs/status", "tfjobs", "tfjobs/status"}
+	want := []string{"notebooks", "notebooks/status", "profiles", "profiles/status", "pytorchjobs", "pytorchjobs/scale",
+		"pytorchjobs/status", "tfjobs", "tfjobs/status"}
 	if got := slices.Sorted(maps.Keys(byName)); !slices.Equal(got, want) {
 		t.Errorf("resources = %v, want %v", got, want)
 	}

@@ -22,6 +22,7 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -31,9 +32,9 @@ import (
 )
 
 // TestStorageVersionIsV1 checks that every kubeflow.org kind is stored as
-// v1, Notebook too although v1beta1 also serves it: the storage codec
-// writes v1 and the storage versioner (what discovery reports as the
-// storage version) picks v1.
+// v1, Notebook and Profile too although v1beta1 also serves them: the
+// storage codec writes v1 and the storage versioner (what discovery reports
+// as the storage version) picks v1.
 func TestStorageVersionIsV1(t *testing.T) {
 	storage := NewOptions(io.Discard, io.Discard).RecommendedOptions.Etcd.StorageConfig
 
@@ -43,15 +44,21 @@ func TestStorageVersionIsV1(t *testing.T) {
 			Containers: []corev1.Container{{Name: "lab", Image: "jupyter"}},
 		}}},
 	}
-	data, err := runtime.Encode(storage.Codec, nb)
-	if err != nil {
-		t.Fatalf("encoding a Notebook for storage: %v", err)
+	profile := &kubeflow.Profile{
+		ObjectMeta: metav1.ObjectMeta{Name: "alice"},
+		Spec:       kubeflow.ProfileSpec{Owner: rbacv1.Subject{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "alice"}},
 	}
-	if !strings.Contains(string(data), `"apiVersion":"kubeflow.org/v1"`) {
-		t.Errorf("stored Notebook is %s, want kubeflow.org/v1", data)
+	for _, obj := range []runtime.Object{nb, profile} {
+		data, err := runtime.Encode(storage.Codec, obj)
+		if err != nil {
+			t.Fatalf("encoding a %T for storage: %v", obj, err)
+		}
+		if !strings.Contains(string(data), `"apiVersion":"kubeflow.org/v1"`) {
+			t.Errorf("stored %T is %s, want kubeflow.org/v1", obj, data)
+		}
 	}
 
-	for _, kind := range []string{"Notebook", "TFJob", "PyTorchJob"} {
+	for _, kind := range []string{"Notebook", "Profile", "TFJob", "PyTorchJob"} {
 		candidates := []schema.GroupVersionKind{
 			{Group: kubeflow.GroupName, Version: "v1beta1", Kind: kind},
 			{Group: kubeflow.GroupName, Version: "v1", Kind: kind},

@@ -19,10 +19,14 @@ limitations under the License.
 package fuzzer
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/runtime"
 	runtimeserializer "k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/randfill"
@@ -81,7 +85,52 @@ func Funcs(_ runtimeserializer.CodecFactory) []any {
 				s.NprocPerNode = ptr.To(oneOf(c, "auto", "cpu", "gpu", "4"))
 			}
 		},
+		func(s *rbacv1.Subject, c randfill.Continue) {
+			c.FillNoCustom(s)
+			// Mostly the kinds RBAC knows, so that their defaulting is covered.
+			if c.Intn(4) != 0 {
+				s.Kind = oneOf(c, rbacv1.UserKind, rbacv1.GroupKind, rbacv1.ServiceAccountKind)
+			}
+			if s.APIGroup == "" && (s.Kind == rbacv1.UserKind || s.Kind == rbacv1.GroupKind) {
+				s.APIGroup = rbacv1.GroupName
+			}
+		},
+		func(p *kubeflow.Plugin, c randfill.Continue) {
+			c.FillNoCustom(p)
+			// The meta fuzzer blanks every TypeMeta, as a top-level object's
+			// is in memory; a plugin's is data: its kind says which plugin.
+			p.Kind = oneOf(c, "WorkloadIdentity", "AwsIamForServiceAccount", c.String(0))
+			p.APIVersion = oneOf(c, "", "kubeflow.org/v1", c.String(0))
+		},
+		func(r *runtime.RawExtension, c randfill.Continue) {
+			*r = runtime.RawExtension{Raw: rawJSONObject(c)}
+		},
 	}
+}
+
+// rawJSONObject is a small JSON object as a plugin spec holds one, encoded
+// as a map encodes (keys sorted, no spaces), which is how it comes back from
+// a trip through an unstructured object. The meta fuzzer's RawExtensions
+// are whole API objects whose keys are in struct order.
+func rawJSONObject(c randfill.Continue) []byte {
+	obj := map[string]any{}
+	for i := range c.Intn(4) {
+		key := fmt.Sprintf("%s%d", c.String(8), i)
+		switch c.Intn(3) {
+		case 0:
+			obj[key] = c.String(0)
+		case 1:
+			obj[key] = c.Bool()
+		default:
+			obj[key] = c.Int63n(1 << 40)
+		}
+	}
+	raw, err := json.Marshal(obj)
+	if err != nil {
+		// A map of strings, booleans and integers always encodes.
+		panic(fmt.Sprintf("encoding a plugin spec: %v", err))
+	}
+	return raw
 }
 
 // kind is what the defaulter adds to each replica of one training kind.

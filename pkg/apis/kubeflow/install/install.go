@@ -27,7 +27,8 @@ import (
 )
 
 // Install registers the internal and every served version of kubeflow.org.
-// v1 is preferred and is the storage version; v1beta1 serves only Notebook.
+// v1 is preferred and is the storage version; v1beta1 serves only Notebook
+// and Profile.
 func Install(scheme *runtime.Scheme) {
 	utilruntime.Must(kubeflow.AddToScheme(scheme))
 	utilruntime.Must(kubeflowv1.AddToScheme(scheme))

@@ -18,13 +18,16 @@ package install
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand"
+	"reflect"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	apitestingfuzzer "k8s.io/apimachinery/pkg/api/apitesting/fuzzer"
 	"k8s.io/apimachinery/pkg/api/apitesting/roundtrip"
 	metafuzzer "k8s.io/apimachinery/pkg/apis/meta/fuzzer"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
@@ -58,11 +61,22 @@ func TestRoundTripToUnstructured(t *testing.T) {
 	roundtrip.RoundtripToUnstructured(t, scheme, fuzzer.Funcs, nil, nointernal)
 }
 
-// TestNotebookConvertsBetweenVersions checks that a v1beta1 Notebook read as
-// v1 (and back) keeps every field: the JSON of both versions is the same but
-// for apiVersion. Upstream's conversion webhook would drop condition status
-// and lastTransitionTime; its CRD does not use it.
-func TestNotebookConvertsBetweenVersions(t *testing.T) {
+// TestConvertsBetweenVersions checks that a v1beta1 Notebook or Profile
+// read as v1 (and back) keeps every field: the JSON of both versions is the
+// same but for apiVersion. Upstream's Notebook conversion webhook would drop
+// condition status and lastTransitionTime; its CRD does not use it.
+func TestConvertsBetweenVersions(t *testing.T) {
+	t.Run("Notebook", func(t *testing.T) {
+		testConvertsBetweenVersions(t, &kubeflowv1beta1.Notebook{}, &kubeflow.Notebook{}, &kubeflowv1.Notebook{})
+	})
+	t.Run("Profile", func(t *testing.T) {
+		testConvertsBetweenVersions(t, &kubeflowv1beta1.Profile{}, &kubeflow.Profile{}, &kubeflowv1.Profile{})
+	})
+}
+
+// testConvertsBetweenVersions fuzzes beta, converts it through internal to
+// v1 and back, and compares the JSON of all three versioned objects.
+func testConvertsBetweenVersions(t *testing.T, beta, internal, v1 runtime.Object) {
 	scheme := runtime.NewScheme()
 	Install(scheme)
 	codecs := serializer.NewCodecFactory(scheme)
@@ -82,13 +96,11 @@ func TestNotebookConvertsBetweenVersions(t *testing.T) {
 		return m
 	}
 	for range 50 {
-		in := &kubeflowv1beta1.Notebook{}
+		in := beta.DeepCopyObject()
 		f.Fill(in)
-		internal := &kubeflow.Notebook{}
 		if err := scheme.Convert(in, internal, nil); err != nil {
 			t.Fatalf("v1beta1 to internal: %v", err)
 		}
-		v1 := &kubeflowv1.Notebook{}
 		if err := scheme.Convert(internal, v1, nil); err != nil {
 			t.Fatalf("internal to v1: %v", err)
 		}
@@ -96,7 +108,7 @@ func TestNotebookConvertsBetweenVersions(t *testing.T) {
 			t.Fatalf("v1beta1 and v1 differ (-v1beta1 +v1):\n%s", d)
 		}
 
-		back := &kubeflowv1beta1.Notebook{}
+		back := beta.DeepCopyObject()
 		if err := scheme.Convert(v1, internal, nil); err != nil {
 			t.Fatalf("v1 to internal: %v", err)
 		}
@@ -106,5 +118,36 @@ func TestNotebookConvertsBetweenVersions(t *testing.T) {
 		if d := cmp.Diff(withoutAPIVersion(in), withoutAPIVersion(back)); d != "" {
 			t.Fatalf("v1beta1 -> v1 -> v1beta1 changed the object (-before +after):\n%s", d)
 		}
+	}
+}
+
+// TestPluginConversionKeepsItsKind converts a lone Plugin, as the scheme
+// offers to: its kind and apiVersion are data, which conversion-gen would
+// drop with the embedded TypeMeta.
+func TestPluginConversionKeepsItsKind(t *testing.T) {
+	scheme := runtime.NewScheme()
+	Install(scheme)
+	typeMeta := metav1.TypeMeta{Kind: "WorkloadIdentity", APIVersion: "kubeflow.org/v1"}
+	spec := &runtime.RawExtension{Raw: []byte(`{"gcpServiceAccount":"alice@example.iam.gserviceaccount.com"}`)}
+	for _, versioned := range []any{
+		&kubeflowv1.Plugin{TypeMeta: typeMeta, Spec: spec},
+		&kubeflowv1beta1.Plugin{TypeMeta: typeMeta, Spec: spec},
+	} {
+		t.Run(fmt.Sprintf("%T", versioned), func(t *testing.T) {
+			internal := &kubeflow.Plugin{}
+			if err := scheme.Convert(versioned, internal, nil); err != nil {
+				t.Fatalf("to internal: %v", err)
+			}
+			if d := cmp.Diff(&kubeflow.Plugin{TypeMeta: typeMeta, Spec: spec}, internal); d != "" {
+				t.Errorf("internal plugin (-want +got):\n%s", d)
+			}
+			back := reflect.New(reflect.TypeOf(versioned).Elem()).Interface()
+			if err := scheme.Convert(internal, back, nil); err != nil {
+				t.Fatalf("from internal: %v", err)
+			}
+			if d := cmp.Diff(versioned, back); d != "" {
+				t.Errorf("versioned plugin after the round trip (-want +got):\n%s", d)
+			}
+		})
 	}
 }

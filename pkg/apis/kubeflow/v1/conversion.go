@@ -19,7 +19,10 @@ package v1
 import (
 	"fmt"
 
+	"k8s.io/apimachinery/pkg/conversion"
 	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 )
 
 // addFieldLabelConversions declares the field selectors each kind supports
@@ -39,4 +42,20 @@ func addFieldLabelConversions(scheme *runtime.Scheme) error {
 		}
 	}
 	return nil
+}
+
+// Convert_v1_Plugin_To_kubeflow_Plugin keeps the plugin's kind and
+// apiVersion. conversion-gen skips an embedded TypeMeta, which the codec
+// sets on a top-level object; in a Plugin it is data, the kind says which
+// plugin it is.
+func Convert_v1_Plugin_To_kubeflow_Plugin(in *Plugin, out *kubeflow.Plugin, s conversion.Scope) error {
+	out.TypeMeta = in.TypeMeta
+	return autoConvert_v1_Plugin_To_kubeflow_Plugin(in, out, s)
+}
+
+// Convert_kubeflow_Plugin_To_v1_Plugin keeps the plugin's kind and
+// apiVersion, as Convert_v1_Plugin_To_kubeflow_Plugin.
+func Convert_kubeflow_Plugin_To_v1_Plugin(in *kubeflow.Plugin, out *Plugin, s conversion.Scope) error {
+	out.TypeMeta = in.TypeMeta
+	return autoConvert_kubeflow_Plugin_To_v1_Plugin(in, out, s)
 }

@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
@@ -31,7 +32,7 @@ import (
 // persisted and visible in "kubectl get -o yaml" (upstream applies the same
 // rules only in the controller's memory).
 
-// defaulter-gen is not used: it would only wrap these two calls, and it emits
+// defaulter-gen is not used: it would only wrap these calls, and it emits
 // an unused import for the core types embedded in pod templates.
 func addDefaultingFuncs(scheme *runtime.Scheme) error {
 	scheme.AddTypeDefaultingFunc(&TFJob{}, func(obj any) { SetDefaults_TFJob(obj.(*TFJob)) })
@@ -44,6 +45,12 @@ func addDefaultingFuncs(scheme *runtime.Scheme) error {
 	scheme.AddTypeDefaultingFunc(&PyTorchJobList{}, func(obj any) {
 		for i := range obj.(*PyTorchJobList).Items {
 			SetDefaults_PyTorchJob(&obj.(*PyTorchJobList).Items[i])
+		}
+	})
+	scheme.AddTypeDefaultingFunc(&Profile{}, func(obj any) { SetDefaults_Profile(obj.(*Profile)) })
+	scheme.AddTypeDefaultingFunc(&ProfileList{}, func(obj any) {
+		for i := range obj.(*ProfileList).Items {
+			SetDefaults_Profile(&obj.(*ProfileList).Items[i])
 		}
 	})
 	return nil
@@ -104,6 +111,24 @@ func SetDefaults_PyTorchJob(job *PyTorchJob) {
 	// The deprecated elasticPolicy.nProcPerNode wins when set, as upstream.
 	if spec.NprocPerNode == nil && (spec.ElasticPolicy == nil || spec.ElasticPolicy.NProcPerNode == nil) {
 		spec.NprocPerNode = ptr.To("auto")
+	}
+}
+
+// SetDefaults_Profile completes the owner and the contributors as RBAC
+// completes a RoleBinding's subjects. Upstream defaults nothing in a Profile.
+func SetDefaults_Profile(p *Profile) {
+	SetDefaults_Subject(&p.Spec.Owner)
+	for i := range p.Spec.Contributors {
+		SetDefaults_Subject(&p.Spec.Contributors[i].Subject)
+	}
+}
+
+// SetDefaults_Subject sets apiGroup rbac.authorization.k8s.io on a User or
+// Group subject that has none, as kube-apiserver does for RoleBinding
+// subjects, so the subject is the one the profile's RoleBindings carry.
+func SetDefaults_Subject(s *rbacv1.Subject) {
+	if s.APIGroup == "" && (s.Kind == rbacv1.UserKind || s.Kind == rbacv1.GroupKind) {
+		s.APIGroup = rbacv1.GroupName
 	}
 }
 

@@ -21,7 +21,8 @@ limitations under the License.
 // +k8s:openapi-model-package=io.mlplane.apis.kubeflow.v1beta1
 
 // Package v1beta1 is kubeflow.org/v1beta1, the version the Kubeflow Jupyter
-// web app writes. It serves only Notebook, with the same schema as v1 (as
-// upstream notebook-controller v1.11); objects convert through the internal
-// type and are stored as v1, so nothing is lost between the two versions.
+// web app writes. It serves Notebook and Profile, each with the same schema
+// as in v1 (as upstream's notebook-controller v1.11 and profile-controller);
+// objects convert through the internal type and are stored as v1, so
+// nothing is lost between the two versions.
 package v1beta1

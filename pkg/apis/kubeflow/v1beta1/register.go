@@ -32,14 +32,14 @@ var (
 	// SchemeBuilder collects the functions that register this version into a scheme.
 	SchemeBuilder      runtime.SchemeBuilder
 	localSchemeBuilder = &SchemeBuilder
-	// AddToScheme registers this version's types and conversions.
+	// AddToScheme registers this version's types, defaults and conversions.
 	AddToScheme = localSchemeBuilder.AddToScheme
 )
 
 func init() {
 	// Only hand-written functions are registered here; generated ones register
 	// themselves, so this package compiles even without generated files.
-	localSchemeBuilder.Register(addKnownTypes)
+	localSchemeBuilder.Register(addKnownTypes, addDefaultingFuncs)
 }
 
 // addKnownTypes registers Notebook and Profile only: upstream's v1beta1 has

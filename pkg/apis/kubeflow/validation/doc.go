@@ -18,7 +18,9 @@ limitations under the License.
 // are stored. Everything common to the training kinds (metadata, run
 // policy, replica specs, status) is one engine parameterised by a small
 // per-kind description; each kind's file adds only the rules of its own spec.
-// Notebooks, a single pod spec rather than replicas, have a file of their own.
+// Notebooks, a single pod spec rather than replicas, have a file of their own,
+// and so do Profiles, whose resource quota is checked as kube-apiserver
+// checks a ResourceQuota (resourcequota.go).
 //
 // Validation runs after defaulting, so values the defaulter fills are expected
 // to be there: an empty restartPolicy is an error, although an unset replica

@@ -121,25 +121,6 @@ func validateNotebookStatus(status *kubeflow.NotebookStatus, fldPath *field.Path
 	allErrs := apivalidation.ValidateNonnegativeField(status.ObservedGeneration, fldPath.Child("observedGeneration"))
 	allErrs = append(allErrs, apivalidation.ValidateNonnegativeField(int64(status.ReadyReplicas), fldPath.Child("readyReplicas"))...)
 
-	// Conditions are a map keyed by type on the wire (+listType=map), so a
-	// type may appear once.
-	seen := sets.New[string]()
-	for i, c := range status.Conditions {
-		condPath := fldPath.Child("conditions").Index(i)
-		switch {
-		case c.Type == "":
-			allErrs = append(allErrs, field.Required(condPath.Child("type"), ""))
-		case seen.Has(c.Type):
-			allErrs = append(allErrs, field.Duplicate(condPath.Child("type"), c.Type))
-		default:
-			seen.Insert(c.Type)
-		}
-		switch status := corev1.ConditionStatus(c.Status); {
-		case status == "":
-			allErrs = append(allErrs, field.Required(condPath.Child("status"), ""))
-		case !slices.Contains(supportedConditionStatuses, status):
-			allErrs = append(allErrs, field.NotSupported(condPath.Child("status"), c.Status, supportedConditionStatuses))
-		}
-	}
-	return allErrs
+	return append(allErrs, validateConditions(status.Conditions, fldPath.Child("conditions"),
+		func(c kubeflow.NotebookCondition) (string, string) { return c.Type, c.Status })...)
 }

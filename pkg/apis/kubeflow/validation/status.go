@@ -47,24 +47,32 @@ func validateJobStatus(status *kubeflow.JobStatus, fldPath *field.Path) field.Er
 		allErrs = append(allErrs, apivalidation.ValidateNonnegativeField(int64(rs.Restarts), typPath.Child("restarts"))...)
 	}
 
-	// Conditions are a map keyed by type on the wire (+listType=map), so a
-	// type may appear once.
-	seen := sets.New[kubeflow.JobConditionType]()
-	for i, c := range status.Conditions {
-		condPath := fldPath.Child("conditions").Index(i)
+	return append(allErrs, validateConditions(status.Conditions, fldPath.Child("conditions"),
+		func(c kubeflow.JobCondition) (string, string) { return string(c.Type), string(c.Status) })...)
+}
+
+// validateConditions checks the type and status of each condition.
+// Conditions are a map keyed by type on the wire (+listType=map), so a type
+// may appear once.
+func validateConditions[C any](conditions []C, fldPath *field.Path, typeAndStatus func(C) (string, string)) field.ErrorList {
+	var allErrs field.ErrorList
+	seen := sets.New[string]()
+	for i, c := range conditions {
+		condPath := fldPath.Index(i)
+		typ, status := typeAndStatus(c)
 		switch {
-		case c.Type == "":
+		case typ == "":
 			allErrs = append(allErrs, field.Required(condPath.Child("type"), ""))
-		case seen.Has(c.Type):
-			allErrs = append(allErrs, field.Duplicate(condPath.Child("type"), c.Type))
+		case seen.Has(typ):
+			allErrs = append(allErrs, field.Duplicate(condPath.Child("type"), typ))
 		default:
-			seen.Insert(c.Type)
+			seen.Insert(typ)
 		}
 		switch {
-		case c.Status == "":
+		case status == "":
 			allErrs = append(allErrs, field.Required(condPath.Child("status"), ""))
-		case !slices.Contains(supportedConditionStatuses, c.Status):
-			allErrs = append(allErrs, field.NotSupported(condPath.Child("status"), c.Status, supportedConditionStatuses))
+		case !slices.Contains(supportedConditionStatuses, corev1.ConditionStatus(status)):
+			allErrs = append(allErrs, field.NotSupported(condPath.Child("status"), status, supportedConditionStatuses))
 		}
 	}
 	return allErrs

@@ -1,0 +1,81 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package profile
+
+import (
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apiserver/pkg/registry/generic"
+	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
+	"k8s.io/apiserver/pkg/registry/rest"
+	"k8s.io/apiserver/pkg/storage"
+
+	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
+	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/registry/internal/statusrest"
+)
+
+// REST is the storage of profiles.
+type REST struct {
+	*genericregistry.Store
+}
+
+var _ rest.StandardStorage = &REST{}
+
+// NewStorage returns the profiles and profiles/status storage. The same
+// storage serves every version: requests convert through the internal type.
+func NewStorage(scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (map[string]rest.Storage, error) {
+	s := newStrategy(scheme)
+	store := &genericregistry.Store{
+		NewFunc:                   func() runtime.Object { return &kubeflow.Profile{} },
+		NewListFunc:               func() runtime.Object { return &kubeflow.ProfileList{} },
+		PredicateFunc:             predicate,
+		DefaultQualifiedResource:  kubeflow.Resource(kubeflowv1.ProfilePlural),
+		SingularQualifiedResource: kubeflow.Resource(kubeflowv1.ProfileSingular),
+
+		CreateStrategy:      s,
+		UpdateStrategy:      s,
+		DeleteStrategy:      s,
+		ResetFieldsStrategy: s,
+
+		TableConvertor: tableConvertor{},
+	}
+	if err := store.CompleteWithOptions(&generic.StoreOptions{RESTOptions: optsGetter, AttrFunc: getAttrs}); err != nil {
+		return nil, fmt.Errorf("building %s storage: %w", kubeflowv1.ProfilePlural, err)
+	}
+	return map[string]rest.Storage{
+		kubeflowv1.ProfilePlural:             &REST{Store: store},
+		kubeflowv1.ProfilePlural + "/status": statusrest.New(store, statusStrategy{s}),
+	}, nil
+}
+
+// getAttrs returns the labels and the selectable fields of a profile:
+// metadata.name, as upstream's CRD.
+func getAttrs(obj runtime.Object) (labels.Set, fields.Set, error) {
+	p, ok := obj.(*kubeflow.Profile)
+	if !ok {
+		return nil, nil, fmt.Errorf("not a Profile: %T", obj)
+	}
+	return labels.Set(p.Labels), generic.ObjectMetaFieldsSet(&p.ObjectMeta, false), nil
+}
+
+func predicate(label labels.Selector, field fields.Selector) storage.SelectionPredicate {
+	return storage.SelectionPredicate{Label: label, Field: field, GetAttrs: getAttrs}
+}
