@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/pflag"
 	utilerrors "k8s.io/apimachinery/pkg/util/errors"
@@ -33,6 +34,7 @@ import (
 	"k8s.io/client-go/tools/leaderelection"
 
 	"github.com/mlplane/mlplane/pkg/controller/notebook"
+	"github.com/mlplane/mlplane/pkg/controller/profile"
 )
 
 // Environment variables that give flags their defaults, as upstream's
@@ -45,6 +47,13 @@ const (
 	EnvCustomClusterDomain = "CUSTOM_CLUSTER_DOMAIN"
 	// EnvKubeflowNamespace defaults --namespace.
 	EnvKubeflowNamespace = "KUBEFLOW_NAMESPACE"
+	// EnvIngressGatewayPrincipal, EnvKFPUIPrincipal and
+	// EnvNotebookControllerPrincipal set the Istio principals of profile
+	// namespaces' AuthorizationPolicies, as upstream's profile-controller
+	// reads them; there are no flags for them.
+	EnvIngressGatewayPrincipal     = "ISTIO_INGRESS_GATEWAY_PRINCIPAL"
+	EnvKFPUIPrincipal              = "KFP_UI_PRINCIPAL"
+	EnvNotebookControllerPrincipal = "NOTEBOOK_CONTROLLER_PRINCIPAL"
 )
 
 // disabled as a bind address turns the server off.
@@ -110,6 +119,21 @@ type Options struct {
 	// resources of InferenceServices.
 	ServingConfigMap string
 
+	// ProfileNamespaceLabels is a YAML file of labels every profile
+	// namespace gets, as upstream's -namespace-labels-path; read again when
+	// it changes. Empty gives only the default labels.
+	ProfileNamespaceLabels string
+	// UserIDHeader and UserIDPrefix: a profile's AuthorizationPolicy lets
+	// in requests whose UserIDHeader is UserIDPrefix + the owner (or a
+	// contributor), as upstream's -userid-header and -userid-prefix.
+	UserIDHeader string
+	UserIDPrefix string
+	// Principals of the AuthorizationPolicies, from the environment
+	// (EnvIngressGatewayPrincipal, ...) as upstream.
+	IngressGatewayPrincipal     string
+	KFPUIPrincipal              string
+	NotebookControllerPrincipal string
+
 	// identity names this process in the Lease; set by Complete.
 	identity string
 }
@@ -139,7 +163,20 @@ func NewOptions() *Options {
 		NotebookIstioGateway:         notebook.DefaultIstioGateway,
 		NotebookIstioHost:            notebook.DefaultIstioHost,
 		ServingConfigMap:             DefaultServingConfigMap,
+		UserIDHeader:                 profile.DefaultUserIDHeader,
+		UserIDPrefix:                 profile.DefaultUserIDPrefix,
+		IngressGatewayPrincipal:      envOr(EnvIngressGatewayPrincipal, profile.DefaultIngressGatewayPrincipal),
+		KFPUIPrincipal:               envOr(EnvKFPUIPrincipal, profile.DefaultKFPUIPrincipal),
+		NotebookControllerPrincipal:  envOr(EnvNotebookControllerPrincipal, profile.DefaultNotebookControllerPrincipal),
 	}
+}
+
+// envOr is the environment variable's value, or def when it is unset or empty.
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
 }
 
 // AddFlags adds every flag to fs.
@@ -208,6 +245,13 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.ServingConfigMap, "serving-config-map", o.ServingConfigMap,
 		"ConfigMap (<namespace>/<name>) with KServe's inferenceservice-config keys (ingress, storageInitializer, "+
 			"deploy, inferenceService) for InferenceServices. KServe's defaults apply while it does not exist.")
+	fs.StringVar(&o.ProfileNamespaceLabels, "profile-namespace-labels", o.ProfileNamespaceLabels,
+		"YAML file of labels (key: value) every Profile's namespace gets besides app.kubernetes.io/part-of and "+
+			"istio-injection; an empty value removes the label. Read again when it changes. Empty adds none.")
+	fs.StringVar(&o.UserIDHeader, "userid-header", o.UserIDHeader,
+		"Request header that names the user, in the Istio AuthorizationPolicies of Profiles' namespaces.")
+	fs.StringVar(&o.UserIDPrefix, "userid-prefix", o.UserIDPrefix,
+		"Prefix of the user's name in --userid-header (e.g. accounts.google.com:).")
 }
 
 // Complete chooses the leader election identity: the host name (the pod's
@@ -282,6 +326,7 @@ func (o *Options) Validate() error {
 			errs = append(errs, errors.New("--notebook-istio-host: must be set with --notebook-use-istio"))
 		}
 	}
+	errs = append(errs, o.validateProfiles()...)
 	if o.NotebookGatewayAPIParent != "" {
 		if o.NotebookUseIstio {
 			errs = append(errs, errors.New("--notebook-gateway-api-parent: excludes --notebook-use-istio; set one of them"))
@@ -291,6 +336,39 @@ func (o *Options) Validate() error {
 		}
 	}
 	return utilerrors.NewAggregate(errs)
+}
+
+// validateProfiles checks the profile controller's flags. The profile
+// controller manages namespaces, so it does not run with --namespace.
+func (o *Options) validateProfiles() []error {
+	var errs []error
+	if o.ProfileNamespaceLabels != "" {
+		if o.Namespace != "" {
+			errs = append(errs, errors.New("--profile-namespace-labels: the profile controller does not run with --namespace"))
+		} else if _, err := profile.ReadNamespaceLabels(o.ProfileNamespaceLabels); err != nil {
+			errs = append(errs, fmt.Errorf("--profile-namespace-labels: %w", err))
+		}
+	}
+	if o.UserIDHeader == "" {
+		errs = append(errs, errors.New("--userid-header: must not be empty"))
+	} else if !isToken(o.UserIDHeader) {
+		errs = append(errs, fmt.Errorf("--userid-header: %q is not an HTTP header name", o.UserIDHeader))
+	}
+	if strings.ContainsFunc(o.UserIDPrefix, unicode.IsControl) {
+		errs = append(errs, fmt.Errorf("--userid-prefix: %q has control characters", o.UserIDPrefix))
+	}
+	return errs
+}
+
+// isToken reports whether s is an HTTP token (RFC 9110 5.6.2), as header
+// names are.
+func isToken(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("!#$%&'*+-.^_`|~", r)) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func (o *Options) validateCulling() []error {

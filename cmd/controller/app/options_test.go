@@ -40,8 +40,10 @@ func parse(t *testing.T, args ...string) (*Options, error) {
 }
 
 func TestDefaults(t *testing.T) {
-	t.Setenv(EnvCustomClusterDomain, "")
-	t.Setenv(EnvKubeflowNamespace, "")
+	for _, env := range []string{EnvCustomClusterDomain, EnvKubeflowNamespace, EnvIngressGatewayPrincipal,
+		EnvKFPUIPrincipal, EnvNotebookControllerPrincipal} {
+		t.Setenv(env, "")
+	}
 	o, err := parse(t)
 	if err != nil {
 		t.Fatalf("parse: %v", err)
@@ -65,6 +67,11 @@ func TestDefaults(t *testing.T) {
 		IdlenessCheckPeriod:          time.Minute,
 		NotebookIstioGateway:         "kubeflow/kubeflow-gateway",
 		NotebookIstioHost:            "*",
+		ServingConfigMap:             "mlplane-system/inferenceservice-config",
+		UserIDHeader:                 "kubeflow-userid",
+		IngressGatewayPrincipal:      "cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account",
+		KFPUIPrincipal:               "cluster.local/ns/kubeflow/sa/ml-pipeline-ui",
+		NotebookControllerPrincipal:  "cluster.local/ns/mlplane-system/sa/mlplane-controller",
 	}
 	if diff := cmp.Diff(want, o, cmp.AllowUnexported(Options{})); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)

@@ -43,6 +43,7 @@ import (
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
 	"github.com/mlplane/mlplane/pkg/controller/metrics"
 	"github.com/mlplane/mlplane/pkg/controller/notebook"
+	"github.com/mlplane/mlplane/pkg/controller/profile"
 	"github.com/mlplane/mlplane/pkg/controller/serving"
 	"github.com/mlplane/mlplane/pkg/controller/training"
 	"github.com/mlplane/mlplane/pkg/controller/training/pytorch"
@@ -214,10 +215,17 @@ func (o *Options) runController(ctx context.Context, d *deps, h *health) error {
 		externalversions.WithNamespace(o.Namespace))
 	defer mlplaneInformers.Shutdown()
 	// Cluster-scoped objects, neither label-filtered nor namespaced:
-	// PriorityClasses, when gang scheduling is on. Without it the factory
-	// starts nothing.
+	// PriorityClasses, when gang scheduling is on; Namespaces, for the
+	// profile controller. Without them the factory starts nothing.
 	clusterInformers := kubeinformers.NewSharedInformerFactory(d.kubeClient, resyncPeriod)
 	defer clusterInformers.Shutdown()
+	// Profiles' ServiceAccounts, RoleBindings and ResourceQuotas carry the
+	// profile controller's label, in every namespace.
+	profileInformers := kubeinformers.NewSharedInformerFactoryWithOptions(d.kubeClient, resyncPeriod,
+		kubeinformers.WithTweakListOptions(func(opts *metav1.ListOptions) {
+			opts.LabelSelector = profile.LabelSelector
+		}))
+	defer profileInformers.Shutdown()
 	// Notebooks' StatefulSets, Services and pods carry another label than
 	// training pods, so they get their own filtered factory; events about
 	// StatefulSets and pods have no labels and get one factory per kind.
@@ -279,10 +287,25 @@ func (o *Options) runController(ctx context.Context, d *deps, h *health) error {
 	if err != nil {
 		return fmt.Errorf("creating serving controller: %w", err)
 	}
+	controllers := []namedController{
+		{"training", controller.Run},
+		{"notebook", notebooks.Run},
+		{"serving", inferenceServices.Run},
+	}
+	// Profiles own namespaces, a cluster-wide business: not with --namespace.
+	if o.Namespace == "" {
+		profiles, err := o.newProfileController(d, profileInformers, mlplaneInformers, clusterInformers)
+		if err != nil {
+			return err
+		}
+		controllers = append(controllers, namedController{"profile", profiles.Run})
+	} else {
+		logger.Info("Not running the profile controller with --namespace", "namespace", o.Namespace)
+	}
 
 	h.setSyncing(true)
 	kubeFactories := append([]kubeinformers.SharedInformerFactory{kubeInformers, clusterInformers, notebookInformers,
-		servingInformers, servingConfigInformers}, eventFactories...)
+		servingInformers, servingConfigInformers, profileInformers}, eventFactories...)
 	mlplaneInformers.StartWithContext(ctx)
 	for _, f := range kubeFactories {
 		f.StartWithContext(ctx)
@@ -303,7 +326,7 @@ func (o *Options) runController(ctx context.Context, d *deps, h *health) error {
 	logger.Info("Informer caches synced; reconciling")
 
 	// The controllers run until ctx ends; the first to fail stops the others.
-	errs := make(chan error, 3)
+	errs := make(chan error, len(controllers))
 	runOne := func(name string, run func(context.Context, int) error) {
 		err := run(ctx, o.Workers)
 		if err == nil && ctx.Err() == nil {
@@ -315,10 +338,51 @@ func (o *Options) runController(ctx context.Context, d *deps, h *health) error {
 		}
 		errs <- err
 	}
-	go runOne("training", controller.Run)
-	go runOne("notebook", notebooks.Run)
-	go runOne("serving", inferenceServices.Run)
-	return errors.Join(<-errs, <-errs, <-errs)
+	for _, c := range controllers {
+		go runOne(c.name, c.run)
+	}
+	stopped := make([]error, 0, len(controllers))
+	for range controllers {
+		stopped = append(stopped, <-errs)
+	}
+	return errors.Join(stopped...)
+}
+
+// namedController is one of the controllers runController runs.
+type namedController struct {
+	name string
+	run  func(context.Context, int) error
+}
+
+// newProfileController builds the profile controller on its own
+// label-filtered factory, the cluster factory's Namespaces and the shared
+// mlplane factory.
+func (o *Options) newProfileController(d *deps, profileInformers kubeinformers.SharedInformerFactory,
+	mlplaneInformers externalversions.SharedInformerFactory, clusterInformers kubeinformers.SharedInformerFactory,
+) (*profile.Controller, error) {
+	controller, err := profile.NewController(profile.Config{
+		KubeClient:          d.kubeClient,
+		Client:              d.mlplaneClient,
+		KubeInformers:       profileInformers,
+		Namespaces:          clusterInformers.Core().V1().Namespaces(),
+		Informers:           mlplaneInformers,
+		Recorder:            d.recorder,
+		WorkqueueMetrics:    d.metrics.Workqueue,
+		NamespaceLabelsPath: o.ProfileNamespaceLabels,
+		Istio: profile.IstioConfig{
+			UserIDHeader:                o.UserIDHeader,
+			UserIDPrefix:                o.UserIDPrefix,
+			IngressGatewayPrincipal:     o.IngressGatewayPrincipal,
+			KFPUIPrincipal:              o.KFPUIPrincipal,
+			NotebookControllerPrincipal: o.NotebookControllerPrincipal,
+			DynamicClient:               d.dynamicClient,
+			Discovery:                   d.kubeClient.Discovery(),
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating profile controller: %w", err)
+	}
+	return controller, nil
 }
 
 // newNotebookController builds the notebook controller on its own

@@ -168,4 +168,3 @@ func (c *Controller) syncHTTPRoute(ctx context.Context, nb *kubeflowv1.Notebook)
 	// the live spec covers the desired one.
 	return syncOwned(ctx, cfg.DynamicClient.Resource(*gvr).Namespace(nb.Namespace), nb, desired, "HTTPRoute", unstructuredspec.Covers)
 }
-

@@ -1,0 +1,198 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package profile
+
+import (
+	"context"
+	"fmt"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/dynamic"
+
+	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/unstructuredspec"
+)
+
+func (cfg IstioConfig) userIDCondition(name string) map[string]any {
+	return map[string]any{
+		"key":    "request.headers[" + cfg.UserIDHeader + "]",
+		"values": []any{cfg.UserIDPrefix + name},
+	}
+}
+
+func principals(names ...string) []any {
+	out := make([]any, 0, len(names))
+	for _, n := range names {
+		out = append(out, n)
+	}
+	return []any{map[string]any{"source": map[string]any{"principals": out}}}
+}
+
+func authorizationPolicy(p *kubeflowv1.Profile, version, name string, annotations map[string]string, spec map[string]any) *unstructured.Unstructured {
+	meta := childMeta(p, name, annotations)
+	u := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": istioSecurityGroup + "/" + version,
+		"kind":       "AuthorizationPolicy",
+		"spec":       spec,
+	}}
+	u.SetName(meta.Name)
+	u.SetNamespace(meta.Namespace)
+	u.SetLabels(meta.Labels)
+	u.SetAnnotations(meta.Annotations)
+	u.SetOwnerReferences(meta.OwnerReferences)
+	return u
+}
+
+// ownerAuthorizationPolicy is upstream's ns-owner-access-istio: ALLOW, for
+// every workload of the namespace, (a) the owner's requests (by the user id
+// header) through the ingress gateway or the Pipelines UI, (b) requests from
+// the namespace itself, (c) Knative's probe paths, (d) the notebook culler's
+// GET */api/kernels.
+func (cfg IstioConfig) ownerAuthorizationPolicy(p *kubeflowv1.Profile, version string) *unstructured.Unstructured {
+	return authorizationPolicy(p, version, OwnerAuthorizationPolicyName,
+		map[string]string{UserAnnotation: p.Spec.Owner.Name, RoleAnnotation: kubeflowv1.ContributorRoleAdmin},
+		map[string]any{
+			"action": "ALLOW",
+			"rules": []any{
+				map[string]any{
+					"when": []any{cfg.userIDCondition(p.Spec.Owner.Name)},
+					"from": principals(cfg.IngressGatewayPrincipal, cfg.KFPUIPrincipal),
+				},
+				map[string]any{
+					"when": []any{map[string]any{"key": "source.namespace", "values": []any{p.Name}}},
+				},
+				map[string]any{
+					"to": []any{map[string]any{"operation": map[string]any{
+						"paths": []any{"/healthz", "/metrics", "/wait-for-drain"},
+					}}},
+				},
+				map[string]any{
+					"from": principals(cfg.NotebookControllerPrincipal),
+					"to": []any{map[string]any{"operation": map[string]any{
+						"methods": []any{"GET"},
+						"paths":   []any{"*/api/kernels"},
+					}}},
+				},
+			},
+		})
+}
+
+// contributorAuthorizationPolicy is KFAM's for a user it shares the
+// namespace with, named as the binding: the user's requests through the
+// ingress gateway or the Pipelines UI.
+func (cfg IstioConfig) contributorAuthorizationPolicy(p *kubeflowv1.Profile, version string, ct contributor) *unstructured.Unstructured {
+	return authorizationPolicy(p, version, ct.name,
+		map[string]string{UserAnnotation: ct.subject.Name, RoleAnnotation: ct.role},
+		map[string]any{
+			"action": "ALLOW",
+			"rules": []any{map[string]any{
+				"when": []any{cfg.userIDCondition(ct.subject.Name)},
+				"from": principals(cfg.IngressGatewayPrincipal, cfg.KFPUIPrincipal),
+			}},
+		})
+}
+
+// syncAuthorizationPolicies writes the owner's AuthorizationPolicy and one
+// per user contributor (groups and service accounts are not named by the
+// user id header), and deletes those of removed contributors. Without a
+// served AuthorizationPolicy API it does nothing.
+func (c *Controller) syncAuthorizationPolicies(ctx context.Context, p *kubeflowv1.Profile, cts []contributor, out *outcome) {
+	gvr, err := c.authorizationPolicies.Get()
+	if err != nil || gvr == nil {
+		out.add(nil, err)
+		return
+	}
+	client := c.cfg.Istio.DynamicClient.Resource(*gvr).Namespace(p.Name)
+	list, err := client.List(ctx, metav1.ListOptions{LabelSelector: LabelSelector})
+	if apierrors.IsNotFound(err) {
+		// Istio was uninstalled since discovery found it.
+		c.authorizationPolicies.Forget()
+		return
+	}
+	if err != nil {
+		out.add(nil, fmt.Errorf("listing AuthorizationPolicies: %w", err))
+		return
+	}
+	live := map[string]*unstructured.Unstructured{}
+	for i := range list.Items {
+		live[list.Items[i].GetName()] = &list.Items[i]
+	}
+
+	desired := []*unstructured.Unstructured{c.cfg.Istio.ownerAuthorizationPolicy(p, gvr.Version)}
+	for _, ct := range cts {
+		if ct.subject.Kind == rbacv1.UserKind {
+			desired = append(desired, c.cfg.Istio.contributorAuthorizationPolicy(p, gvr.Version, ct))
+		}
+	}
+	keep := map[string]bool{}
+	for _, d := range desired {
+		keep[d.GetName()] = true
+		out.add(syncAuthorizationPolicy(ctx, client, p, live[d.GetName()], d))
+	}
+	for name, ap := range live {
+		if keep[name] || !metav1.IsControlledBy(ap, p) || ap.GetDeletionTimestamp() != nil {
+			continue
+		}
+		if err := client.Delete(ctx, name, deleteExactly(ap)); err != nil && !apierrors.IsNotFound(err) {
+			out.add(nil, fmt.Errorf("deleting AuthorizationPolicy %s/%s: %w", p.Name, name, err))
+		}
+	}
+}
+
+// syncAuthorizationPolicy creates desired or brings live (nil when the
+// label-selected list has none) to it, as syncChild does for typed
+// children. The spec is compared with unstructuredspec.Covers, so fields
+// Istio defaults never cause an update.
+func syncAuthorizationPolicy(ctx context.Context, client dynamic.ResourceInterface, p *kubeflowv1.Profile,
+	live, desired *unstructured.Unstructured,
+) (*problem, error) {
+	name := desired.GetName()
+	if live == nil {
+		_, err := client.Create(ctx, desired, metav1.CreateOptions{})
+		if err == nil {
+			return nil, nil
+		}
+		if !apierrors.IsAlreadyExists(err) {
+			return nil, fmt.Errorf("creating AuthorizationPolicy %s/%s: %w", p.Name, name, err)
+		}
+		// Made by someone else (KFAM), without mlplane's label.
+		if live, err = client.Get(ctx, name, metav1.GetOptions{}); err != nil {
+			return nil, fmt.Errorf("getting AuthorizationPolicy %s/%s: %w", p.Name, name, err)
+		}
+	}
+	if ref := foreignController(live, p); ref != nil {
+		return &problem{ReasonResourceExists, fmt.Sprintf("AuthorizationPolicy %s/%s exists and is controlled by %s %s",
+			p.Name, name, ref.Kind, ref.Name)}, nil
+	}
+	if metav1.IsControlledBy(live, p) && covers(live.GetLabels(), desired.GetLabels()) &&
+		covers(live.GetAnnotations(), desired.GetAnnotations()) &&
+		unstructuredspec.Covers(live.Object["spec"], desired.Object["spec"]) {
+		return nil, nil
+	}
+	update := live.DeepCopy()
+	update.Object["spec"] = desired.Object["spec"]
+	update.SetLabels(union(live.GetLabels(), desired.GetLabels()))
+	update.SetAnnotations(union(live.GetAnnotations(), desired.GetAnnotations()))
+	update.SetOwnerReferences(withController(live.GetOwnerReferences(), controllerRef(p)))
+	if _, err := client.Update(ctx, update, metav1.UpdateOptions{}); err != nil {
+		return nil, fmt.Errorf("updating AuthorizationPolicy %s/%s: %w", p.Name, name, err)
+	}
+	return nil, nil
+}
