@@ -57,12 +57,14 @@ data: {a: b}
 	})
 }
 
-// The namespace controller deletes mlplane's objects with their namespace.
+// The namespace controller deletes mlplane's objects with their namespace,
+// here when its Profile is deleted and the garbage collector takes the
+// namespace.
 func TestNamespaceDeletionRemovesTFJobs(t *testing.T) {
 	ns := fmt.Sprintf("doomed-%d", time.Now().UnixNano()%1_000_000)
-	kubectl(t, "create", "namespace", ns)
+	createProfile(t, ns, "mlplane-admin", "")
 	kubectlIn(t, tfJob("doomed", ns), "apply", "-f", "-")
-	kubectl(t, "delete", "namespace", ns, "--wait=false")
+	kubectl(t, "delete", "profile", ns, "--wait=false")
 	eventually(t, 90*time.Second, "namespace "+ns+" and its TFJob are gone", func() error {
 		r := kubectlAs(t, "admin", "", "get", "namespace", ns)
 		if r.err == nil {

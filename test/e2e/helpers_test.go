@@ -100,15 +100,52 @@ func eventually(t *testing.T, timeout time.Duration, what string, check func() e
 	}
 }
 
-// namespace creates a namespace for one test and deletes it afterwards.
+// namespace creates a tenant namespace for one test, as users get them: a
+// Profile of that name owned by the admin, and deletes the Profile (and so
+// the namespace) afterwards. mlplane's admission accepts workloads only in
+// profile namespaces.
 func namespace(t *testing.T, prefix string) string {
 	t.Helper()
 	name := fmt.Sprintf("%s-%d", prefix, time.Now().UnixNano()%1_000_000)
-	kubectl(t, "create", "namespace", name)
+	createProfile(t, name, "mlplane-admin", "")
+	return name
+}
+
+// profileManifest is a Profile owned by a user, with extra spec lines.
+func profileManifest(name, owner, extraSpec string) string {
+	return fmt.Sprintf(`apiVersion: kubeflow.org/v1
+kind: Profile
+metadata:
+  name: %s
+spec:
+  owner:
+    kind: User
+    name: %s
+%s`, name, owner, extraSpec)
+}
+
+// createProfile creates a Profile, waits until its namespace is ready for
+// workloads (the profile Successful, the default ServiceAccount there), and
+// deletes it when the test ends.
+func createProfile(t *testing.T, name, owner, extraSpec string) {
+	t.Helper()
+	kubectlIn(t, profileManifest(name, owner, extraSpec), "apply", "-f", "-")
 	t.Cleanup(func() {
-		if r := kubectlAs(t, "admin", "", "delete", "namespace", name, "--wait=false"); r.err != nil {
-			t.Logf("deleting namespace %s: %v %s", name, r.err, r.stderr)
+		if r := kubectlAs(t, "admin", "", "delete", "profile", name, "--wait=false"); r.err != nil {
+			t.Logf("deleting profile %s: %v %s", name, r.err, r.stderr)
 		}
 	})
-	return name
+	eventually(t, time.Minute, "profile "+name+" is Successful with its namespace", func() error {
+		status := kubectlAs(t, "admin", "", "get", "profile", name, "-o",
+			`jsonpath={.status.conditions[?(@.type=="Successful")].status}`)
+		if strings.TrimSpace(status.stdout) != "True" {
+			return fmt.Errorf("Successful condition %q %s", status.stdout, status.stderr)
+		}
+		for _, sa := range []string{"default", "default-editor", "default-viewer"} {
+			if r := kubectlAs(t, "admin", "", "get", "serviceaccount", sa, "-n", name); r.err != nil {
+				return fmt.Errorf("serviceaccount %s: %s", sa, r.stderr)
+			}
+		}
+		return nil
+	})
 }

@@ -30,7 +30,6 @@ import (
 // neither "kubectl" nor "notebook".
 func TestNotebookImagePullFailureShowsInStatus(t *testing.T) {
 	ns := namespace(t, "nbfail")
-	kubectl(t, "create", "serviceaccount", "default-editor", "-n", ns)
 	const image = "registry.example/missing:1"
 	kubectlIn(t, fmt.Sprintf(`apiVersion: kubeflow.org/v1beta1
 kind: Notebook

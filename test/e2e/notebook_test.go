@@ -77,8 +77,7 @@ func waitNotebookReady(t *testing.T, name, ns string) {
 func TestNotebookRunsAsUpstream(t *testing.T) {
 	ns := namespace(t, "nb")
 	// The web app's notebooks run as default-editor, which the profile
-	// controller creates; here the test does.
-	kubectl(t, "create", "serviceaccount", "default-editor", "-n", ns)
+	// controller created with the namespace.
 	kubectlIn(t, jupyterNotebook("scipy", ns), "apply", "-f", "-")
 	waitNotebookReady(t, "scipy", ns)
 
@@ -189,7 +188,6 @@ func TestNotebookRunsAsUpstream(t *testing.T) {
 
 func TestNotebookStopAndStart(t *testing.T) {
 	ns := namespace(t, "nbstop")
-	kubectl(t, "create", "serviceaccount", "default-editor", "-n", ns)
 	kubectlIn(t, jupyterNotebook("stoppable", ns), "apply", "-f", "-")
 	waitNotebookReady(t, "stoppable", ns)
 
