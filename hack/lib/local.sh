@@ -310,13 +310,17 @@ apply_serving_runtimes() {
     kc apply --server-side --field-manager mlplane-local-up -k "${ROOT}/artifacts/serving"
 }
 
+# mlplane-apiserver runs the admission plugins of artifacts/deploy, with the
+# same configuration file the Deployment mounts from its ConfigMap.
 start_mlplane_apiserver() {
     local kubeconfig=${PKI}/mlplane-apiserver.kubeconfig
     start mlplane-apiserver "${BIN}/mlplane-apiserver" \
         --etcd-servers "http://127.0.0.1:${ETCD_PORT}" \
         --bind-address 127.0.0.1 --secure-port "${MLPLANE_PORT}" \
         --tls-cert-file "${PKI}/mlplane-apiserver-serving.crt" --tls-private-key-file "${PKI}/mlplane-apiserver-serving.key" \
-        --kubeconfig "${kubeconfig}" --authentication-kubeconfig "${kubeconfig}" --authorization-kubeconfig "${kubeconfig}"
+        --kubeconfig "${kubeconfig}" --authentication-kubeconfig "${kubeconfig}" --authorization-kubeconfig "${kubeconfig}" \
+        --enable-admission-plugins ProfileNamespace,NoCrossNamespaceReferences,WorkloadServiceAccount,WorkloadPodSecurity,TenantQuota \
+        --admission-control-config-file "${ROOT}/artifacts/deploy/admission-config.yaml"
 }
 
 # mlplane-controller authenticates like mlplane-apiserver: as its

@@ -21,6 +21,7 @@ import (
 	"maps"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apiserver/pkg/registry/generic"
 	"k8s.io/apiserver/pkg/registry/rest"
 	genericapiserver "k8s.io/apiserver/pkg/server"
@@ -31,10 +32,15 @@ import (
 	"github.com/mlplane/mlplane/pkg/apis/serving"
 	servingv1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
+	"github.com/mlplane/mlplane/pkg/registry/kubeflow/jaxjob"
+	"github.com/mlplane/mlplane/pkg/registry/kubeflow/mpijob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/notebook"
+	"github.com/mlplane/mlplane/pkg/registry/kubeflow/paddlejob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/profile"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/pytorchjob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/tfjob"
+	"github.com/mlplane/mlplane/pkg/registry/kubeflow/trainingjob"
+	"github.com/mlplane/mlplane/pkg/registry/kubeflow/xgboostjob"
 	"github.com/mlplane/mlplane/pkg/registry/serving/clusterservingruntime"
 	"github.com/mlplane/mlplane/pkg/registry/serving/inferenceservice"
 	"github.com/mlplane/mlplane/pkg/registry/serving/servingruntime"
@@ -107,13 +113,16 @@ func (c completedConfig) New() (*Server, error) {
 // storage as v1 (one etcd key space and one watch cache per resource;
 // objects are stored as v1).
 func kubeflowStorage(optsGetter generic.RESTOptionsGetter) (map[string]map[string]rest.Storage, error) {
-	tfJobs, err := tfjob.NewStorage(Scheme, optsGetter)
-	if err != nil {
-		return nil, err
-	}
-	pyTorchJobs, err := pytorchjob.NewStorage(Scheme, optsGetter)
-	if err != nil {
-		return nil, err
+	v1, v1beta1 := map[string]rest.Storage{}, map[string]rest.Storage{}
+	for _, newJobStorage := range []func(*runtime.Scheme, generic.RESTOptionsGetter) (trainingjob.Storage, error){
+		tfjob.NewStorage, pytorchjob.NewStorage, mpijob.NewStorage,
+		xgboostjob.NewStorage, paddlejob.NewStorage, jaxjob.NewStorage,
+	} {
+		jobs, err := newJobStorage(Scheme, optsGetter)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(v1, jobs)
 	}
 	notebooks, err := notebook.NewStorage(Scheme, optsGetter)
 	if err != nil {
@@ -123,8 +132,7 @@ func kubeflowStorage(optsGetter generic.RESTOptionsGetter) (map[string]map[strin
 	if err != nil {
 		return nil, err
 	}
-	v1, v1beta1 := map[string]rest.Storage{}, map[string]rest.Storage{}
-	for _, kind := range []map[string]rest.Storage{tfJobs, pyTorchJobs, notebooks, profiles} {
+	for _, kind := range []map[string]rest.Storage{notebooks, profiles} {
 		maps.Copy(v1, kind)
 	}
 	for _, kind := range []map[string]rest.Storage{notebooks, profiles} {

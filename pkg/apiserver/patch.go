@@ -49,6 +49,10 @@ import (
 var noStrategicMerge = map[schema.GroupResource]bool{
 	kubeflow.Resource(kubeflowv1.TFJobPlural):      true,
 	kubeflow.Resource(kubeflowv1.PyTorchJobPlural): true,
+	kubeflow.Resource(kubeflowv1.MPIJobPlural):     true,
+	kubeflow.Resource(kubeflowv1.XGBoostJobPlural): true,
+	kubeflow.Resource(kubeflowv1.PaddleJobPlural):  true,
+	kubeflow.Resource(kubeflowv1.JAXJobPlural):     true,
 }
 
 var patchTypesWithoutStrategicMerge = []string{

@@ -82,44 +82,30 @@ func TestServer(t *testing.T) {
 		dynamic: dynamic.NewForConfigOrDie(s.ClientConfig),
 		etcdURL: s.EtcdURL,
 	}
-	tf, pt := tfJobs(e), pyTorchJobs(e)
+	// Every training job kind passes the same tests.
+	forEachKind := func(t *testing.T, test func(t *testing.T, k jobKind)) {
+		for _, k := range []jobKind{
+			erase(tfJobs(e)), erase(pyTorchJobs(e)), erase(mpiJobs(e)),
+			erase(xgboostJobs(e)), erase(paddleJobs(e)), erase(jaxJobs(e)),
+		} {
+			t.Run(k.name, func(t *testing.T) { test(t, k) })
+		}
+	}
 
-	t.Run("CRUD", func(t *testing.T) {
-		t.Run("TFJob", func(t *testing.T) { testCRUD(t, tf) })
-		t.Run("PyTorchJob", func(t *testing.T) { testCRUD(t, pt) })
-	})
-	t.Run("PersistedDefaults", func(t *testing.T) {
-		t.Run("TFJob", func(t *testing.T) { testDefaults(t, tf) })
-		t.Run("PyTorchJob", func(t *testing.T) { testDefaults(t, pt) })
-	})
-	t.Run("ValidationErrors", func(t *testing.T) {
-		t.Run("TFJob", func(t *testing.T) { testValidation(t, tf) })
-		t.Run("PyTorchJob", func(t *testing.T) { testValidation(t, pt) })
-	})
-	t.Run("Watch", func(t *testing.T) {
-		t.Run("TFJob", func(t *testing.T) { testWatch(t, tf) })
-		t.Run("PyTorchJob", func(t *testing.T) { testWatch(t, pt) })
-	})
-	t.Run("StatusSubresource", func(t *testing.T) {
-		t.Run("TFJob", func(t *testing.T) { testStatus(t, tf) })
-		t.Run("PyTorchJob", func(t *testing.T) { testStatus(t, pt) })
-	})
-	t.Run("DryRunCreate", func(t *testing.T) {
-		t.Run("TFJob", func(t *testing.T) { testDryRun(t, tf) })
-		t.Run("PyTorchJob", func(t *testing.T) { testDryRun(t, pt) })
-	})
-	t.Run("TableOutput", func(t *testing.T) {
-		t.Run("TFJob", func(t *testing.T) { testTable(t, e, tf) })
-		t.Run("PyTorchJob", func(t *testing.T) { testTable(t, e, pt) })
-	})
-	t.Run("FieldSelectors", func(t *testing.T) {
-		t.Run("TFJob", func(t *testing.T) { testFieldSelectors(t, tf) })
-		t.Run("PyTorchJob", func(t *testing.T) { testFieldSelectors(t, pt) })
-	})
+	t.Run("CRUD", func(t *testing.T) { forEachKind(t, func(t *testing.T, k jobKind) { k.crud(t) }) })
+	t.Run("PersistedDefaults", func(t *testing.T) { forEachKind(t, func(t *testing.T, k jobKind) { k.defaults(t) }) })
+	t.Run("ValidationErrors", func(t *testing.T) { forEachKind(t, func(t *testing.T, k jobKind) { k.validation(t) }) })
+	t.Run("Watch", func(t *testing.T) { forEachKind(t, func(t *testing.T, k jobKind) { k.watch(t) }) })
+	t.Run("StatusSubresource", func(t *testing.T) { forEachKind(t, func(t *testing.T, k jobKind) { k.status(t) }) })
+	t.Run("DryRunCreate", func(t *testing.T) { forEachKind(t, func(t *testing.T, k jobKind) { k.dryRun(t) }) })
+	t.Run("TableOutput", func(t *testing.T) { forEachKind(t, func(t *testing.T, k jobKind) { k.table(t, e) }) })
+	t.Run("FieldSelectors", func(t *testing.T) { forEachKind(t, func(t *testing.T, k jobKind) { k.fieldSelectors(t) }) })
 	t.Run("ServerSideApply", func(t *testing.T) { testServerSideApply(t, e) })
 	t.Run("ServerSideApplyContainerPorts", func(t *testing.T) { testServerSideApplyPorts(t, e) })
 	t.Run("ServerSideApplyStatus", func(t *testing.T) { testApplyStatus(t, e) })
 	t.Run("ScaleSubresource", func(t *testing.T) { testScale(t, e) })
+	t.Run("ScaleSubresourceOfWorkers", func(t *testing.T) { testWorkerScale(t, e) })
+	t.Run("MPIJobCleanPodPolicies", func(t *testing.T) { testMPIJobCleanPodPolicies(t, e) })
 	t.Run("ScaleManagedFields", func(t *testing.T) { testScaleManagedFields(t, e) })
 	t.Run("StrictFieldValidation", func(t *testing.T) { testStrictFieldValidation(t, e) })
 	t.Run("Informer", func(t *testing.T) { testInformer(t, e) })
@@ -163,10 +149,13 @@ type kind[J job, L runtime.Object] struct {
 	runPolicy func(J) *kubeflowv1.RunPolicy
 	status    func(J) *kubeflowv1.JobStatus
 
-	// Defaults of the kind.
+	// Defaults of the kind. An empty portName means no default port.
 	container, portName string
 	port                int32
 	restartPolicy       kubeflowv1.RestartPolicy
+	// noDefaultWorkers is set when Workers default to 0 replicas (MPIJob);
+	// every other replica defaults to 1.
+	noDefaultWorkers bool
 	// replicaSummary is the Replicas table column of a defaulted newJob.
 	replicaSummary string
 
@@ -176,6 +165,28 @@ type kind[J job, L runtime.Object] struct {
 	// invalidate makes a job invalid at invalidField.
 	invalidate   func(J)
 	invalidField string
+}
+
+// jobKind is a kind with its type parameters erased, so that one loop runs
+// every per-kind test for every kind.
+type jobKind struct {
+	name                                                              string
+	crud, defaults, validation, watch, status, dryRun, fieldSelectors func(*testing.T)
+	table                                                             func(*testing.T, *env)
+}
+
+func erase[J job, L runtime.Object](k kind[J, L]) jobKind {
+	return jobKind{
+		name:           k.name,
+		crud:           func(t *testing.T) { testCRUD(t, k) },
+		defaults:       func(t *testing.T) { testDefaults(t, k) },
+		validation:     func(t *testing.T) { testValidation(t, k) },
+		watch:          func(t *testing.T) { testWatch(t, k) },
+		status:         func(t *testing.T) { testStatus(t, k) },
+		dryRun:         func(t *testing.T) { testDryRun(t, k) },
+		fieldSelectors: func(t *testing.T) { testFieldSelectors(t, k) },
+		table:          func(t *testing.T, e *env) { testTable(t, e, k) },
+	}
 }
 
 // patch patches a job through the kind's REST path and decodes the answer.
@@ -188,6 +199,14 @@ func (k kind[J, L]) patch(ctx context.Context, ns, name string, pt types.PatchTy
 func (k kind[J, L]) namespace(prefix string) string { return prefix + "-" + strings.ToLower(k.name) }
 
 func (k kind[J, L]) worker(j J) *kubeflowv1.ReplicaSpec { return k.specs(j)[worker] }
+
+// defaultReplicas is the replica count the server defaults rt to.
+func (k kind[J, L]) defaultReplicas(rt kubeflowv1.ReplicaType) int32 {
+	if k.noDefaultWorkers && rt == worker {
+		return 0
+	}
+	return 1
+}
 
 func podTemplate(container string) corev1.PodTemplateSpec {
 	return corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: container, Image: testImage}}}}
@@ -260,6 +279,144 @@ func pyTorchJobs(e *env) kind[*kubeflowv1.PyTorchJob, *kubeflowv1.PyTorchJobList
 		},
 		invalidField: "spec.pytorchReplicaSpecs[Master].replicas",
 		specsField:   "pytorchReplicaSpecs",
+	}
+}
+
+func mpiJobs(e *env) kind[*kubeflowv1.MPIJob, *kubeflowv1.MPIJobList] {
+	return kind[*kubeflowv1.MPIJob, *kubeflowv1.MPIJobList]{
+		name:     kubeflowv1.MPIJobKind,
+		resource: kubeflowv1.MPIJobPlural,
+		client: func(ns string) typedClient[*kubeflowv1.MPIJob, *kubeflowv1.MPIJobList] {
+			return e.client.KubeflowV1().MPIJobs(ns)
+		},
+		rest: e.client.KubeflowV1().RESTClient(),
+		newJob: func(name string) *kubeflowv1.MPIJob {
+			return &kubeflowv1.MPIJob{
+				ObjectMeta: metav1.ObjectMeta{Name: name},
+				Spec: kubeflowv1.MPIJobSpec{MPIReplicaSpecs: map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec{
+					kubeflowv1.MPIJobReplicaTypeLauncher: {Template: podTemplate("mpi-launcher")},
+					kubeflowv1.MPIJobReplicaTypeWorker:   {Template: podTemplate("mpi-worker")},
+				}},
+			}
+		},
+		specs: func(j *kubeflowv1.MPIJob) map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec {
+			return j.Spec.MPIReplicaSpecs
+		},
+		runPolicy:        func(j *kubeflowv1.MPIJob) *kubeflowv1.RunPolicy { return &j.Spec.RunPolicy },
+		status:           func(j *kubeflowv1.MPIJob) *kubeflowv1.JobStatus { return &j.Status },
+		container:        "mpi-launcher",
+		restartPolicy:    kubeflowv1.RestartPolicyNever,
+		noDefaultWorkers: true,
+		replicaSummary:   "Launcher:1,Worker:0",
+		invalidate: func(j *kubeflowv1.MPIJob) {
+			j.Spec.MPIReplicaSpecs[kubeflowv1.MPIJobReplicaTypeLauncher].Replicas = ptr.To[int32](2)
+		},
+		invalidField: "spec.mpiReplicaSpecs[Launcher].replicas",
+		specsField:   "mpiReplicaSpecs",
+	}
+}
+
+func xgboostJobs(e *env) kind[*kubeflowv1.XGBoostJob, *kubeflowv1.XGBoostJobList] {
+	return kind[*kubeflowv1.XGBoostJob, *kubeflowv1.XGBoostJobList]{
+		name:     kubeflowv1.XGBoostJobKind,
+		resource: kubeflowv1.XGBoostJobPlural,
+		client: func(ns string) typedClient[*kubeflowv1.XGBoostJob, *kubeflowv1.XGBoostJobList] {
+			return e.client.KubeflowV1().XGBoostJobs(ns)
+		},
+		rest: e.client.KubeflowV1().RESTClient(),
+		newJob: func(name string) *kubeflowv1.XGBoostJob {
+			return &kubeflowv1.XGBoostJob{
+				ObjectMeta: metav1.ObjectMeta{Name: name},
+				Spec: kubeflowv1.XGBoostJobSpec{XGBReplicaSpecs: map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec{
+					kubeflowv1.XGBoostJobReplicaTypeMaster: {Template: podTemplate(kubeflowv1.XGBoostJobDefaultContainerName)},
+					kubeflowv1.XGBoostJobReplicaTypeWorker: {Template: podTemplate(kubeflowv1.XGBoostJobDefaultContainerName)},
+				}},
+			}
+		},
+		specs: func(j *kubeflowv1.XGBoostJob) map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec {
+			return j.Spec.XGBReplicaSpecs
+		},
+		runPolicy:      func(j *kubeflowv1.XGBoostJob) *kubeflowv1.RunPolicy { return &j.Spec.RunPolicy },
+		status:         func(j *kubeflowv1.XGBoostJob) *kubeflowv1.JobStatus { return &j.Status },
+		container:      kubeflowv1.XGBoostJobDefaultContainerName,
+		portName:       kubeflowv1.XGBoostJobDefaultPortName,
+		port:           kubeflowv1.XGBoostJobDefaultPort,
+		restartPolicy:  kubeflowv1.RestartPolicyNever,
+		replicaSummary: "Master:1,Worker:1",
+		invalidate: func(j *kubeflowv1.XGBoostJob) {
+			j.Spec.XGBReplicaSpecs[kubeflowv1.XGBoostJobReplicaTypeMaster].Replicas = ptr.To[int32](2)
+		},
+		invalidField: "spec.xgbReplicaSpecs[Master].replicas",
+		specsField:   "xgbReplicaSpecs",
+	}
+}
+
+func paddleJobs(e *env) kind[*kubeflowv1.PaddleJob, *kubeflowv1.PaddleJobList] {
+	return kind[*kubeflowv1.PaddleJob, *kubeflowv1.PaddleJobList]{
+		name:     kubeflowv1.PaddleJobKind,
+		resource: kubeflowv1.PaddleJobPlural,
+		client: func(ns string) typedClient[*kubeflowv1.PaddleJob, *kubeflowv1.PaddleJobList] {
+			return e.client.KubeflowV1().PaddleJobs(ns)
+		},
+		rest: e.client.KubeflowV1().RESTClient(),
+		newJob: func(name string) *kubeflowv1.PaddleJob {
+			return &kubeflowv1.PaddleJob{
+				ObjectMeta: metav1.ObjectMeta{Name: name},
+				Spec: kubeflowv1.PaddleJobSpec{PaddleReplicaSpecs: map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec{
+					kubeflowv1.PaddleJobReplicaTypeMaster: {Template: podTemplate(kubeflowv1.PaddleJobDefaultContainerName)},
+					kubeflowv1.PaddleJobReplicaTypeWorker: {Template: podTemplate(kubeflowv1.PaddleJobDefaultContainerName)},
+				}},
+			}
+		},
+		specs: func(j *kubeflowv1.PaddleJob) map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec {
+			return j.Spec.PaddleReplicaSpecs
+		},
+		runPolicy:      func(j *kubeflowv1.PaddleJob) *kubeflowv1.RunPolicy { return &j.Spec.RunPolicy },
+		status:         func(j *kubeflowv1.PaddleJob) *kubeflowv1.JobStatus { return &j.Status },
+		container:      kubeflowv1.PaddleJobDefaultContainerName,
+		portName:       kubeflowv1.PaddleJobDefaultPortName,
+		port:           kubeflowv1.PaddleJobDefaultPort,
+		restartPolicy:  kubeflowv1.RestartPolicyOnFailure,
+		replicaSummary: "Master:1,Worker:1",
+		invalidate: func(j *kubeflowv1.PaddleJob) {
+			j.Spec.PaddleReplicaSpecs[kubeflowv1.PaddleJobReplicaTypeWorker].Replicas = ptr.To[int32](-1)
+		},
+		invalidField: "spec.paddleReplicaSpecs[Worker].replicas",
+		specsField:   "paddleReplicaSpecs",
+	}
+}
+
+func jaxJobs(e *env) kind[*kubeflowv1.JAXJob, *kubeflowv1.JAXJobList] {
+	return kind[*kubeflowv1.JAXJob, *kubeflowv1.JAXJobList]{
+		name:     kubeflowv1.JAXJobKind,
+		resource: kubeflowv1.JAXJobPlural,
+		client: func(ns string) typedClient[*kubeflowv1.JAXJob, *kubeflowv1.JAXJobList] {
+			return e.client.KubeflowV1().JAXJobs(ns)
+		},
+		rest: e.client.KubeflowV1().RESTClient(),
+		newJob: func(name string) *kubeflowv1.JAXJob {
+			return &kubeflowv1.JAXJob{
+				ObjectMeta: metav1.ObjectMeta{Name: name},
+				Spec: kubeflowv1.JAXJobSpec{JAXReplicaSpecs: map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec{
+					kubeflowv1.JAXJobReplicaTypeWorker: {Template: podTemplate(kubeflowv1.JAXJobDefaultContainerName)},
+				}},
+			}
+		},
+		specs: func(j *kubeflowv1.JAXJob) map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec {
+			return j.Spec.JAXReplicaSpecs
+		},
+		runPolicy:      func(j *kubeflowv1.JAXJob) *kubeflowv1.RunPolicy { return &j.Spec.RunPolicy },
+		status:         func(j *kubeflowv1.JAXJob) *kubeflowv1.JobStatus { return &j.Status },
+		container:      kubeflowv1.JAXJobDefaultContainerName,
+		portName:       kubeflowv1.JAXJobDefaultPortName,
+		port:           kubeflowv1.JAXJobDefaultPort,
+		restartPolicy:  kubeflowv1.RestartPolicyNever,
+		replicaSummary: "Worker:1",
+		invalidate: func(j *kubeflowv1.JAXJob) {
+			j.Spec.JAXReplicaSpecs[kubeflowv1.JAXJobReplicaTypeWorker].Replicas = ptr.To[int32](0)
+		},
+		invalidField: "spec.jaxReplicaSpecs[Worker].replicas",
+		specsField:   "jaxReplicaSpecs",
 	}
 }
 
@@ -447,16 +604,19 @@ func testDefaults[J job, L runtime.Object](t *testing.T, k kind[J, L]) {
 	if _, ok := specs["worker"]; ok || specs[worker] == nil {
 		t.Errorf("replica types = %v, want the lowercase worker stored as Worker", slices.Sorted(maps.Keys(specs)))
 	}
-	wantPort := corev1.ContainerPort{Name: k.portName, ContainerPort: k.port}
+	var wantPorts []corev1.ContainerPort
+	if k.portName != "" {
+		wantPorts = []corev1.ContainerPort{{Name: k.portName, ContainerPort: k.port}}
+	}
 	for rt, spec := range specs {
-		if spec.Replicas == nil || *spec.Replicas != 1 {
-			t.Errorf("%s replicas = %v, want 1", rt, spec.Replicas)
+		if want := k.defaultReplicas(rt); spec.Replicas == nil || *spec.Replicas != want {
+			t.Errorf("%s replicas = %v, want %d", rt, spec.Replicas, want)
 		}
 		if spec.RestartPolicy != k.restartPolicy {
 			t.Errorf("%s restartPolicy = %q, want %q", rt, spec.RestartPolicy, k.restartPolicy)
 		}
-		if ports := spec.Template.Spec.Containers[0].Ports; !slices.Equal(ports, []corev1.ContainerPort{wantPort}) {
-			t.Errorf("%s %s container ports = %+v, want %+v", rt, k.container, ports, wantPort)
+		if ports := spec.Template.Spec.Containers[0].Ports; !slices.Equal(ports, wantPorts) {
+			t.Errorf("%s %s container ports = %+v, want %+v", rt, k.container, ports, wantPorts)
 		}
 	}
 	rp := k.runPolicy(got)
@@ -468,6 +628,11 @@ func testDefaults[J job, L runtime.Object](t *testing.T, k kind[J, L]) {
 	}
 	if pt, ok := any(got).(*kubeflowv1.PyTorchJob); ok && ptr.Deref(pt.Spec.NprocPerNode, "") != "auto" {
 		t.Errorf("nprocPerNode = %v, want auto", pt.Spec.NprocPerNode)
+	}
+	if mpi, ok := any(got).(*kubeflowv1.MPIJob); ok &&
+		(ptr.Deref(mpi.Spec.SlotsPerWorker, 0) != 1 || ptr.Deref(mpi.Spec.CleanPodPolicy, "") != kubeflowv1.CleanPodPolicyNone) {
+		t.Errorf("slotsPerWorker = %v and the legacy cleanPodPolicy = %v, want 1 and None",
+			mpi.Spec.SlotsPerWorker, mpi.Spec.CleanPodPolicy)
 	}
 }
 
@@ -577,8 +742,8 @@ func testStatus[J job, L runtime.Object](t *testing.T, k kind[J, L]) {
 	if d := cmp.Diff(runningStatus(), *k.status(updated)); d != "" {
 		t.Errorf("status after UpdateStatus (-want +got):\n%s", d)
 	}
-	if r := *k.worker(updated).Replicas; r != 1 || updated.GetGeneration() != 1 {
-		t.Errorf("UpdateStatus changed the spec: Worker replicas %d, generation %d; want 1 and 1", r, updated.GetGeneration())
+	if r, want := *k.worker(updated).Replicas, k.defaultReplicas(worker); r != want || updated.GetGeneration() != 1 {
+		t.Errorf("UpdateStatus changed the spec: Worker replicas %d, generation %d; want %d and 1", r, updated.GetGeneration(), want)
 	}
 
 	ignored := updated.DeepCopyObject().(J)
@@ -607,7 +772,7 @@ func testDryRun[J job, L runtime.Object](t *testing.T, k kind[J, L]) {
 		t.Fatalf("dry-run create: %v", err)
 	}
 	w := k.worker(got)
-	if w == nil || ptr.Deref(w.Replicas, 0) != 1 || w.RestartPolicy != k.restartPolicy || got.GetGeneration() != 1 {
+	if w == nil || ptr.Deref(w.Replicas, -1) != k.defaultReplicas(worker) || w.RestartPolicy != k.restartPolicy || got.GetGeneration() != 1 {
 		t.Errorf("dry-run create returned %+v, want a defaulted job of generation 1", got)
 	}
 	if _, err := c.Get(ctx, "dry", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
@@ -1106,10 +1271,148 @@ func testScale(t *testing.T, e *env) {
 		t.Errorf("after the scale patch: %d Workers and a scale of %d, want 7", r, polymorphic.Spec.Replicas)
 	}
 
-	// As upstream, only PyTorchJobs scale.
-	if _, err := e.client.KubeflowV1().RESTClient().Get().
-		AbsPath(groupPath, "namespaces", ns, kubeflowv1.TFJobPlural, "any", "scale").DoRaw(ctx); !apierrors.IsNotFound(err) {
-		t.Errorf("GET tfjobs/any/scale: got %v, want NotFound", err)
+	// As upstream, TFJobs, MPIJobs and XGBoostJobs do not scale.
+	for _, resource := range []string{kubeflowv1.TFJobPlural, kubeflowv1.MPIJobPlural, kubeflowv1.XGBoostJobPlural} {
+		if _, err := e.client.KubeflowV1().RESTClient().Get().
+			AbsPath(groupPath, "namespaces", ns, resource, "any", "scale").DoRaw(ctx); !apierrors.IsNotFound(err) {
+			t.Errorf("GET %s/any/scale: got %v, want NotFound", resource, err)
+		}
+	}
+}
+
+// testMPIJobCleanPodPolicies checks that an MPIJob's legacy cleanPodPolicy
+// and its run policy's stay one setting through create and patches, and
+// that two different values are refused.
+func testMPIJobCleanPodPolicies(t *testing.T, e *env) {
+	ctx := t.Context()
+	ns := "mpi-cleanpodpolicy"
+	k := mpiJobs(e)
+	c := e.client.KubeflowV1().MPIJobs(ns)
+	check := func(what string, j *kubeflowv1.MPIJob, want kubeflowv1.CleanPodPolicy) {
+		t.Helper()
+		legacy, current := ptr.Deref(j.Spec.CleanPodPolicy, ""), ptr.Deref(j.Spec.RunPolicy.CleanPodPolicy, "")
+		if legacy != want || current != want {
+			t.Errorf("%s: spec.cleanPodPolicy %q and spec.runPolicy.cleanPodPolicy %q, want both %q", what, legacy, current, want)
+		}
+	}
+
+	// An upstream manifest that sets only the legacy field.
+	job := k.newJob("legacy")
+	job.Spec.CleanPodPolicy = ptr.To(kubeflowv1.CleanPodPolicyRunning)
+	created, err := c.Create(ctx, job, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	check("create", created, kubeflowv1.CleanPodPolicyRunning)
+
+	for _, tc := range []struct {
+		patch string
+		want  kubeflowv1.CleanPodPolicy
+	}{
+		{`{"spec":{"cleanPodPolicy":"All"}}`, kubeflowv1.CleanPodPolicyAll},
+		{`{"spec":{"runPolicy":{"cleanPodPolicy":"None"}}}`, kubeflowv1.CleanPodPolicyNone},
+	} {
+		patched, err := k.patch(ctx, ns, "legacy", types.MergePatchType, []byte(tc.patch))
+		if err != nil {
+			t.Fatalf("patch %s: %v", tc.patch, err)
+		}
+		check("patch "+tc.patch, patched, tc.want)
+	}
+
+	_, err = k.patch(ctx, ns, "legacy", types.MergePatchType,
+		[]byte(`{"spec":{"cleanPodPolicy":"All","runPolicy":{"cleanPodPolicy":"Running"}}}`))
+	if !apierrors.IsInvalid(err) || !slices.Contains(causes(err), "spec.cleanPodPolicy") {
+		t.Errorf("patch to two different policies: got %v, want Invalid at spec.cleanPodPolicy", err)
+	}
+}
+
+// testWorkerScale checks the scale subresource of the other kinds that
+// scale their Workers, PaddleJob and JAXJob, through their generated
+// clients and the polymorphic scale client kubectl and the HPA use.
+func testWorkerScale(t *testing.T, e *env) {
+	ctx := t.Context()
+	ns := "scale-workers"
+	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(e.client.Discovery()))
+	scales, err := scale.NewForConfig(e.config, mapper, dynamic.LegacyAPIPathResolverFunc,
+		scale.NewDiscoveryScaleKindResolver(e.client.Discovery()))
+	if err != nil {
+		t.Fatalf("building scale client: %v", err)
+	}
+	type scaler interface {
+		GetScale(context.Context, string, metav1.GetOptions) (*autoscalingv1.Scale, error)
+		UpdateScale(context.Context, string, *autoscalingv1.Scale, metav1.UpdateOptions) (*autoscalingv1.Scale, error)
+	}
+	for _, tc := range []struct {
+		kind, resource, operator string
+		create                   func() error
+		scaler                   scaler
+		workers                  func() (int32, error)
+	}{
+		{
+			kind: kubeflowv1.PaddleJobKind, resource: kubeflowv1.PaddleJobPlural, operator: "paddlejob-controller",
+			create: func() error {
+				_, err := e.client.KubeflowV1().PaddleJobs(ns).Create(ctx, paddleJobs(e).newJob("scaled"), metav1.CreateOptions{})
+				return err
+			},
+			scaler: e.client.KubeflowV1().PaddleJobs(ns),
+			workers: func() (int32, error) {
+				j, err := e.client.KubeflowV1().PaddleJobs(ns).Get(ctx, "scaled", metav1.GetOptions{})
+				if err != nil {
+					return 0, err
+				}
+				return *j.Spec.PaddleReplicaSpecs[worker].Replicas, nil
+			},
+		},
+		{
+			kind: kubeflowv1.JAXJobKind, resource: kubeflowv1.JAXJobPlural, operator: "jaxjob-controller",
+			create: func() error {
+				_, err := e.client.KubeflowV1().JAXJobs(ns).Create(ctx, jaxJobs(e).newJob("scaled"), metav1.CreateOptions{})
+				return err
+			},
+			scaler: e.client.KubeflowV1().JAXJobs(ns),
+			workers: func() (int32, error) {
+				j, err := e.client.KubeflowV1().JAXJobs(ns).Get(ctx, "scaled", metav1.GetOptions{})
+				if err != nil {
+					return 0, err
+				}
+				return *j.Spec.JAXReplicaSpecs[worker].Replicas, nil
+			},
+		},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			if err := tc.create(); err != nil {
+				t.Fatalf("create: %v", err)
+			}
+			s, err := tc.scaler.GetScale(ctx, "scaled", metav1.GetOptions{})
+			if err != nil {
+				t.Fatalf("get scale: %v", err)
+			}
+			wantSelector := "training.kubeflow.org/job-name=scaled,training.kubeflow.org/operator-name=" + tc.operator +
+				",training.kubeflow.org/replica-type=worker"
+			if s.Spec.Replicas != 1 || s.Status.Selector != wantSelector {
+				t.Errorf("scale = %+v, want 1 desired and selector %s", s, wantSelector)
+			}
+			s.Spec.Replicas = 3
+			if _, err := tc.scaler.UpdateScale(ctx, "scaled", s, metav1.UpdateOptions{}); err != nil {
+				t.Fatalf("update scale: %v", err)
+			}
+			if r, err := tc.workers(); err != nil || r != 3 {
+				t.Errorf("after UpdateScale: %d Workers (%v), want 3", r, err)
+			}
+
+			gr := schema.GroupResource{Group: kubeflowv1.GroupName, Resource: tc.resource}
+			polymorphic, err := scales.Scales(ns).Get(ctx, gr, "scaled", metav1.GetOptions{})
+			if err != nil {
+				t.Fatalf("scale client get: %v", err)
+			}
+			polymorphic.Spec.Replicas = 4
+			if _, err := scales.Scales(ns).Update(ctx, gr, polymorphic, metav1.UpdateOptions{}); err != nil {
+				t.Fatalf("scale client update: %v", err)
+			}
+			if r, err := tc.workers(); err != nil || r != 4 {
+				t.Errorf("after the scale client's update: %d Workers (%v), want 4", r, err)
+			}
+		})
 	}
 }
 
@@ -1212,8 +1515,9 @@ func testDiscovery(t *testing.T, e *env) {
 	for _, r := range resources.APIResources {
 		byName[r.Name] = r
 	}
-	want := []string{"notebooks", "notebooks/status", "profiles", "profiles/status", "pytorchjobs", "pytorchjobs/scale",
-		"pytorchjobs/status", "tfjobs", "tfjobs/status"}
+	want := []string{"jaxjobs", "jaxjobs/scale", "jaxjobs/status", "mpijobs", "mpijobs/status",
+		"notebooks", "notebooks/status", "paddlejobs", "paddlejobs/scale", "paddlejobs/status", "profiles", "profiles/status",
+		"pytorchjobs", "pytorchjobs/scale", "pytorchjobs/status", "tfjobs", "tfjobs/status", "xgboostjobs", "xgboostjobs/status"}
 	if got := slices.Sorted(maps.Keys(byName)); !slices.Equal(got, want) {
 		t.Errorf("resources = %v, want %v", got, want)
 	}
@@ -1222,6 +1526,10 @@ func testDiscovery(t *testing.T, e *env) {
 	for _, main := range []struct{ name, singular, kind string }{
 		{"tfjobs", "tfjob", "TFJob"},
 		{"pytorchjobs", "pytorchjob", "PyTorchJob"},
+		{"mpijobs", "mpijob", "MPIJob"},
+		{"xgboostjobs", "xgboostjob", "XGBoostJob"},
+		{"paddlejobs", "paddlejob", "PaddleJob"},
+		{"jaxjobs", "jaxjob", "JAXJob"},
 		{"notebooks", "notebook", "Notebook"},
 	} {
 		r := byName[main.name]
@@ -1239,10 +1547,12 @@ func testDiscovery(t *testing.T, e *env) {
 			t.Errorf("%s/status: kind %q, verbs %v; want %s and get, patch, update", main.name, status.Kind, status.Verbs, main.kind)
 		}
 	}
-	s := byName["pytorchjobs/scale"]
-	if s.Group != "autoscaling" || s.Version != "v1" || s.Kind != "Scale" ||
-		!slices.Equal(sets.List(sets.New(s.Verbs...)), []string{"get", "patch", "update"}) {
-		t.Errorf("pytorchjobs/scale = %+v, want autoscaling/v1 Scale with get, patch, update", s)
+	for _, name := range []string{"pytorchjobs/scale", "paddlejobs/scale", "jaxjobs/scale"} {
+		s := byName[name]
+		if s.Group != "autoscaling" || s.Version != "v1" || s.Kind != "Scale" ||
+			!slices.Equal(sets.List(sets.New(s.Verbs...)), []string{"get", "patch", "update"}) {
+			t.Errorf("%s = %+v, want autoscaling/v1 Scale with get, patch, update", name, s)
+		}
 	}
 
 	// Aggregated discovery, which kubectl and kube-aggregator prefer, says the same.
@@ -1311,6 +1621,8 @@ func properties(s map[string]any) map[string]any {
 	return p
 }
 
+var trainingJobKinds = []string{"TFJob", "PyTorchJob", "MPIJob", "XGBoostJob", "PaddleJob", "JAXJob"}
+
 func testOpenAPI(t *testing.T, e *env) {
 	ctx := t.Context()
 	raw, err := e.client.KubeflowV1().RESTClient().Get().AbsPath("/openapi/v2").
@@ -1329,12 +1641,16 @@ func testOpenAPI(t *testing.T, e *env) {
 		groupPath + "/namespaces/{namespace}/tfjobs/{name}",
 		groupPath + "/namespaces/{namespace}/pytorchjobs/{name}/status",
 		groupPath + "/namespaces/{namespace}/pytorchjobs/{name}/scale",
+		groupPath + "/namespaces/{namespace}/mpijobs/{name}/status",
+		groupPath + "/namespaces/{namespace}/xgboostjobs/{name}/status",
+		groupPath + "/namespaces/{namespace}/paddlejobs/{name}/scale",
+		groupPath + "/namespaces/{namespace}/jaxjobs/{name}/scale",
 	} {
 		if _, ok := v2.Paths[path]; !ok {
 			t.Errorf("/openapi/v2 has no path %s", path)
 		}
 	}
-	for _, kind := range []string{"TFJob", "PyTorchJob"} {
+	for _, kind := range trainingJobKinds {
 		def := openAPISchemaNamed(t, v2.Definitions, ".kubeflow.v1."+kind)
 		gvks, _ := def["x-kubernetes-group-version-kind"].([]any)
 		want := map[string]any{"group": "kubeflow.org", "version": "v1", "kind": kind}
@@ -1365,7 +1681,7 @@ func testOpenAPI(t *testing.T, e *env) {
 		t.Fatalf("decoding the v3 document: %v", err)
 	}
 	schemas := v3.Components.Schemas
-	for _, kind := range []string{"TFJob", "PyTorchJob"} {
+	for _, kind := range trainingJobKinds {
 		job := openAPISchemaNamed(t, schemas, ".kubeflow.v1."+kind)
 		spec := ref(t, schemas, properties(job)["spec"].(map[string]any), "#/components/schemas/")
 		if _, ok := properties(spec)["runPolicy"]; !ok {

@@ -65,6 +65,34 @@ func testUpstreamClient(t *testing.T, e *env) {
 		j.Spec.ElasticPolicy.NProcPerNode = ptr.To[int32](4)
 		testUpstreamRoundTrip(t, c.PyTorchJobs(ns), j, pyTorchAccess)
 	})
+	t.Run("MPIJob", func(t *testing.T) {
+		testUpstreamRoundTrip(t, c.MPIJobs(ns), upstreamMPIJob(ns), upstreamAccess[*upstreamv1.MPIJob]{
+			spec:      func(j *upstreamv1.MPIJob) any { return &j.Spec },
+			runPolicy: func(j *upstreamv1.MPIJob) *upstreamv1.RunPolicy { return &j.Spec.RunPolicy },
+			status:    func(j *upstreamv1.MPIJob) *upstreamv1.JobStatus { return &j.Status },
+		})
+	})
+	t.Run("XGBoostJob", func(t *testing.T) {
+		testUpstreamRoundTrip(t, c.XGBoostJobs(ns), upstreamXGBoostJob(ns), upstreamAccess[*upstreamv1.XGBoostJob]{
+			spec:      func(j *upstreamv1.XGBoostJob) any { return &j.Spec },
+			runPolicy: func(j *upstreamv1.XGBoostJob) *upstreamv1.RunPolicy { return &j.Spec.RunPolicy },
+			status:    func(j *upstreamv1.XGBoostJob) *upstreamv1.JobStatus { return &j.Status },
+		})
+	})
+	t.Run("PaddleJob", func(t *testing.T) {
+		testUpstreamRoundTrip(t, c.PaddleJobs(ns), upstreamPaddleJob(ns), upstreamAccess[*upstreamv1.PaddleJob]{
+			spec:      func(j *upstreamv1.PaddleJob) any { return &j.Spec },
+			runPolicy: func(j *upstreamv1.PaddleJob) *upstreamv1.RunPolicy { return &j.Spec.RunPolicy },
+			status:    func(j *upstreamv1.PaddleJob) *upstreamv1.JobStatus { return &j.Status },
+		})
+	})
+	t.Run("JAXJob", func(t *testing.T) {
+		testUpstreamRoundTrip(t, c.JAXJobs(ns), upstreamJAXJob(ns), upstreamAccess[*upstreamv1.JAXJob]{
+			spec:      func(j *upstreamv1.JAXJob) any { return &j.Spec },
+			runPolicy: func(j *upstreamv1.JAXJob) *upstreamv1.RunPolicy { return &j.Spec.RunPolicy },
+			status:    func(j *upstreamv1.JAXJob) *upstreamv1.JobStatus { return &j.Status },
+		})
+	})
 }
 
 // upstreamAccess reaches into one upstream kind.
@@ -261,31 +289,111 @@ func upstreamPyTorchJob(ns, name string) *upstreamv1.PyTorchJob {
 				RDZVConf:    []upstreamv1.RDZVConf{{Key: "join_timeout", Value: "900"}, {Key: "last_call_timeout", Value: "30"}},
 				Standalone:  ptr.To(true),
 				MaxRestarts: ptr.To[int32](5),
-				Metrics: []autoscalingv2.MetricSpec{
-					{
-						Type: autoscalingv2.ResourceMetricSourceType,
-						Resource: &autoscalingv2.ResourceMetricSource{
-							Name:   corev1.ResourceCPU,
-							Target: autoscalingv2.MetricTarget{Type: autoscalingv2.UtilizationMetricType, AverageUtilization: ptr.To[int32](80)},
-						},
-					},
-					{
-						Type: autoscalingv2.PodsMetricSourceType,
-						Pods: &autoscalingv2.PodsMetricSource{
-							Metric: autoscalingv2.MetricIdentifier{
-								Name:     "samples_per_second",
-								Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "train"}},
-							},
-							Target: autoscalingv2.MetricTarget{Type: autoscalingv2.AverageValueMetricType, AverageValue: ptr.To(resource.MustParse("100"))},
-						},
-					},
-				},
+				Metrics:     upstreamMetrics(),
 			},
 			PyTorchReplicaSpecs: map[upstreamv1.ReplicaType]*upstreamv1.ReplicaSpec{
 				upstreamv1.PyTorchJobReplicaTypeMaster: replica(1),
 				upstreamv1.PyTorchJobReplicaTypeWorker: replica(3),
 			},
 			NprocPerNode: ptr.To("gpu"),
+		},
+	}
+}
+
+// upstreamMetrics are the metrics of an elastic job's autoscaler.
+func upstreamMetrics() []autoscalingv2.MetricSpec {
+	return []autoscalingv2.MetricSpec{
+		{
+			Type: autoscalingv2.ResourceMetricSourceType,
+			Resource: &autoscalingv2.ResourceMetricSource{
+				Name:   corev1.ResourceCPU,
+				Target: autoscalingv2.MetricTarget{Type: autoscalingv2.UtilizationMetricType, AverageUtilization: ptr.To[int32](80)},
+			},
+		},
+		{
+			Type: autoscalingv2.PodsMetricSourceType,
+			Pods: &autoscalingv2.PodsMetricSource{
+				Metric: autoscalingv2.MetricIdentifier{
+					Name:     "samples_per_second",
+					Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "train"}},
+				},
+				Target: autoscalingv2.MetricTarget{Type: autoscalingv2.AverageValueMetricType, AverageValue: ptr.To(resource.MustParse("100"))},
+			},
+		},
+	}
+}
+
+// upstreamMPIJob sets every field of upstream's MPIJobSpec; the legacy
+// cleanPodPolicy equals the run policy's, as the server requires.
+func upstreamMPIJob(ns string) *upstreamv1.MPIJob {
+	replica := func(n int32, policy upstreamv1.RestartPolicy) *upstreamv1.ReplicaSpec {
+		return upstreamReplica(n, policy, upstreamv1.MPIJobDefaultContainerName, upstreamv1.MPIJobDefaultPortName, upstreamv1.MPIJobDefaultPort)
+	}
+	runPolicy := upstreamRunPolicy()
+	return &upstreamv1.MPIJob{
+		ObjectMeta: upstreamMeta(ns, "upstream-mpi"),
+		Spec: upstreamv1.MPIJobSpec{
+			SlotsPerWorker: ptr.To[int32](4),
+			CleanPodPolicy: ptr.To(*runPolicy.CleanPodPolicy),
+			MPIReplicaSpecs: map[upstreamv1.ReplicaType]*upstreamv1.ReplicaSpec{
+				upstreamv1.MPIJobReplicaTypeLauncher: replica(1, upstreamv1.RestartPolicyOnFailure),
+				upstreamv1.MPIJobReplicaTypeWorker:   replica(3, upstreamv1.RestartPolicyNever),
+			},
+			MainContainer: upstreamv1.MPIJobDefaultContainerName,
+			RunPolicy:     runPolicy,
+		},
+	}
+}
+
+func upstreamXGBoostJob(ns string) *upstreamv1.XGBoostJob {
+	replica := func(n int32) *upstreamv1.ReplicaSpec {
+		return upstreamReplica(n, upstreamv1.RestartPolicyExitCode, upstreamv1.XGBoostJobDefaultContainerName,
+			upstreamv1.XGBoostJobDefaultPortName, upstreamv1.XGBoostJobDefaultPort)
+	}
+	return &upstreamv1.XGBoostJob{
+		ObjectMeta: upstreamMeta(ns, "upstream-xgboost"),
+		Spec: upstreamv1.XGBoostJobSpec{
+			RunPolicy: upstreamRunPolicy(),
+			XGBReplicaSpecs: map[upstreamv1.ReplicaType]*upstreamv1.ReplicaSpec{
+				upstreamv1.XGBoostJobReplicaTypeMaster: replica(1),
+				upstreamv1.XGBoostJobReplicaTypeWorker: replica(3),
+			},
+		},
+	}
+}
+
+func upstreamPaddleJob(ns string) *upstreamv1.PaddleJob {
+	replica := func(n int32) *upstreamv1.ReplicaSpec {
+		return upstreamReplica(n, upstreamv1.RestartPolicyOnFailure, upstreamv1.PaddleJobDefaultContainerName,
+			upstreamv1.PaddleJobDefaultPortName, upstreamv1.PaddleJobDefaultPort)
+	}
+	return &upstreamv1.PaddleJob{
+		ObjectMeta: upstreamMeta(ns, "upstream-paddle"),
+		Spec: upstreamv1.PaddleJobSpec{
+			RunPolicy: upstreamRunPolicy(),
+			ElasticPolicy: &upstreamv1.PaddleElasticPolicy{
+				MinReplicas: ptr.To[int32](2),
+				MaxReplicas: ptr.To[int32](6),
+				MaxRestarts: ptr.To[int32](5),
+				Metrics:     upstreamMetrics(),
+			},
+			PaddleReplicaSpecs: map[upstreamv1.ReplicaType]*upstreamv1.ReplicaSpec{
+				upstreamv1.PaddleJobReplicaTypeMaster: replica(2),
+				upstreamv1.PaddleJobReplicaTypeWorker: replica(3),
+			},
+		},
+	}
+}
+
+func upstreamJAXJob(ns string) *upstreamv1.JAXJob {
+	return &upstreamv1.JAXJob{
+		ObjectMeta: upstreamMeta(ns, "upstream-jax"),
+		Spec: upstreamv1.JAXJobSpec{
+			RunPolicy: upstreamRunPolicy(),
+			JAXReplicaSpecs: map[upstreamv1.ReplicaType]*upstreamv1.ReplicaSpec{
+				upstreamv1.JAXJobReplicaTypeWorker: upstreamReplica(4, upstreamv1.RestartPolicyNever,
+					upstreamv1.JAXJobDefaultContainerName, upstreamv1.JAXJobDefaultPortName, upstreamv1.JAXJobDefaultPort),
+			},
 		},
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -50,7 +51,7 @@ func TestDeploymentArgsAreRealFlags(t *testing.T) {
 		t.Errorf("command %v overrides the image's entry point", c.Command)
 	}
 
-	o, err := parse(t, c.Args...)
+	o, err := parse(t, mountedFiles(t, &deployment, &c)...)
 	if err != nil {
 		t.Fatalf("args %v: %v", c.Args, err)
 	}
@@ -104,4 +105,58 @@ func TestDeploymentArgsAreRealFlags(t *testing.T) {
 			t.Errorf("%s probe = %s on port %s, want %s on port health", probe.name, get.Path, get.Port.String(), probe.path)
 		}
 	}
+}
+
+// mountedFiles returns the container's args with every path under a
+// ConfigMap volume mount replaced by a temporary copy of that ConfigMap's
+// key from artifacts/deploy, so files the Deployment mounts are read (and
+// validated) as the controller would read them.
+func mountedFiles(t *testing.T, d *appsv1.Deployment, c *corev1.Container) []string {
+	t.Helper()
+	configMaps := map[string]map[string]string{}
+	files, err := filepath.Glob(filepath.Join("..", "..", "..", "artifacts", "deploy", "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cm corev1.ConfigMap
+		if yaml.Unmarshal(data, &cm) == nil && cm.Kind == "ConfigMap" {
+			configMaps[cm.Name] = cm.Data
+		}
+	}
+	volumes := map[string]string{}
+	for _, v := range d.Spec.Template.Spec.Volumes {
+		if v.ConfigMap != nil {
+			volumes[v.Name] = v.ConfigMap.Name
+		}
+	}
+	dir := t.TempDir()
+	args := slices.Clone(c.Args)
+	for _, m := range c.VolumeMounts {
+		data, ok := configMaps[volumes[m.Name]]
+		if !ok {
+			t.Fatalf("volume %s mounts ConfigMap %q, which artifacts/deploy does not define", m.Name, volumes[m.Name])
+		}
+		for i, a := range args {
+			flag, path, found := strings.Cut(a, "=")
+			if !found || !strings.HasPrefix(path, m.MountPath+"/") {
+				continue
+			}
+			key := strings.TrimPrefix(path, m.MountPath+"/")
+			content, ok := data[key]
+			if !ok {
+				t.Fatalf("%s: ConfigMap %s has no key %q", flag, volumes[m.Name], key)
+			}
+			local := filepath.Join(dir, key)
+			if err := os.WriteFile(local, []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			args[i] = flag + "=" + local
+		}
+	}
+	return args
 }

@@ -30,6 +30,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/rest"
 
+	"github.com/mlplane/mlplane/pkg/apiserver"
 	"github.com/mlplane/mlplane/pkg/apiserver/embeddedetcd/etcdtest"
 	"github.com/mlplane/mlplane/pkg/apiserver/options"
 )
@@ -42,10 +43,14 @@ type Server struct {
 	EtcdURL string
 }
 
+// Option changes the server's configuration before the server is built.
+type Option func(testing.TB, *apiserver.Config)
+
 // Start runs mlplane-apiserver for the length of the test with
 // authentication and authorization switched off (every request is allowed)
-// and no core Kubernetes API behind it, and waits until it is ready.
-func Start(t testing.TB) *Server {
+// and no core Kubernetes API behind it, and so no admission (see Option to
+// add some), and waits until it is ready.
+func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	etcdURL := etcdtest.Run(t)
 
@@ -74,6 +79,9 @@ func Start(t testing.TB) *Server {
 	cfg, err := o.Config()
 	if err != nil {
 		t.Fatalf("building config: %v", err)
+	}
+	for _, opt := range opts {
+		opt(t, cfg)
 	}
 	server, err := cfg.Complete().New()
 	if err != nil {

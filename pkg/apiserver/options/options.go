@@ -73,6 +73,7 @@ func NewOptions(stdout, stderr io.Writer) *Options {
 		Stderr:                   stderr,
 	}
 	o.RecommendedOptions.Etcd.StorageConfig.EncodeVersioner = apiserver.StorageVersioner
+	o.addAdmissionPlugins()
 	return o
 }
 

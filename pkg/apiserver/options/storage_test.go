@@ -58,7 +58,7 @@ func TestStorageVersionIsV1(t *testing.T) {
 		}
 	}
 
-	for _, kind := range []string{"Notebook", "Profile", "TFJob", "PyTorchJob"} {
+	for _, kind := range []string{"Notebook", "Profile", "TFJob", "PyTorchJob", "MPIJob", "XGBoostJob", "PaddleJob", "JAXJob"} {
 		candidates := []schema.GroupVersionKind{
 			{Group: kubeflow.GroupName, Version: "v1beta1", Kind: kind},
 			{Group: kubeflow.GroupName, Version: "v1", Kind: kind},

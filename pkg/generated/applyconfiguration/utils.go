@@ -40,10 +40,18 @@ func ForKind(kind schema.GroupVersionKind) interface{} {
 	// Group=kubeflow.org, Version=v1
 	case v1.SchemeGroupVersion.WithKind("ElasticPolicy"):
 		return &kubeflowv1.ElasticPolicyApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("JAXJob"):
+		return &kubeflowv1.JAXJobApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("JAXJobSpec"):
+		return &kubeflowv1.JAXJobSpecApplyConfiguration{}
 	case v1.SchemeGroupVersion.WithKind("JobCondition"):
 		return &kubeflowv1.JobConditionApplyConfiguration{}
 	case v1.SchemeGroupVersion.WithKind("JobStatus"):
 		return &kubeflowv1.JobStatusApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("MPIJob"):
+		return &kubeflowv1.MPIJobApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("MPIJobSpec"):
+		return &kubeflowv1.MPIJobSpecApplyConfiguration{}
 	case v1.SchemeGroupVersion.WithKind("Notebook"):
 		return &kubeflowv1.NotebookApplyConfiguration{}
 	case v1.SchemeGroupVersion.WithKind("NotebookCondition"):
@@ -54,6 +62,12 @@ func ForKind(kind schema.GroupVersionKind) interface{} {
 		return &kubeflowv1.NotebookStatusApplyConfiguration{}
 	case v1.SchemeGroupVersion.WithKind("NotebookTemplateSpec"):
 		return &kubeflowv1.NotebookTemplateSpecApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("PaddleElasticPolicy"):
+		return &kubeflowv1.PaddleElasticPolicyApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("PaddleJob"):
+		return &kubeflowv1.PaddleJobApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("PaddleJobSpec"):
+		return &kubeflowv1.PaddleJobSpecApplyConfiguration{}
 	case v1.SchemeGroupVersion.WithKind("Plugin"):
 		return &kubeflowv1.PluginApplyConfiguration{}
 	case v1.SchemeGroupVersion.WithKind("Profile"):
@@ -84,6 +98,10 @@ func ForKind(kind schema.GroupVersionKind) interface{} {
 		return &kubeflowv1.TFJobApplyConfiguration{}
 	case v1.SchemeGroupVersion.WithKind("TFJobSpec"):
 		return &kubeflowv1.TFJobSpecApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("XGBoostJob"):
+		return &kubeflowv1.XGBoostJobApplyConfiguration{}
+	case v1.SchemeGroupVersion.WithKind("XGBoostJobSpec"):
+		return &kubeflowv1.XGBoostJobSpecApplyConfiguration{}
 
 		// Group=kubeflow.org, Version=v1beta1
 	case v1beta1.SchemeGroupVersion.WithKind("Notebook"):

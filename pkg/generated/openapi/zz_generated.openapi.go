@@ -43,14 +43,24 @@ import (
 func GetOpenAPIDefinitions(ref common.ReferenceCallback) map[string]common.OpenAPIDefinition {
 	return map[string]common.OpenAPIDefinition{
 		v1.ElasticPolicy{}.OpenAPIModelName():                                       schema_pkg_apis_kubeflow_v1_ElasticPolicy(ref),
+		v1.JAXJob{}.OpenAPIModelName():                                              schema_pkg_apis_kubeflow_v1_JAXJob(ref),
+		v1.JAXJobList{}.OpenAPIModelName():                                          schema_pkg_apis_kubeflow_v1_JAXJobList(ref),
+		v1.JAXJobSpec{}.OpenAPIModelName():                                          schema_pkg_apis_kubeflow_v1_JAXJobSpec(ref),
 		v1.JobCondition{}.OpenAPIModelName():                                        schema_pkg_apis_kubeflow_v1_JobCondition(ref),
 		v1.JobStatus{}.OpenAPIModelName():                                           schema_pkg_apis_kubeflow_v1_JobStatus(ref),
+		v1.MPIJob{}.OpenAPIModelName():                                              schema_pkg_apis_kubeflow_v1_MPIJob(ref),
+		v1.MPIJobList{}.OpenAPIModelName():                                          schema_pkg_apis_kubeflow_v1_MPIJobList(ref),
+		v1.MPIJobSpec{}.OpenAPIModelName():                                          schema_pkg_apis_kubeflow_v1_MPIJobSpec(ref),
 		v1.Notebook{}.OpenAPIModelName():                                            schema_pkg_apis_kubeflow_v1_Notebook(ref),
 		v1.NotebookCondition{}.OpenAPIModelName():                                   schema_pkg_apis_kubeflow_v1_NotebookCondition(ref),
 		v1.NotebookList{}.OpenAPIModelName():                                        schema_pkg_apis_kubeflow_v1_NotebookList(ref),
 		v1.NotebookSpec{}.OpenAPIModelName():                                        schema_pkg_apis_kubeflow_v1_NotebookSpec(ref),
 		v1.NotebookStatus{}.OpenAPIModelName():                                      schema_pkg_apis_kubeflow_v1_NotebookStatus(ref),
 		v1.NotebookTemplateSpec{}.OpenAPIModelName():                                schema_pkg_apis_kubeflow_v1_NotebookTemplateSpec(ref),
+		v1.PaddleElasticPolicy{}.OpenAPIModelName():                                 schema_pkg_apis_kubeflow_v1_PaddleElasticPolicy(ref),
+		v1.PaddleJob{}.OpenAPIModelName():                                           schema_pkg_apis_kubeflow_v1_PaddleJob(ref),
+		v1.PaddleJobList{}.OpenAPIModelName():                                       schema_pkg_apis_kubeflow_v1_PaddleJobList(ref),
+		v1.PaddleJobSpec{}.OpenAPIModelName():                                       schema_pkg_apis_kubeflow_v1_PaddleJobSpec(ref),
 		v1.Plugin{}.OpenAPIModelName():                                              schema_pkg_apis_kubeflow_v1_Plugin(ref),
 		v1.Profile{}.OpenAPIModelName():                                             schema_pkg_apis_kubeflow_v1_Profile(ref),
 		v1.ProfileCondition{}.OpenAPIModelName():                                    schema_pkg_apis_kubeflow_v1_ProfileCondition(ref),
@@ -69,6 +79,9 @@ func GetOpenAPIDefinitions(ref common.ReferenceCallback) map[string]common.OpenA
 		v1.TFJob{}.OpenAPIModelName():                                               schema_pkg_apis_kubeflow_v1_TFJob(ref),
 		v1.TFJobList{}.OpenAPIModelName():                                           schema_pkg_apis_kubeflow_v1_TFJobList(ref),
 		v1.TFJobSpec{}.OpenAPIModelName():                                           schema_pkg_apis_kubeflow_v1_TFJobSpec(ref),
+		v1.XGBoostJob{}.OpenAPIModelName():                                          schema_pkg_apis_kubeflow_v1_XGBoostJob(ref),
+		v1.XGBoostJobList{}.OpenAPIModelName():                                      schema_pkg_apis_kubeflow_v1_XGBoostJobList(ref),
+		v1.XGBoostJobSpec{}.OpenAPIModelName():                                      schema_pkg_apis_kubeflow_v1_XGBoostJobSpec(ref),
 		v1beta1.Notebook{}.OpenAPIModelName():                                       schema_pkg_apis_kubeflow_v1beta1_Notebook(ref),
 		v1beta1.NotebookCondition{}.OpenAPIModelName():                              schema_pkg_apis_kubeflow_v1beta1_NotebookCondition(ref),
 		v1beta1.NotebookList{}.OpenAPIModelName():                                   schema_pkg_apis_kubeflow_v1beta1_NotebookList(ref),
@@ -652,6 +665,141 @@ func schema_pkg_apis_kubeflow_v1_ElasticPolicy(ref common.ReferenceCallback) com
 	}
 }
 
+func schema_pkg_apis_kubeflow_v1_JAXJob(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "JAXJob represents a distributed JAX training job.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"kind": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"apiVersion": {
+						SchemaProps: spec.SchemaProps{
+							Description: "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"metadata": {
+						SchemaProps: spec.SchemaProps{
+							Default: map[string]interface{}{},
+							Ref:     ref(metav1.ObjectMeta{}.OpenAPIModelName()),
+						},
+					},
+					"spec": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Specification of the desired state of the JAXJob.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(v1.JAXJobSpec{}.OpenAPIModelName()),
+						},
+					},
+					"status": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Most recently observed status of the JAXJob. Read-only.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(v1.JobStatus{}.OpenAPIModelName()),
+						},
+					},
+				},
+			},
+		},
+		Dependencies: []string{
+			v1.JAXJobSpec{}.OpenAPIModelName(), v1.JobStatus{}.OpenAPIModelName(), metav1.ObjectMeta{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1_JAXJobList(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "JAXJobList is a list of JAXJobs.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"kind": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"apiVersion": {
+						SchemaProps: spec.SchemaProps{
+							Description: "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"metadata": {
+						SchemaProps: spec.SchemaProps{
+							Default: map[string]interface{}{},
+							Ref:     ref(metav1.ListMeta{}.OpenAPIModelName()),
+						},
+					},
+					"items": {
+						SchemaProps: spec.SchemaProps{
+							Description: "List of JAXJobs.",
+							Type:        []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(v1.JAXJob{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+				},
+				Required: []string{"items"},
+			},
+		},
+		Dependencies: []string{
+			v1.JAXJob{}.OpenAPIModelName(), metav1.ListMeta{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1_JAXJobSpec(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "JAXJobSpec is the desired state of a JAXJob.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"runPolicy": {
+						SchemaProps: spec.SchemaProps{
+							Description: "RunPolicy encapsulates the runtime policies of the job, for example how to clean up resources and how long the job can stay active.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(v1.RunPolicy{}.OpenAPIModelName()),
+						},
+					},
+					"jaxReplicaSpecs": {
+						SchemaProps: spec.SchemaProps{
+							Description: "JAXReplicaSpecs maps a replica type (Worker) to its ReplicaSpec.",
+							Type:        []string{"object"},
+							AdditionalProperties: &spec.SchemaOrBool{
+								Allows: true,
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(v1.ReplicaSpec{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+				},
+				Required: []string{"jaxReplicaSpecs"},
+			},
+		},
+		Dependencies: []string{
+			v1.ReplicaSpec{}.OpenAPIModelName(), v1.RunPolicy{}.OpenAPIModelName()},
+	}
+}
+
 func schema_pkg_apis_kubeflow_v1_JobCondition(ref common.ReferenceCallback) common.OpenAPIDefinition {
 	return common.OpenAPIDefinition{
 		Schema: spec.Schema{
@@ -782,6 +930,163 @@ func schema_pkg_apis_kubeflow_v1_JobStatus(ref common.ReferenceCallback) common.
 		},
 		Dependencies: []string{
 			v1.JobCondition{}.OpenAPIModelName(), v1.ReplicaStatus{}.OpenAPIModelName(), metav1.Time{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1_MPIJob(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "MPIJob represents a distributed MPI job (training-operator's v1 MPIJob).",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"kind": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"apiVersion": {
+						SchemaProps: spec.SchemaProps{
+							Description: "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"metadata": {
+						SchemaProps: spec.SchemaProps{
+							Default: map[string]interface{}{},
+							Ref:     ref(metav1.ObjectMeta{}.OpenAPIModelName()),
+						},
+					},
+					"spec": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Specification of the desired state of the MPIJob.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(v1.MPIJobSpec{}.OpenAPIModelName()),
+						},
+					},
+					"status": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Most recently observed status of the MPIJob. Read-only.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(v1.JobStatus{}.OpenAPIModelName()),
+						},
+					},
+				},
+			},
+		},
+		Dependencies: []string{
+			v1.JobStatus{}.OpenAPIModelName(), v1.MPIJobSpec{}.OpenAPIModelName(), metav1.ObjectMeta{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1_MPIJobList(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "MPIJobList is a list of MPIJobs.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"kind": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"apiVersion": {
+						SchemaProps: spec.SchemaProps{
+							Description: "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"metadata": {
+						SchemaProps: spec.SchemaProps{
+							Default: map[string]interface{}{},
+							Ref:     ref(metav1.ListMeta{}.OpenAPIModelName()),
+						},
+					},
+					"items": {
+						SchemaProps: spec.SchemaProps{
+							Description: "List of MPIJobs.",
+							Type:        []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(v1.MPIJob{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+				},
+				Required: []string{"items"},
+			},
+		},
+		Dependencies: []string{
+			v1.MPIJob{}.OpenAPIModelName(), metav1.ListMeta{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1_MPIJobSpec(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "MPIJobSpec is the desired state of an MPIJob.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"slotsPerWorker": {
+						SchemaProps: spec.SchemaProps{
+							Description: "SlotsPerWorker is the number of slots per worker written to the hostfile. Defaults to 1.",
+							Type:        []string{"integer"},
+							Format:      "int32",
+						},
+					},
+					"cleanPodPolicy": {
+						SchemaProps: spec.SchemaProps{
+							Description: "CleanPodPolicy defines the policy to kill pods after the job completes. Deprecated: use runPolicy.cleanPodPolicy; the server keeps the two equal. Defaults to None.\n\nPossible enum values:\n - `\"\"`\n - `\"All\"`\n - `\"None\"`\n - `\"Running\"`",
+							Type:        []string{"string"},
+							Format:      "",
+							Enum:        []interface{}{"", "All", "None", "Running"},
+						},
+					},
+					"mpiReplicaSpecs": {
+						SchemaProps: spec.SchemaProps{
+							Description: "MPIReplicaSpecs maps a replica type (Launcher, Worker) to its ReplicaSpec.",
+							Type:        []string{"object"},
+							AdditionalProperties: &spec.SchemaOrBool{
+								Allows: true,
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(v1.ReplicaSpec{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+					"mainContainer": {
+						SchemaProps: spec.SchemaProps{
+							Description: "MainContainer names the container of the Worker pods that runs the MPI processes; the launcher execs into it.",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"runPolicy": {
+						SchemaProps: spec.SchemaProps{
+							Description: "RunPolicy encapsulates the runtime policies of the job, for example how to clean up resources and how long the job can stay active.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(v1.RunPolicy{}.OpenAPIModelName()),
+						},
+					},
+				},
+				Required: []string{"mpiReplicaSpecs"},
+			},
+		},
+		Dependencies: []string{
+			v1.ReplicaSpec{}.OpenAPIModelName(), v1.RunPolicy{}.OpenAPIModelName()},
 	}
 }
 
@@ -1042,6 +1347,201 @@ func schema_pkg_apis_kubeflow_v1_NotebookTemplateSpec(ref common.ReferenceCallba
 		},
 		Dependencies: []string{
 			corev1.PodSpec{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1_PaddleElasticPolicy(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "PaddleElasticPolicy configures elastic PaddlePaddle training.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"minReplicas": {
+						SchemaProps: spec.SchemaProps{
+							Description: "MinReplicas is the lower limit of workers the job can scale down to.",
+							Type:        []string{"integer"},
+							Format:      "int32",
+						},
+					},
+					"maxReplicas": {
+						SchemaProps: spec.SchemaProps{
+							Description: "MaxReplicas is the upper limit of workers; not smaller than MinReplicas.",
+							Type:        []string{"integer"},
+							Format:      "int32",
+						},
+					},
+					"maxRestarts": {
+						SchemaProps: spec.SchemaProps{
+							Description: "MaxRestarts is the limit of pod restarts in elastic mode.",
+							Type:        []string{"integer"},
+							Format:      "int32",
+						},
+					},
+					"metrics": {
+						VendorExtensible: spec.VendorExtensible{
+							Extensions: spec.Extensions{
+								"x-kubernetes-list-type": "atomic",
+							},
+						},
+						SchemaProps: spec.SchemaProps{
+							Description: "Metrics used to compute the desired worker count; if set, a HorizontalPodAutoscaler is created for the job.",
+							Type:        []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(v2.MetricSpec{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+				},
+			},
+		},
+		Dependencies: []string{
+			v2.MetricSpec{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1_PaddleJob(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "PaddleJob represents a distributed PaddlePaddle training job.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"kind": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"apiVersion": {
+						SchemaProps: spec.SchemaProps{
+							Description: "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"metadata": {
+						SchemaProps: spec.SchemaProps{
+							Default: map[string]interface{}{},
+							Ref:     ref(metav1.ObjectMeta{}.OpenAPIModelName()),
+						},
+					},
+					"spec": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Specification of the desired state of the PaddleJob.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(v1.PaddleJobSpec{}.OpenAPIModelName()),
+						},
+					},
+					"status": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Most recently observed status of the PaddleJob. Read-only.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(v1.JobStatus{}.OpenAPIModelName()),
+						},
+					},
+				},
+			},
+		},
+		Dependencies: []string{
+			v1.JobStatus{}.OpenAPIModelName(), v1.PaddleJobSpec{}.OpenAPIModelName(), metav1.ObjectMeta{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1_PaddleJobList(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "PaddleJobList is a list of PaddleJobs.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"kind": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"apiVersion": {
+						SchemaProps: spec.SchemaProps{
+							Description: "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"metadata": {
+						SchemaProps: spec.SchemaProps{
+							Default: map[string]interface{}{},
+							Ref:     ref(metav1.ListMeta{}.OpenAPIModelName()),
+						},
+					},
+					"items": {
+						SchemaProps: spec.SchemaProps{
+							Description: "List of PaddleJobs.",
+							Type:        []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(v1.PaddleJob{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+				},
+				Required: []string{"items"},
+			},
+		},
+		Dependencies: []string{
+			v1.PaddleJob{}.OpenAPIModelName(), metav1.ListMeta{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1_PaddleJobSpec(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "PaddleJobSpec is the desired state of a PaddleJob.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"runPolicy": {
+						SchemaProps: spec.SchemaProps{
+							Description: "RunPolicy encapsulates the runtime policies of the job, for example how to clean up resources and how long the job can stay active.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(v1.RunPolicy{}.OpenAPIModelName()),
+						},
+					},
+					"elasticPolicy": {
+						SchemaProps: spec.SchemaProps{
+							Description: "ElasticPolicy makes the job elastic.",
+							Ref:         ref(v1.PaddleElasticPolicy{}.OpenAPIModelName()),
+						},
+					},
+					"paddleReplicaSpecs": {
+						SchemaProps: spec.SchemaProps{
+							Description: "PaddleReplicaSpecs maps a replica type (Master, Worker) to its ReplicaSpec.",
+							Type:        []string{"object"},
+							AdditionalProperties: &spec.SchemaOrBool{
+								Allows: true,
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(v1.ReplicaSpec{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+				},
+				Required: []string{"paddleReplicaSpecs"},
+			},
+		},
+		Dependencies: []string{
+			v1.PaddleElasticPolicy{}.OpenAPIModelName(), v1.ReplicaSpec{}.OpenAPIModelName(), v1.RunPolicy{}.OpenAPIModelName()},
 	}
 }
 
@@ -1936,6 +2436,141 @@ func schema_pkg_apis_kubeflow_v1_TFJobSpec(ref common.ReferenceCallback) common.
 					},
 				},
 				Required: []string{"tfReplicaSpecs"},
+			},
+		},
+		Dependencies: []string{
+			v1.ReplicaSpec{}.OpenAPIModelName(), v1.RunPolicy{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1_XGBoostJob(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "XGBoostJob represents a distributed XGBoost training job.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"kind": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"apiVersion": {
+						SchemaProps: spec.SchemaProps{
+							Description: "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"metadata": {
+						SchemaProps: spec.SchemaProps{
+							Default: map[string]interface{}{},
+							Ref:     ref(metav1.ObjectMeta{}.OpenAPIModelName()),
+						},
+					},
+					"spec": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Specification of the desired state of the XGBoostJob.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(v1.XGBoostJobSpec{}.OpenAPIModelName()),
+						},
+					},
+					"status": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Most recently observed status of the XGBoostJob. Read-only.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(v1.JobStatus{}.OpenAPIModelName()),
+						},
+					},
+				},
+			},
+		},
+		Dependencies: []string{
+			v1.JobStatus{}.OpenAPIModelName(), v1.XGBoostJobSpec{}.OpenAPIModelName(), metav1.ObjectMeta{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1_XGBoostJobList(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "XGBoostJobList is a list of XGBoostJobs.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"kind": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"apiVersion": {
+						SchemaProps: spec.SchemaProps{
+							Description: "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"metadata": {
+						SchemaProps: spec.SchemaProps{
+							Default: map[string]interface{}{},
+							Ref:     ref(metav1.ListMeta{}.OpenAPIModelName()),
+						},
+					},
+					"items": {
+						SchemaProps: spec.SchemaProps{
+							Description: "List of XGBoostJobs.",
+							Type:        []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(v1.XGBoostJob{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+				},
+				Required: []string{"items"},
+			},
+		},
+		Dependencies: []string{
+			v1.XGBoostJob{}.OpenAPIModelName(), metav1.ListMeta{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1_XGBoostJobSpec(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "XGBoostJobSpec is the desired state of an XGBoostJob.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"runPolicy": {
+						SchemaProps: spec.SchemaProps{
+							Description: "RunPolicy encapsulates the runtime policies of the job, for example how to clean up resources and how long the job can stay active.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(v1.RunPolicy{}.OpenAPIModelName()),
+						},
+					},
+					"xgbReplicaSpecs": {
+						SchemaProps: spec.SchemaProps{
+							Description: "XGBReplicaSpecs maps a replica type (Master, Worker) to its ReplicaSpec.",
+							Type:        []string{"object"},
+							AdditionalProperties: &spec.SchemaOrBool{
+								Allows: true,
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(v1.ReplicaSpec{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+				},
+				Required: []string{"xgbReplicaSpecs"},
 			},
 		},
 		Dependencies: []string{

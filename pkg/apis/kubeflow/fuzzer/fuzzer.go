@@ -85,6 +85,37 @@ func Funcs(_ runtimeserializer.CodecFactory) []any {
 				s.NprocPerNode = ptr.To(oneOf(c, "auto", "cpu", "gpu", "4"))
 			}
 		},
+		func(s *kubeflow.MPIJobSpec, c randfill.Continue) {
+			c.FillNoCustom(s)
+			s.MPIReplicaSpecs = mpiJob.replicaSpecs(c)
+			if s.SlotsPerWorker == nil {
+				s.SlotsPerWorker = ptr.To(1 + c.Int31n(8))
+			}
+			// The legacy field takes the run policy's value when unset.
+			if s.CleanPodPolicy == nil {
+				s.CleanPodPolicy = ptr.To(*s.RunPolicy.CleanPodPolicy)
+			}
+		},
+		func(s *kubeflow.XGBoostJobSpec, c randfill.Continue) {
+			c.FillNoCustom(s)
+			s.XGBReplicaSpecs = xgboostJob.replicaSpecs(c)
+		},
+		func(s *kubeflow.PaddleJobSpec, c randfill.Continue) {
+			c.FillNoCustom(s)
+			s.PaddleReplicaSpecs = paddleJob.replicaSpecs(c)
+			if ep := s.ElasticPolicy; ep != nil {
+				if ep.MinReplicas == nil {
+					ep.MinReplicas = ptr.To(c.Int31n(8))
+				}
+				if ep.MaxReplicas == nil {
+					ep.MaxReplicas = ptr.To(*ep.MinReplicas + c.Int31n(8))
+				}
+			}
+		},
+		func(s *kubeflow.JAXJobSpec, c randfill.Continue) {
+			c.FillNoCustom(s)
+			s.JAXReplicaSpecs = jaxJob.replicaSpecs(c)
+		},
 		func(s *rbacv1.Subject, c randfill.Continue) {
 			c.FillNoCustom(s)
 			// Mostly the kinds RBAC knows, so that their defaulting is covered.
@@ -155,6 +186,29 @@ var (
 		portName:      kubeflowv1.PyTorchJobDefaultPortName,
 		port:          kubeflowv1.PyTorchJobDefaultPort,
 	}
+	// MPIJobs get no default port.
+	mpiJob = kind{
+		types:         []kubeflow.ReplicaType{kubeflow.MPIJobReplicaTypeLauncher, kubeflow.MPIJobReplicaTypeWorker},
+		containerName: kubeflowv1.MPIJobDefaultContainerName,
+	}
+	xgboostJob = kind{
+		types:         []kubeflow.ReplicaType{kubeflow.XGBoostJobReplicaTypeMaster, kubeflow.XGBoostJobReplicaTypeWorker},
+		containerName: kubeflowv1.XGBoostJobDefaultContainerName,
+		portName:      kubeflowv1.XGBoostJobDefaultPortName,
+		port:          kubeflowv1.XGBoostJobDefaultPort,
+	}
+	paddleJob = kind{
+		types:         []kubeflow.ReplicaType{kubeflow.PaddleJobReplicaTypeMaster, kubeflow.PaddleJobReplicaTypeWorker},
+		containerName: kubeflowv1.PaddleJobDefaultContainerName,
+		portName:      kubeflowv1.PaddleJobDefaultPortName,
+		port:          kubeflowv1.PaddleJobDefaultPort,
+	}
+	jaxJob = kind{
+		types:         []kubeflow.ReplicaType{kubeflow.JAXJobReplicaTypeWorker},
+		containerName: kubeflowv1.JAXJobDefaultContainerName,
+		portName:      kubeflowv1.JAXJobDefaultPortName,
+		port:          kubeflowv1.JAXJobDefaultPort,
+	}
 )
 
 // replicaSpecs keys replicas by canonical type names, since the defaulter
@@ -176,7 +230,7 @@ func (k kind) replicaSpecs(c randfill.Continue) map[kubeflow.ReplicaType]*kubefl
 // addDefaultPort gives the default container, or the first one, the kind's
 // port as the defaulter does.
 func (k kind) addDefaultPort(pod *corev1.PodSpec) {
-	if len(pod.Containers) == 0 {
+	if k.portName == "" || len(pod.Containers) == 0 {
 		return
 	}
 	i := max(0, slices.IndexFunc(pod.Containers, func(c corev1.Container) bool { return c.Name == k.containerName }))

@@ -65,6 +65,26 @@ func TestRoundTripToUnstructured(t *testing.T) {
 // read as v1 (and back) keeps every field: the JSON of both versions is the
 // same but for apiVersion. Upstream's Notebook conversion webhook would drop
 // condition status and lastTransitionTime; its CRD does not use it.
+// TestTrainingJobKinds checks that every training-operator v1 kind, and so
+// the round trips above, is registered internally and in v1, and none in
+// v1beta1, which upstream never had for training jobs.
+func TestTrainingJobKinds(t *testing.T) {
+	scheme := runtime.NewScheme()
+	Install(scheme)
+	for _, kind := range []string{"TFJob", "PyTorchJob", "MPIJob", "XGBoostJob", "PaddleJob", "JAXJob"} {
+		for _, k := range []string{kind, kind + "List"} {
+			for _, gv := range []schema.GroupVersion{kubeflow.SchemeGroupVersion, kubeflowv1.SchemeGroupVersion} {
+				if !scheme.Recognizes(gv.WithKind(k)) {
+					t.Errorf("%s is not registered in %s", k, gv)
+				}
+			}
+			if gvk := kubeflowv1beta1.SchemeGroupVersion.WithKind(k); scheme.Recognizes(gvk) {
+				t.Errorf("%s is registered", gvk)
+			}
+		}
+	}
+}
+
 func TestConvertsBetweenVersions(t *testing.T) {
 	t.Run("Notebook", func(t *testing.T) {
 		testConvertsBetweenVersions(t, &kubeflowv1beta1.Notebook{}, &kubeflow.Notebook{}, &kubeflowv1.Notebook{})

@@ -28,7 +28,7 @@ import (
 // addFieldLabelConversions declares the field selectors each kind supports
 // beyond metadata.name and metadata.namespace.
 func addFieldLabelConversions(scheme *runtime.Scheme) error {
-	for _, kind := range []string{TFJobKind, PyTorchJobKind} {
+	for _, kind := range []string{TFJobKind, PyTorchJobKind, MPIJobKind, XGBoostJobKind, PaddleJobKind, JAXJobKind} {
 		err := scheme.AddFieldLabelConversionFunc(SchemeGroupVersion.WithKind(kind),
 			func(label, value string) (string, string, error) {
 				switch label {

@@ -47,6 +47,30 @@ func addDefaultingFuncs(scheme *runtime.Scheme) error {
 			SetDefaults_PyTorchJob(&obj.(*PyTorchJobList).Items[i])
 		}
 	})
+	scheme.AddTypeDefaultingFunc(&MPIJob{}, func(obj any) { SetDefaults_MPIJob(obj.(*MPIJob)) })
+	scheme.AddTypeDefaultingFunc(&MPIJobList{}, func(obj any) {
+		for i := range obj.(*MPIJobList).Items {
+			SetDefaults_MPIJob(&obj.(*MPIJobList).Items[i])
+		}
+	})
+	scheme.AddTypeDefaultingFunc(&XGBoostJob{}, func(obj any) { SetDefaults_XGBoostJob(obj.(*XGBoostJob)) })
+	scheme.AddTypeDefaultingFunc(&XGBoostJobList{}, func(obj any) {
+		for i := range obj.(*XGBoostJobList).Items {
+			SetDefaults_XGBoostJob(&obj.(*XGBoostJobList).Items[i])
+		}
+	})
+	scheme.AddTypeDefaultingFunc(&PaddleJob{}, func(obj any) { SetDefaults_PaddleJob(obj.(*PaddleJob)) })
+	scheme.AddTypeDefaultingFunc(&PaddleJobList{}, func(obj any) {
+		for i := range obj.(*PaddleJobList).Items {
+			SetDefaults_PaddleJob(&obj.(*PaddleJobList).Items[i])
+		}
+	})
+	scheme.AddTypeDefaultingFunc(&JAXJob{}, func(obj any) { SetDefaults_JAXJob(obj.(*JAXJob)) })
+	scheme.AddTypeDefaultingFunc(&JAXJobList{}, func(obj any) {
+		for i := range obj.(*JAXJobList).Items {
+			SetDefaults_JAXJob(&obj.(*JAXJobList).Items[i])
+		}
+	})
 	scheme.AddTypeDefaultingFunc(&Profile{}, func(obj any) { SetDefaults_Profile(obj.(*Profile)) })
 	scheme.AddTypeDefaultingFunc(&ProfileList{}, func(obj any) {
 		for i := range obj.(*ProfileList).Items {
@@ -59,8 +83,12 @@ func addDefaultingFuncs(scheme *runtime.Scheme) error {
 // replicaDefaults is what one kind contributes to the shared replica defaulting.
 // +k8s:openapi-gen=false
 type replicaDefaults struct {
-	types         []ReplicaType
+	types []ReplicaType
+	// replicas are the counts of types that do not default to 1 replica.
+	replicas      map[ReplicaType]int32
 	containerName string
+	// portName and port are added to the default container; an empty
+	// portName adds no port.
 	portName      string
 	port          int32
 	restartPolicy RestartPolicy
@@ -82,6 +110,35 @@ var (
 		port:          PyTorchJobDefaultPort,
 		restartPolicy: PyTorchJobDefaultRestartPolicy,
 	}
+	// Upstream defaults no MPIJob port, and no Workers: a Launcher alone
+	// runs the MPI program on its own.
+	mpiJobReplicaDefaults = replicaDefaults{
+		types:         []ReplicaType{MPIJobReplicaTypeLauncher, MPIJobReplicaTypeWorker},
+		replicas:      map[ReplicaType]int32{MPIJobReplicaTypeWorker: 0},
+		containerName: MPIJobDefaultContainerName,
+		restartPolicy: MPIJobDefaultRestartPolicy,
+	}
+	xgboostJobReplicaDefaults = replicaDefaults{
+		types:         []ReplicaType{XGBoostJobReplicaTypeMaster, XGBoostJobReplicaTypeWorker},
+		containerName: XGBoostJobDefaultContainerName,
+		portName:      XGBoostJobDefaultPortName,
+		port:          XGBoostJobDefaultPort,
+		restartPolicy: XGBoostJobDefaultRestartPolicy,
+	}
+	paddleJobReplicaDefaults = replicaDefaults{
+		types:         []ReplicaType{PaddleJobReplicaTypeMaster, PaddleJobReplicaTypeWorker},
+		containerName: PaddleJobDefaultContainerName,
+		portName:      PaddleJobDefaultPortName,
+		port:          PaddleJobDefaultPort,
+		restartPolicy: PaddleJobDefaultRestartPolicy,
+	}
+	jaxJobReplicaDefaults = replicaDefaults{
+		types:         []ReplicaType{JAXJobReplicaTypeWorker},
+		containerName: JAXJobDefaultContainerName,
+		portName:      JAXJobDefaultPortName,
+		port:          JAXJobDefaultPort,
+		restartPolicy: JAXJobDefaultRestartPolicy,
+	}
 )
 
 // SetDefaults_TFJob sets the TFJob defaults of training-operator v1.9.4.
@@ -96,21 +153,74 @@ func SetDefaults_PyTorchJob(job *PyTorchJob) {
 	setDefaultsRunPolicy(&spec.RunPolicy)
 	spec.PyTorchReplicaSpecs = pyTorchJobReplicaDefaults.apply(spec.PyTorchReplicaSpecs)
 	if ep := spec.ElasticPolicy; ep != nil {
-		switch {
-		case ep.MinReplicas == nil && ep.MaxReplicas != nil:
-			ep.MinReplicas = ptr.To(*ep.MaxReplicas)
-		case ep.MinReplicas != nil && ep.MaxReplicas == nil:
-			ep.MaxReplicas = ptr.To(*ep.MinReplicas)
-		case ep.MinReplicas == nil && ep.MaxReplicas == nil:
-			if w := spec.PyTorchReplicaSpecs[PyTorchJobReplicaTypeWorker]; w != nil && w.Replicas != nil {
-				ep.MinReplicas = ptr.To(*w.Replicas)
-				ep.MaxReplicas = ptr.To(*w.Replicas)
-			}
-		}
+		setDefaultsElasticBounds(&ep.MinReplicas, &ep.MaxReplicas, spec.PyTorchReplicaSpecs[PyTorchJobReplicaTypeWorker])
 	}
 	// The deprecated elasticPolicy.nProcPerNode wins when set, as upstream.
 	if spec.NprocPerNode == nil && (spec.ElasticPolicy == nil || spec.ElasticPolicy.NProcPerNode == nil) {
 		spec.NprocPerNode = ptr.To("auto")
+	}
+}
+
+// SetDefaults_MPIJob sets the MPIJob defaults of training-operator v1.9.4.
+// The legacy spec.cleanPodPolicy and runPolicy.cleanPodPolicy are one
+// setting: an unset one takes the other's value (upstream's controller
+// does that in memory on every reconcile), and both default to None.
+func SetDefaults_MPIJob(job *MPIJob) {
+	spec := &job.Spec
+	rp := &spec.RunPolicy
+	if rp.CleanPodPolicy == nil && spec.CleanPodPolicy != nil {
+		rp.CleanPodPolicy = ptr.To(*spec.CleanPodPolicy)
+	}
+	setDefaultsRunPolicy(rp)
+	if spec.CleanPodPolicy == nil {
+		spec.CleanPodPolicy = ptr.To(*rp.CleanPodPolicy)
+	}
+	// Upstream's controller writes one slot per worker into the hostfile
+	// when the field is unset.
+	if spec.SlotsPerWorker == nil {
+		spec.SlotsPerWorker = ptr.To[int32](1)
+	}
+	spec.MPIReplicaSpecs = mpiJobReplicaDefaults.apply(spec.MPIReplicaSpecs)
+}
+
+// SetDefaults_XGBoostJob sets the XGBoostJob defaults of training-operator v1.9.4.
+func SetDefaults_XGBoostJob(job *XGBoostJob) {
+	setDefaultsRunPolicy(&job.Spec.RunPolicy)
+	job.Spec.XGBReplicaSpecs = xgboostJobReplicaDefaults.apply(job.Spec.XGBReplicaSpecs)
+}
+
+// SetDefaults_PaddleJob sets the PaddleJob defaults of training-operator v1.9.4.
+func SetDefaults_PaddleJob(job *PaddleJob) {
+	spec := &job.Spec
+	setDefaultsRunPolicy(&spec.RunPolicy)
+	spec.PaddleReplicaSpecs = paddleJobReplicaDefaults.apply(spec.PaddleReplicaSpecs)
+	if ep := spec.ElasticPolicy; ep != nil {
+		setDefaultsElasticBounds(&ep.MinReplicas, &ep.MaxReplicas, spec.PaddleReplicaSpecs[PaddleJobReplicaTypeWorker])
+	}
+}
+
+// SetDefaults_JAXJob sets the JAXJob defaults of training-operator v1.9.4.
+func SetDefaults_JAXJob(job *JAXJob) {
+	setDefaultsRunPolicy(&job.Spec.RunPolicy)
+	job.Spec.JAXReplicaSpecs = jaxJobReplicaDefaults.apply(job.Spec.JAXReplicaSpecs)
+}
+
+// setDefaultsElasticBounds completes an elastic policy's worker bounds as
+// upstream does for PyTorch and Paddle: one bound alone sets the other, and
+// without either both are the Worker count. The count is copied, so later
+// scaling does not move the bounds; without Workers the bounds stay unset,
+// for validation to report the missing Worker.
+func setDefaultsElasticBounds(minReplicas, maxReplicas **int32, worker *ReplicaSpec) {
+	switch {
+	case *minReplicas == nil && *maxReplicas != nil:
+		*minReplicas = ptr.To(**maxReplicas)
+	case *minReplicas != nil && *maxReplicas == nil:
+		*maxReplicas = ptr.To(**minReplicas)
+	case *minReplicas == nil && *maxReplicas == nil:
+		if worker != nil && worker.Replicas != nil {
+			*minReplicas = ptr.To(*worker.Replicas)
+			*maxReplicas = ptr.To(*worker.Replicas)
+		}
 	}
 }
 
@@ -170,12 +280,16 @@ func (d replicaDefaults) apply(specs map[ReplicaType]*ReplicaSpec) map[ReplicaTy
 			specs[canonical] = other
 		}
 	}
-	for _, spec := range specs {
+	for typ, spec := range specs {
 		if spec == nil {
 			continue
 		}
 		if spec.Replicas == nil {
-			spec.Replicas = ptr.To[int32](1)
+			replicas, ok := d.replicas[typ]
+			if !ok {
+				replicas = 1
+			}
+			spec.Replicas = ptr.To(replicas)
 		}
 		if spec.RestartPolicy == "" {
 			spec.RestartPolicy = d.restartPolicy
@@ -188,7 +302,7 @@ func (d replicaDefaults) apply(specs map[ReplicaType]*ReplicaSpec) map[ReplicaTy
 // setDefaultPort appends the kind's default port to the default container
 // (or the first container, as upstream) unless a port of that name exists.
 func (d replicaDefaults) setDefaultPort(pod *corev1.PodSpec) {
-	if len(pod.Containers) == 0 {
+	if d.portName == "" || len(pod.Containers) == 0 {
 		return
 	}
 	index := 0

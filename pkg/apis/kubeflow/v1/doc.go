@@ -21,8 +21,8 @@ limitations under the License.
 // +k8s:openapi-model-package=io.mlplane.apis.kubeflow.v1
 
 // Package v1 is kubeflow.org/v1, wire-compatible with Kubeflow training-operator
-// v1.9.4 (TFJob, PyTorchJob) and notebook-controller v1.11 (Notebook), and the
-// storage version of the group. Field names, enums and JSON tags match upstream
-// byte for byte; what mlplane adds (status.observedGeneration) is optional and
-// ignored by upstream clients.
+// v1.9.4 (TFJob, PyTorchJob, MPIJob, XGBoostJob, PaddleJob, JAXJob) and
+// notebook-controller v1.11 (Notebook), and the storage version of the group.
+// Field names, enums and JSON tags match upstream byte for byte; what mlplane
+// adds (status.observedGeneration) is optional and ignored by upstream clients.
 package v1

@@ -46,6 +46,10 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 	scheme.AddKnownTypes(SchemeGroupVersion,
 		&TFJob{}, &TFJobList{},
 		&PyTorchJob{}, &PyTorchJobList{},
+		&MPIJob{}, &MPIJobList{},
+		&XGBoostJob{}, &XGBoostJobList{},
+		&PaddleJob{}, &PaddleJobList{},
+		&JAXJob{}, &JAXJobList{},
 		&Notebook{}, &NotebookList{},
 		&Profile{}, &ProfileList{},
 	)

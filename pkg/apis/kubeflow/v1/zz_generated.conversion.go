@@ -46,6 +46,36 @@ func RegisterConversions(s *runtime.Scheme) error {
 	}); err != nil {
 		return err
 	}
+	if err := s.AddGeneratedConversionFunc((*JAXJob)(nil), (*kubeflow.JAXJob)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_v1_JAXJob_To_kubeflow_JAXJob(a.(*JAXJob), b.(*kubeflow.JAXJob), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*kubeflow.JAXJob)(nil), (*JAXJob)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_kubeflow_JAXJob_To_v1_JAXJob(a.(*kubeflow.JAXJob), b.(*JAXJob), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*JAXJobList)(nil), (*kubeflow.JAXJobList)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_v1_JAXJobList_To_kubeflow_JAXJobList(a.(*JAXJobList), b.(*kubeflow.JAXJobList), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*kubeflow.JAXJobList)(nil), (*JAXJobList)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_kubeflow_JAXJobList_To_v1_JAXJobList(a.(*kubeflow.JAXJobList), b.(*JAXJobList), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*JAXJobSpec)(nil), (*kubeflow.JAXJobSpec)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_v1_JAXJobSpec_To_kubeflow_JAXJobSpec(a.(*JAXJobSpec), b.(*kubeflow.JAXJobSpec), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*kubeflow.JAXJobSpec)(nil), (*JAXJobSpec)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_kubeflow_JAXJobSpec_To_v1_JAXJobSpec(a.(*kubeflow.JAXJobSpec), b.(*JAXJobSpec), scope)
+	}); err != nil {
+		return err
+	}
 	if err := s.AddGeneratedConversionFunc((*JobCondition)(nil), (*kubeflow.JobCondition)(nil), func(a, b interface{}, scope conversion.Scope) error {
 		return Convert_v1_JobCondition_To_kubeflow_JobCondition(a.(*JobCondition), b.(*kubeflow.JobCondition), scope)
 	}); err != nil {
@@ -63,6 +93,36 @@ func RegisterConversions(s *runtime.Scheme) error {
 	}
 	if err := s.AddGeneratedConversionFunc((*kubeflow.JobStatus)(nil), (*JobStatus)(nil), func(a, b interface{}, scope conversion.Scope) error {
 		return Convert_kubeflow_JobStatus_To_v1_JobStatus(a.(*kubeflow.JobStatus), b.(*JobStatus), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*MPIJob)(nil), (*kubeflow.MPIJob)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_v1_MPIJob_To_kubeflow_MPIJob(a.(*MPIJob), b.(*kubeflow.MPIJob), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*kubeflow.MPIJob)(nil), (*MPIJob)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_kubeflow_MPIJob_To_v1_MPIJob(a.(*kubeflow.MPIJob), b.(*MPIJob), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*MPIJobList)(nil), (*kubeflow.MPIJobList)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_v1_MPIJobList_To_kubeflow_MPIJobList(a.(*MPIJobList), b.(*kubeflow.MPIJobList), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*kubeflow.MPIJobList)(nil), (*MPIJobList)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_kubeflow_MPIJobList_To_v1_MPIJobList(a.(*kubeflow.MPIJobList), b.(*MPIJobList), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*MPIJobSpec)(nil), (*kubeflow.MPIJobSpec)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_v1_MPIJobSpec_To_kubeflow_MPIJobSpec(a.(*MPIJobSpec), b.(*kubeflow.MPIJobSpec), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*kubeflow.MPIJobSpec)(nil), (*MPIJobSpec)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_kubeflow_MPIJobSpec_To_v1_MPIJobSpec(a.(*kubeflow.MPIJobSpec), b.(*MPIJobSpec), scope)
 	}); err != nil {
 		return err
 	}
@@ -123,6 +183,46 @@ func RegisterConversions(s *runtime.Scheme) error {
 	}
 	if err := s.AddGeneratedConversionFunc((*kubeflow.NotebookTemplateSpec)(nil), (*NotebookTemplateSpec)(nil), func(a, b interface{}, scope conversion.Scope) error {
 		return Convert_kubeflow_NotebookTemplateSpec_To_v1_NotebookTemplateSpec(a.(*kubeflow.NotebookTemplateSpec), b.(*NotebookTemplateSpec), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*PaddleElasticPolicy)(nil), (*kubeflow.PaddleElasticPolicy)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_v1_PaddleElasticPolicy_To_kubeflow_PaddleElasticPolicy(a.(*PaddleElasticPolicy), b.(*kubeflow.PaddleElasticPolicy), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*kubeflow.PaddleElasticPolicy)(nil), (*PaddleElasticPolicy)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_kubeflow_PaddleElasticPolicy_To_v1_PaddleElasticPolicy(a.(*kubeflow.PaddleElasticPolicy), b.(*PaddleElasticPolicy), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*PaddleJob)(nil), (*kubeflow.PaddleJob)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_v1_PaddleJob_To_kubeflow_PaddleJob(a.(*PaddleJob), b.(*kubeflow.PaddleJob), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*kubeflow.PaddleJob)(nil), (*PaddleJob)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_kubeflow_PaddleJob_To_v1_PaddleJob(a.(*kubeflow.PaddleJob), b.(*PaddleJob), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*PaddleJobList)(nil), (*kubeflow.PaddleJobList)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_v1_PaddleJobList_To_kubeflow_PaddleJobList(a.(*PaddleJobList), b.(*kubeflow.PaddleJobList), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*kubeflow.PaddleJobList)(nil), (*PaddleJobList)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_kubeflow_PaddleJobList_To_v1_PaddleJobList(a.(*kubeflow.PaddleJobList), b.(*PaddleJobList), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*PaddleJobSpec)(nil), (*kubeflow.PaddleJobSpec)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_v1_PaddleJobSpec_To_kubeflow_PaddleJobSpec(a.(*PaddleJobSpec), b.(*kubeflow.PaddleJobSpec), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*kubeflow.PaddleJobSpec)(nil), (*PaddleJobSpec)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_kubeflow_PaddleJobSpec_To_v1_PaddleJobSpec(a.(*kubeflow.PaddleJobSpec), b.(*PaddleJobSpec), scope)
 	}); err != nil {
 		return err
 	}
@@ -296,6 +396,36 @@ func RegisterConversions(s *runtime.Scheme) error {
 	}); err != nil {
 		return err
 	}
+	if err := s.AddGeneratedConversionFunc((*XGBoostJob)(nil), (*kubeflow.XGBoostJob)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_v1_XGBoostJob_To_kubeflow_XGBoostJob(a.(*XGBoostJob), b.(*kubeflow.XGBoostJob), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*kubeflow.XGBoostJob)(nil), (*XGBoostJob)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_kubeflow_XGBoostJob_To_v1_XGBoostJob(a.(*kubeflow.XGBoostJob), b.(*XGBoostJob), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*XGBoostJobList)(nil), (*kubeflow.XGBoostJobList)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_v1_XGBoostJobList_To_kubeflow_XGBoostJobList(a.(*XGBoostJobList), b.(*kubeflow.XGBoostJobList), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*kubeflow.XGBoostJobList)(nil), (*XGBoostJobList)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_kubeflow_XGBoostJobList_To_v1_XGBoostJobList(a.(*kubeflow.XGBoostJobList), b.(*XGBoostJobList), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*XGBoostJobSpec)(nil), (*kubeflow.XGBoostJobSpec)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_v1_XGBoostJobSpec_To_kubeflow_XGBoostJobSpec(a.(*XGBoostJobSpec), b.(*kubeflow.XGBoostJobSpec), scope)
+	}); err != nil {
+		return err
+	}
+	if err := s.AddGeneratedConversionFunc((*kubeflow.XGBoostJobSpec)(nil), (*XGBoostJobSpec)(nil), func(a, b interface{}, scope conversion.Scope) error {
+		return Convert_kubeflow_XGBoostJobSpec_To_v1_XGBoostJobSpec(a.(*kubeflow.XGBoostJobSpec), b.(*XGBoostJobSpec), scope)
+	}); err != nil {
+		return err
+	}
 	if err := s.AddConversionFunc((*kubeflow.Plugin)(nil), (*Plugin)(nil), func(a, b interface{}, scope conversion.Scope) error {
 		return Convert_kubeflow_Plugin_To_v1_Plugin(a.(*kubeflow.Plugin), b.(*Plugin), scope)
 	}); err != nil {
@@ -327,6 +457,80 @@ func autoConvert_kubeflow_ElasticPolicy_To_v1_ElasticPolicy(in *kubeflow.Elastic
 // Convert_kubeflow_ElasticPolicy_To_v1_ElasticPolicy is an autogenerated conversion function.
 func Convert_kubeflow_ElasticPolicy_To_v1_ElasticPolicy(in *kubeflow.ElasticPolicy, out *ElasticPolicy, s conversion.Scope) error {
 	return autoConvert_kubeflow_ElasticPolicy_To_v1_ElasticPolicy(in, out, s)
+}
+
+func autoConvert_v1_JAXJob_To_kubeflow_JAXJob(in *JAXJob, out *kubeflow.JAXJob, s conversion.Scope) error {
+	out.ObjectMeta = in.ObjectMeta
+	if err := Convert_v1_JAXJobSpec_To_kubeflow_JAXJobSpec(&in.Spec, &out.Spec, s); err != nil {
+		return err
+	}
+	if err := Convert_v1_JobStatus_To_kubeflow_JobStatus(&in.Status, &out.Status, s); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Convert_v1_JAXJob_To_kubeflow_JAXJob is an autogenerated conversion function.
+func Convert_v1_JAXJob_To_kubeflow_JAXJob(in *JAXJob, out *kubeflow.JAXJob, s conversion.Scope) error {
+	return autoConvert_v1_JAXJob_To_kubeflow_JAXJob(in, out, s)
+}
+
+func autoConvert_kubeflow_JAXJob_To_v1_JAXJob(in *kubeflow.JAXJob, out *JAXJob, s conversion.Scope) error {
+	out.ObjectMeta = in.ObjectMeta
+	if err := Convert_kubeflow_JAXJobSpec_To_v1_JAXJobSpec(&in.Spec, &out.Spec, s); err != nil {
+		return err
+	}
+	if err := Convert_kubeflow_JobStatus_To_v1_JobStatus(&in.Status, &out.Status, s); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Convert_kubeflow_JAXJob_To_v1_JAXJob is an autogenerated conversion function.
+func Convert_kubeflow_JAXJob_To_v1_JAXJob(in *kubeflow.JAXJob, out *JAXJob, s conversion.Scope) error {
+	return autoConvert_kubeflow_JAXJob_To_v1_JAXJob(in, out, s)
+}
+
+func autoConvert_v1_JAXJobList_To_kubeflow_JAXJobList(in *JAXJobList, out *kubeflow.JAXJobList, s conversion.Scope) error {
+	out.ListMeta = in.ListMeta
+	out.Items = *(*[]kubeflow.JAXJob)(unsafe.Pointer(&in.Items))
+	return nil
+}
+
+// Convert_v1_JAXJobList_To_kubeflow_JAXJobList is an autogenerated conversion function.
+func Convert_v1_JAXJobList_To_kubeflow_JAXJobList(in *JAXJobList, out *kubeflow.JAXJobList, s conversion.Scope) error {
+	return autoConvert_v1_JAXJobList_To_kubeflow_JAXJobList(in, out, s)
+}
+
+func autoConvert_kubeflow_JAXJobList_To_v1_JAXJobList(in *kubeflow.JAXJobList, out *JAXJobList, s conversion.Scope) error {
+	out.ListMeta = in.ListMeta
+	out.Items = *(*[]JAXJob)(unsafe.Pointer(&in.Items))
+	return nil
+}
+
+// Convert_kubeflow_JAXJobList_To_v1_JAXJobList is an autogenerated conversion function.
+func Convert_kubeflow_JAXJobList_To_v1_JAXJobList(in *kubeflow.JAXJobList, out *JAXJobList, s conversion.Scope) error {
+	return autoConvert_kubeflow_JAXJobList_To_v1_JAXJobList(in, out, s)
+}
+
+func autoConvert_v1_JAXJobSpec_To_kubeflow_JAXJobSpec(in *JAXJobSpec, out *kubeflow.JAXJobSpec, s conversion.Scope) error {
+	*out = *(*kubeflow.JAXJobSpec)(unsafe.Pointer(in))
+	return nil
+}
+
+// Convert_v1_JAXJobSpec_To_kubeflow_JAXJobSpec is an autogenerated conversion function.
+func Convert_v1_JAXJobSpec_To_kubeflow_JAXJobSpec(in *JAXJobSpec, out *kubeflow.JAXJobSpec, s conversion.Scope) error {
+	return autoConvert_v1_JAXJobSpec_To_kubeflow_JAXJobSpec(in, out, s)
+}
+
+func autoConvert_kubeflow_JAXJobSpec_To_v1_JAXJobSpec(in *kubeflow.JAXJobSpec, out *JAXJobSpec, s conversion.Scope) error {
+	*out = *(*JAXJobSpec)(unsafe.Pointer(in))
+	return nil
+}
+
+// Convert_kubeflow_JAXJobSpec_To_v1_JAXJobSpec is an autogenerated conversion function.
+func Convert_kubeflow_JAXJobSpec_To_v1_JAXJobSpec(in *kubeflow.JAXJobSpec, out *JAXJobSpec, s conversion.Scope) error {
+	return autoConvert_kubeflow_JAXJobSpec_To_v1_JAXJobSpec(in, out, s)
 }
 
 func autoConvert_v1_JobCondition_To_kubeflow_JobCondition(in *JobCondition, out *kubeflow.JobCondition, s conversion.Scope) error {
@@ -367,6 +571,80 @@ func autoConvert_kubeflow_JobStatus_To_v1_JobStatus(in *kubeflow.JobStatus, out 
 // Convert_kubeflow_JobStatus_To_v1_JobStatus is an autogenerated conversion function.
 func Convert_kubeflow_JobStatus_To_v1_JobStatus(in *kubeflow.JobStatus, out *JobStatus, s conversion.Scope) error {
 	return autoConvert_kubeflow_JobStatus_To_v1_JobStatus(in, out, s)
+}
+
+func autoConvert_v1_MPIJob_To_kubeflow_MPIJob(in *MPIJob, out *kubeflow.MPIJob, s conversion.Scope) error {
+	out.ObjectMeta = in.ObjectMeta
+	if err := Convert_v1_MPIJobSpec_To_kubeflow_MPIJobSpec(&in.Spec, &out.Spec, s); err != nil {
+		return err
+	}
+	if err := Convert_v1_JobStatus_To_kubeflow_JobStatus(&in.Status, &out.Status, s); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Convert_v1_MPIJob_To_kubeflow_MPIJob is an autogenerated conversion function.
+func Convert_v1_MPIJob_To_kubeflow_MPIJob(in *MPIJob, out *kubeflow.MPIJob, s conversion.Scope) error {
+	return autoConvert_v1_MPIJob_To_kubeflow_MPIJob(in, out, s)
+}
+
+func autoConvert_kubeflow_MPIJob_To_v1_MPIJob(in *kubeflow.MPIJob, out *MPIJob, s conversion.Scope) error {
+	out.ObjectMeta = in.ObjectMeta
+	if err := Convert_kubeflow_MPIJobSpec_To_v1_MPIJobSpec(&in.Spec, &out.Spec, s); err != nil {
+		return err
+	}
+	if err := Convert_kubeflow_JobStatus_To_v1_JobStatus(&in.Status, &out.Status, s); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Convert_kubeflow_MPIJob_To_v1_MPIJob is an autogenerated conversion function.
+func Convert_kubeflow_MPIJob_To_v1_MPIJob(in *kubeflow.MPIJob, out *MPIJob, s conversion.Scope) error {
+	return autoConvert_kubeflow_MPIJob_To_v1_MPIJob(in, out, s)
+}
+
+func autoConvert_v1_MPIJobList_To_kubeflow_MPIJobList(in *MPIJobList, out *kubeflow.MPIJobList, s conversion.Scope) error {
+	out.ListMeta = in.ListMeta
+	out.Items = *(*[]kubeflow.MPIJob)(unsafe.Pointer(&in.Items))
+	return nil
+}
+
+// Convert_v1_MPIJobList_To_kubeflow_MPIJobList is an autogenerated conversion function.
+func Convert_v1_MPIJobList_To_kubeflow_MPIJobList(in *MPIJobList, out *kubeflow.MPIJobList, s conversion.Scope) error {
+	return autoConvert_v1_MPIJobList_To_kubeflow_MPIJobList(in, out, s)
+}
+
+func autoConvert_kubeflow_MPIJobList_To_v1_MPIJobList(in *kubeflow.MPIJobList, out *MPIJobList, s conversion.Scope) error {
+	out.ListMeta = in.ListMeta
+	out.Items = *(*[]MPIJob)(unsafe.Pointer(&in.Items))
+	return nil
+}
+
+// Convert_kubeflow_MPIJobList_To_v1_MPIJobList is an autogenerated conversion function.
+func Convert_kubeflow_MPIJobList_To_v1_MPIJobList(in *kubeflow.MPIJobList, out *MPIJobList, s conversion.Scope) error {
+	return autoConvert_kubeflow_MPIJobList_To_v1_MPIJobList(in, out, s)
+}
+
+func autoConvert_v1_MPIJobSpec_To_kubeflow_MPIJobSpec(in *MPIJobSpec, out *kubeflow.MPIJobSpec, s conversion.Scope) error {
+	*out = *(*kubeflow.MPIJobSpec)(unsafe.Pointer(in))
+	return nil
+}
+
+// Convert_v1_MPIJobSpec_To_kubeflow_MPIJobSpec is an autogenerated conversion function.
+func Convert_v1_MPIJobSpec_To_kubeflow_MPIJobSpec(in *MPIJobSpec, out *kubeflow.MPIJobSpec, s conversion.Scope) error {
+	return autoConvert_v1_MPIJobSpec_To_kubeflow_MPIJobSpec(in, out, s)
+}
+
+func autoConvert_kubeflow_MPIJobSpec_To_v1_MPIJobSpec(in *kubeflow.MPIJobSpec, out *MPIJobSpec, s conversion.Scope) error {
+	*out = *(*MPIJobSpec)(unsafe.Pointer(in))
+	return nil
+}
+
+// Convert_kubeflow_MPIJobSpec_To_v1_MPIJobSpec is an autogenerated conversion function.
+func Convert_kubeflow_MPIJobSpec_To_v1_MPIJobSpec(in *kubeflow.MPIJobSpec, out *MPIJobSpec, s conversion.Scope) error {
+	return autoConvert_kubeflow_MPIJobSpec_To_v1_MPIJobSpec(in, out, s)
 }
 
 func autoConvert_v1_Notebook_To_kubeflow_Notebook(in *Notebook, out *kubeflow.Notebook, s conversion.Scope) error {
@@ -501,6 +779,100 @@ func autoConvert_kubeflow_NotebookTemplateSpec_To_v1_NotebookTemplateSpec(in *ku
 // Convert_kubeflow_NotebookTemplateSpec_To_v1_NotebookTemplateSpec is an autogenerated conversion function.
 func Convert_kubeflow_NotebookTemplateSpec_To_v1_NotebookTemplateSpec(in *kubeflow.NotebookTemplateSpec, out *NotebookTemplateSpec, s conversion.Scope) error {
 	return autoConvert_kubeflow_NotebookTemplateSpec_To_v1_NotebookTemplateSpec(in, out, s)
+}
+
+func autoConvert_v1_PaddleElasticPolicy_To_kubeflow_PaddleElasticPolicy(in *PaddleElasticPolicy, out *kubeflow.PaddleElasticPolicy, s conversion.Scope) error {
+	*out = *(*kubeflow.PaddleElasticPolicy)(unsafe.Pointer(in))
+	return nil
+}
+
+// Convert_v1_PaddleElasticPolicy_To_kubeflow_PaddleElasticPolicy is an autogenerated conversion function.
+func Convert_v1_PaddleElasticPolicy_To_kubeflow_PaddleElasticPolicy(in *PaddleElasticPolicy, out *kubeflow.PaddleElasticPolicy, s conversion.Scope) error {
+	return autoConvert_v1_PaddleElasticPolicy_To_kubeflow_PaddleElasticPolicy(in, out, s)
+}
+
+func autoConvert_kubeflow_PaddleElasticPolicy_To_v1_PaddleElasticPolicy(in *kubeflow.PaddleElasticPolicy, out *PaddleElasticPolicy, s conversion.Scope) error {
+	*out = *(*PaddleElasticPolicy)(unsafe.Pointer(in))
+	return nil
+}
+
+// Convert_kubeflow_PaddleElasticPolicy_To_v1_PaddleElasticPolicy is an autogenerated conversion function.
+func Convert_kubeflow_PaddleElasticPolicy_To_v1_PaddleElasticPolicy(in *kubeflow.PaddleElasticPolicy, out *PaddleElasticPolicy, s conversion.Scope) error {
+	return autoConvert_kubeflow_PaddleElasticPolicy_To_v1_PaddleElasticPolicy(in, out, s)
+}
+
+func autoConvert_v1_PaddleJob_To_kubeflow_PaddleJob(in *PaddleJob, out *kubeflow.PaddleJob, s conversion.Scope) error {
+	out.ObjectMeta = in.ObjectMeta
+	if err := Convert_v1_PaddleJobSpec_To_kubeflow_PaddleJobSpec(&in.Spec, &out.Spec, s); err != nil {
+		return err
+	}
+	if err := Convert_v1_JobStatus_To_kubeflow_JobStatus(&in.Status, &out.Status, s); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Convert_v1_PaddleJob_To_kubeflow_PaddleJob is an autogenerated conversion function.
+func Convert_v1_PaddleJob_To_kubeflow_PaddleJob(in *PaddleJob, out *kubeflow.PaddleJob, s conversion.Scope) error {
+	return autoConvert_v1_PaddleJob_To_kubeflow_PaddleJob(in, out, s)
+}
+
+func autoConvert_kubeflow_PaddleJob_To_v1_PaddleJob(in *kubeflow.PaddleJob, out *PaddleJob, s conversion.Scope) error {
+	out.ObjectMeta = in.ObjectMeta
+	if err := Convert_kubeflow_PaddleJobSpec_To_v1_PaddleJobSpec(&in.Spec, &out.Spec, s); err != nil {
+		return err
+	}
+	if err := Convert_kubeflow_JobStatus_To_v1_JobStatus(&in.Status, &out.Status, s); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Convert_kubeflow_PaddleJob_To_v1_PaddleJob is an autogenerated conversion function.
+func Convert_kubeflow_PaddleJob_To_v1_PaddleJob(in *kubeflow.PaddleJob, out *PaddleJob, s conversion.Scope) error {
+	return autoConvert_kubeflow_PaddleJob_To_v1_PaddleJob(in, out, s)
+}
+
+func autoConvert_v1_PaddleJobList_To_kubeflow_PaddleJobList(in *PaddleJobList, out *kubeflow.PaddleJobList, s conversion.Scope) error {
+	out.ListMeta = in.ListMeta
+	out.Items = *(*[]kubeflow.PaddleJob)(unsafe.Pointer(&in.Items))
+	return nil
+}
+
+// Convert_v1_PaddleJobList_To_kubeflow_PaddleJobList is an autogenerated conversion function.
+func Convert_v1_PaddleJobList_To_kubeflow_PaddleJobList(in *PaddleJobList, out *kubeflow.PaddleJobList, s conversion.Scope) error {
+	return autoConvert_v1_PaddleJobList_To_kubeflow_PaddleJobList(in, out, s)
+}
+
+func autoConvert_kubeflow_PaddleJobList_To_v1_PaddleJobList(in *kubeflow.PaddleJobList, out *PaddleJobList, s conversion.Scope) error {
+	out.ListMeta = in.ListMeta
+	out.Items = *(*[]PaddleJob)(unsafe.Pointer(&in.Items))
+	return nil
+}
+
+// Convert_kubeflow_PaddleJobList_To_v1_PaddleJobList is an autogenerated conversion function.
+func Convert_kubeflow_PaddleJobList_To_v1_PaddleJobList(in *kubeflow.PaddleJobList, out *PaddleJobList, s conversion.Scope) error {
+	return autoConvert_kubeflow_PaddleJobList_To_v1_PaddleJobList(in, out, s)
+}
+
+func autoConvert_v1_PaddleJobSpec_To_kubeflow_PaddleJobSpec(in *PaddleJobSpec, out *kubeflow.PaddleJobSpec, s conversion.Scope) error {
+	*out = *(*kubeflow.PaddleJobSpec)(unsafe.Pointer(in))
+	return nil
+}
+
+// Convert_v1_PaddleJobSpec_To_kubeflow_PaddleJobSpec is an autogenerated conversion function.
+func Convert_v1_PaddleJobSpec_To_kubeflow_PaddleJobSpec(in *PaddleJobSpec, out *kubeflow.PaddleJobSpec, s conversion.Scope) error {
+	return autoConvert_v1_PaddleJobSpec_To_kubeflow_PaddleJobSpec(in, out, s)
+}
+
+func autoConvert_kubeflow_PaddleJobSpec_To_v1_PaddleJobSpec(in *kubeflow.PaddleJobSpec, out *PaddleJobSpec, s conversion.Scope) error {
+	*out = *(*PaddleJobSpec)(unsafe.Pointer(in))
+	return nil
+}
+
+// Convert_kubeflow_PaddleJobSpec_To_v1_PaddleJobSpec is an autogenerated conversion function.
+func Convert_kubeflow_PaddleJobSpec_To_v1_PaddleJobSpec(in *kubeflow.PaddleJobSpec, out *PaddleJobSpec, s conversion.Scope) error {
+	return autoConvert_kubeflow_PaddleJobSpec_To_v1_PaddleJobSpec(in, out, s)
 }
 
 func autoConvert_v1_Plugin_To_kubeflow_Plugin(in *Plugin, out *kubeflow.Plugin, s conversion.Scope) error {
@@ -941,4 +1313,78 @@ func autoConvert_kubeflow_TFJobSpec_To_v1_TFJobSpec(in *kubeflow.TFJobSpec, out 
 // Convert_kubeflow_TFJobSpec_To_v1_TFJobSpec is an autogenerated conversion function.
 func Convert_kubeflow_TFJobSpec_To_v1_TFJobSpec(in *kubeflow.TFJobSpec, out *TFJobSpec, s conversion.Scope) error {
 	return autoConvert_kubeflow_TFJobSpec_To_v1_TFJobSpec(in, out, s)
+}
+
+func autoConvert_v1_XGBoostJob_To_kubeflow_XGBoostJob(in *XGBoostJob, out *kubeflow.XGBoostJob, s conversion.Scope) error {
+	out.ObjectMeta = in.ObjectMeta
+	if err := Convert_v1_XGBoostJobSpec_To_kubeflow_XGBoostJobSpec(&in.Spec, &out.Spec, s); err != nil {
+		return err
+	}
+	if err := Convert_v1_JobStatus_To_kubeflow_JobStatus(&in.Status, &out.Status, s); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Convert_v1_XGBoostJob_To_kubeflow_XGBoostJob is an autogenerated conversion function.
+func Convert_v1_XGBoostJob_To_kubeflow_XGBoostJob(in *XGBoostJob, out *kubeflow.XGBoostJob, s conversion.Scope) error {
+	return autoConvert_v1_XGBoostJob_To_kubeflow_XGBoostJob(in, out, s)
+}
+
+func autoConvert_kubeflow_XGBoostJob_To_v1_XGBoostJob(in *kubeflow.XGBoostJob, out *XGBoostJob, s conversion.Scope) error {
+	out.ObjectMeta = in.ObjectMeta
+	if err := Convert_kubeflow_XGBoostJobSpec_To_v1_XGBoostJobSpec(&in.Spec, &out.Spec, s); err != nil {
+		return err
+	}
+	if err := Convert_kubeflow_JobStatus_To_v1_JobStatus(&in.Status, &out.Status, s); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Convert_kubeflow_XGBoostJob_To_v1_XGBoostJob is an autogenerated conversion function.
+func Convert_kubeflow_XGBoostJob_To_v1_XGBoostJob(in *kubeflow.XGBoostJob, out *XGBoostJob, s conversion.Scope) error {
+	return autoConvert_kubeflow_XGBoostJob_To_v1_XGBoostJob(in, out, s)
+}
+
+func autoConvert_v1_XGBoostJobList_To_kubeflow_XGBoostJobList(in *XGBoostJobList, out *kubeflow.XGBoostJobList, s conversion.Scope) error {
+	out.ListMeta = in.ListMeta
+	out.Items = *(*[]kubeflow.XGBoostJob)(unsafe.Pointer(&in.Items))
+	return nil
+}
+
+// Convert_v1_XGBoostJobList_To_kubeflow_XGBoostJobList is an autogenerated conversion function.
+func Convert_v1_XGBoostJobList_To_kubeflow_XGBoostJobList(in *XGBoostJobList, out *kubeflow.XGBoostJobList, s conversion.Scope) error {
+	return autoConvert_v1_XGBoostJobList_To_kubeflow_XGBoostJobList(in, out, s)
+}
+
+func autoConvert_kubeflow_XGBoostJobList_To_v1_XGBoostJobList(in *kubeflow.XGBoostJobList, out *XGBoostJobList, s conversion.Scope) error {
+	out.ListMeta = in.ListMeta
+	out.Items = *(*[]XGBoostJob)(unsafe.Pointer(&in.Items))
+	return nil
+}
+
+// Convert_kubeflow_XGBoostJobList_To_v1_XGBoostJobList is an autogenerated conversion function.
+func Convert_kubeflow_XGBoostJobList_To_v1_XGBoostJobList(in *kubeflow.XGBoostJobList, out *XGBoostJobList, s conversion.Scope) error {
+	return autoConvert_kubeflow_XGBoostJobList_To_v1_XGBoostJobList(in, out, s)
+}
+
+func autoConvert_v1_XGBoostJobSpec_To_kubeflow_XGBoostJobSpec(in *XGBoostJobSpec, out *kubeflow.XGBoostJobSpec, s conversion.Scope) error {
+	*out = *(*kubeflow.XGBoostJobSpec)(unsafe.Pointer(in))
+	return nil
+}
+
+// Convert_v1_XGBoostJobSpec_To_kubeflow_XGBoostJobSpec is an autogenerated conversion function.
+func Convert_v1_XGBoostJobSpec_To_kubeflow_XGBoostJobSpec(in *XGBoostJobSpec, out *kubeflow.XGBoostJobSpec, s conversion.Scope) error {
+	return autoConvert_v1_XGBoostJobSpec_To_kubeflow_XGBoostJobSpec(in, out, s)
+}
+
+func autoConvert_kubeflow_XGBoostJobSpec_To_v1_XGBoostJobSpec(in *kubeflow.XGBoostJobSpec, out *XGBoostJobSpec, s conversion.Scope) error {
+	*out = *(*XGBoostJobSpec)(unsafe.Pointer(in))
+	return nil
+}
+
+// Convert_kubeflow_XGBoostJobSpec_To_v1_XGBoostJobSpec is an autogenerated conversion function.
+func Convert_kubeflow_XGBoostJobSpec_To_v1_XGBoostJobSpec(in *kubeflow.XGBoostJobSpec, out *XGBoostJobSpec, s conversion.Scope) error {
+	return autoConvert_kubeflow_XGBoostJobSpec_To_v1_XGBoostJobSpec(in, out, s)
 }

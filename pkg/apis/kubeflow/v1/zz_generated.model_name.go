@@ -27,6 +27,21 @@ func (in ElasticPolicy) OpenAPIModelName() string {
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
+func (in JAXJob) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.JAXJob"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in JAXJobList) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.JAXJobList"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in JAXJobSpec) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.JAXJobSpec"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
 func (in JobCondition) OpenAPIModelName() string {
 	return "io.mlplane.apis.kubeflow.v1.JobCondition"
 }
@@ -34,6 +49,21 @@ func (in JobCondition) OpenAPIModelName() string {
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in JobStatus) OpenAPIModelName() string {
 	return "io.mlplane.apis.kubeflow.v1.JobStatus"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in MPIJob) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.MPIJob"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in MPIJobList) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.MPIJobList"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in MPIJobSpec) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.MPIJobSpec"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
@@ -64,6 +94,26 @@ func (in NotebookStatus) OpenAPIModelName() string {
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in NotebookTemplateSpec) OpenAPIModelName() string {
 	return "io.mlplane.apis.kubeflow.v1.NotebookTemplateSpec"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in PaddleElasticPolicy) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.PaddleElasticPolicy"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in PaddleJob) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.PaddleJob"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in PaddleJobList) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.PaddleJobList"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in PaddleJobSpec) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.PaddleJobSpec"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
@@ -154,4 +204,19 @@ func (in TFJobList) OpenAPIModelName() string {
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in TFJobSpec) OpenAPIModelName() string {
 	return "io.mlplane.apis.kubeflow.v1.TFJobSpec"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in XGBoostJob) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.XGBoostJob"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in XGBoostJobList) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.XGBoostJobList"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in XGBoostJobSpec) OpenAPIModelName() string {
+	return "io.mlplane.apis.kubeflow.v1.XGBoostJobSpec"
 }

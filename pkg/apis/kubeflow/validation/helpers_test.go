@@ -82,8 +82,65 @@ func validPyTorchJob() *kubeflow.PyTorchJob {
 	}
 }
 
+// validMPIJob is a valid, defaulted MPIJob with a Launcher and two Workers.
+func validMPIJob() *kubeflow.MPIJob {
+	return &kubeflow.MPIJob{
+		ObjectMeta: objectMeta(),
+		Spec: kubeflow.MPIJobSpec{
+			SlotsPerWorker: ptr.To[int32](1),
+			CleanPodPolicy: ptr.To(kubeflow.CleanPodPolicyNone),
+			RunPolicy:      defaultedRunPolicy(),
+			MPIReplicaSpecs: map[kubeflow.ReplicaType]*kubeflow.ReplicaSpec{
+				kubeflow.MPIJobReplicaTypeLauncher: replicaSpec(1, kubeflow.RestartPolicyNever, "mpi"),
+				kubeflow.MPIJobReplicaTypeWorker:   replicaSpec(2, kubeflow.RestartPolicyNever, "mpi"),
+			},
+		},
+	}
+}
+
+// validXGBoostJob is a valid, defaulted XGBoostJob with a Master and two Workers.
+func validXGBoostJob() *kubeflow.XGBoostJob {
+	return &kubeflow.XGBoostJob{
+		ObjectMeta: objectMeta(),
+		Spec: kubeflow.XGBoostJobSpec{
+			RunPolicy: defaultedRunPolicy(),
+			XGBReplicaSpecs: map[kubeflow.ReplicaType]*kubeflow.ReplicaSpec{
+				kubeflow.XGBoostJobReplicaTypeMaster: replicaSpec(1, kubeflow.RestartPolicyNever, "xgboost"),
+				kubeflow.XGBoostJobReplicaTypeWorker: replicaSpec(2, kubeflow.RestartPolicyNever, "xgboost"),
+			},
+		},
+	}
+}
+
+// validPaddleJob is a valid, defaulted PaddleJob with a Master and two Workers.
+func validPaddleJob() *kubeflow.PaddleJob {
+	return &kubeflow.PaddleJob{
+		ObjectMeta: objectMeta(),
+		Spec: kubeflow.PaddleJobSpec{
+			RunPolicy: defaultedRunPolicy(),
+			PaddleReplicaSpecs: map[kubeflow.ReplicaType]*kubeflow.ReplicaSpec{
+				kubeflow.PaddleJobReplicaTypeMaster: replicaSpec(1, kubeflow.RestartPolicyOnFailure, "paddle"),
+				kubeflow.PaddleJobReplicaTypeWorker: replicaSpec(2, kubeflow.RestartPolicyOnFailure, "paddle"),
+			},
+		},
+	}
+}
+
+// validJAXJob is a valid, defaulted JAXJob with two Workers.
+func validJAXJob() *kubeflow.JAXJob {
+	return &kubeflow.JAXJob{
+		ObjectMeta: objectMeta(),
+		Spec: kubeflow.JAXJobSpec{
+			RunPolicy: defaultedRunPolicy(),
+			JAXReplicaSpecs: map[kubeflow.ReplicaType]*kubeflow.ReplicaSpec{
+				kubeflow.JAXJobReplicaTypeWorker: replicaSpec(2, kubeflow.RestartPolicyNever, "jax"),
+			},
+		},
+	}
+}
+
 // testJob exposes the kind-independent parts of a job so that one case can
-// mutate a TFJob and a PyTorchJob alike.
+// mutate a job of every kind alike.
 type testJob struct {
 	obj       any
 	meta      *metav1.ObjectMeta
@@ -92,14 +149,18 @@ type testJob struct {
 	status    *kubeflow.JobStatus
 }
 
-// worker returns the job's Worker spec, which both fixtures have.
+// worker returns the job's Worker spec, which every fixture has.
 func (j testJob) worker() *kubeflow.ReplicaSpec { return (*j.specs)["Worker"] }
 
 // testKind runs the cases of the shared engine against one kind.
 type testKind struct {
-	name                 string
-	specsField           string
-	container            string
+	name       string
+	specsField string
+	// container is the name of the fixture's containers.
+	container string
+	// anyContainerName is set for a kind without a required default
+	// container (MPIJob).
+	anyContainerName     bool
 	newJob               func() testJob
 	validate             func(obj any) field.ErrorList
 	validateUpdate       func(newObj, oldObj any) field.ErrorList
@@ -137,6 +198,74 @@ var testKinds = []testKind{
 		},
 		validateStatusUpdate: func(newObj, oldObj any) field.ErrorList {
 			return ValidatePyTorchJobStatusUpdate(newObj.(*kubeflow.PyTorchJob), oldObj.(*kubeflow.PyTorchJob))
+		},
+	},
+	{
+		name:             "MPIJob",
+		specsField:       "mpiReplicaSpecs",
+		container:        "mpi",
+		anyContainerName: true,
+		newJob: func() testJob {
+			j := validMPIJob()
+			// Without the legacy cleanPodPolicy the shared cases judge the run
+			// policy's alone; mpijob_test.go covers the pair.
+			j.Spec.CleanPodPolicy = nil
+			return testJob{obj: j, meta: &j.ObjectMeta, runPolicy: &j.Spec.RunPolicy, specs: &j.Spec.MPIReplicaSpecs, status: &j.Status}
+		},
+		validate: func(obj any) field.ErrorList { return ValidateMPIJob(obj.(*kubeflow.MPIJob)) },
+		validateUpdate: func(newObj, oldObj any) field.ErrorList {
+			return ValidateMPIJobUpdate(newObj.(*kubeflow.MPIJob), oldObj.(*kubeflow.MPIJob))
+		},
+		validateStatusUpdate: func(newObj, oldObj any) field.ErrorList {
+			return ValidateMPIJobStatusUpdate(newObj.(*kubeflow.MPIJob), oldObj.(*kubeflow.MPIJob))
+		},
+	},
+	{
+		name:       "XGBoostJob",
+		specsField: "xgbReplicaSpecs",
+		container:  "xgboost",
+		newJob: func() testJob {
+			j := validXGBoostJob()
+			return testJob{obj: j, meta: &j.ObjectMeta, runPolicy: &j.Spec.RunPolicy, specs: &j.Spec.XGBReplicaSpecs, status: &j.Status}
+		},
+		validate: func(obj any) field.ErrorList { return ValidateXGBoostJob(obj.(*kubeflow.XGBoostJob)) },
+		validateUpdate: func(newObj, oldObj any) field.ErrorList {
+			return ValidateXGBoostJobUpdate(newObj.(*kubeflow.XGBoostJob), oldObj.(*kubeflow.XGBoostJob))
+		},
+		validateStatusUpdate: func(newObj, oldObj any) field.ErrorList {
+			return ValidateXGBoostJobStatusUpdate(newObj.(*kubeflow.XGBoostJob), oldObj.(*kubeflow.XGBoostJob))
+		},
+	},
+	{
+		name:       "PaddleJob",
+		specsField: "paddleReplicaSpecs",
+		container:  "paddle",
+		newJob: func() testJob {
+			j := validPaddleJob()
+			return testJob{obj: j, meta: &j.ObjectMeta, runPolicy: &j.Spec.RunPolicy, specs: &j.Spec.PaddleReplicaSpecs, status: &j.Status}
+		},
+		validate: func(obj any) field.ErrorList { return ValidatePaddleJob(obj.(*kubeflow.PaddleJob)) },
+		validateUpdate: func(newObj, oldObj any) field.ErrorList {
+			return ValidatePaddleJobUpdate(newObj.(*kubeflow.PaddleJob), oldObj.(*kubeflow.PaddleJob))
+		},
+		validateStatusUpdate: func(newObj, oldObj any) field.ErrorList {
+			return ValidatePaddleJobStatusUpdate(newObj.(*kubeflow.PaddleJob), oldObj.(*kubeflow.PaddleJob))
+		},
+	},
+	{
+		name:       "JAXJob",
+		specsField: "jaxReplicaSpecs",
+		container:  "jax",
+		newJob: func() testJob {
+			j := validJAXJob()
+			return testJob{obj: j, meta: &j.ObjectMeta, runPolicy: &j.Spec.RunPolicy, specs: &j.Spec.JAXReplicaSpecs, status: &j.Status}
+		},
+		validate: func(obj any) field.ErrorList { return ValidateJAXJob(obj.(*kubeflow.JAXJob)) },
+		validateUpdate: func(newObj, oldObj any) field.ErrorList {
+			return ValidateJAXJobUpdate(newObj.(*kubeflow.JAXJob), oldObj.(*kubeflow.JAXJob))
+		},
+		validateStatusUpdate: func(newObj, oldObj any) field.ErrorList {
+			return ValidateJAXJobStatusUpdate(newObj.(*kubeflow.JAXJob), oldObj.(*kubeflow.JAXJob))
 		},
 	},
 }

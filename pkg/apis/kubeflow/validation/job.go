@@ -43,7 +43,8 @@ type jobKind struct {
 	// messages list them.
 	replicaTypes []kubeflow.ReplicaType
 	// defaultContainerName must name at least one container of every replica;
-	// the controller treats that container as the framework process.
+	// the controller treats that container as the framework process. Empty
+	// means containers may have any name (MPIJob, as upstream).
 	defaultContainerName string
 	// replicaRules constrain single replica types. A type without a rule
 	// only needs a non-negative replica count.

@@ -75,6 +75,9 @@ func TestValidateReplicaSpecs(t *testing.T) {
 		name   string
 		mutate func(j testJob, k testKind)
 		want   []wantErr
+		// needsDefaultContainer cases expect no error from a kind whose
+		// containers may have any name.
+		needsDefaultContainer bool
 	}{
 		{name: "valid job is accepted", mutate: func(testJob, testKind) {}},
 		{
@@ -90,9 +93,9 @@ func TestValidateReplicaSpecs(t *testing.T) {
 		{
 			name: "unknown replica type is rejected",
 			mutate: func(j testJob, k testKind) {
-				(*j.specs)["Launcher"] = replicaSpec(1, kubeflow.RestartPolicyNever, k.container)
+				(*j.specs)["Scheduler"] = replicaSpec(1, kubeflow.RestartPolicyNever, k.container)
 			},
-			want: []wantErr{notSupported("<specs>[Launcher]")},
+			want: []wantErr{notSupported("<specs>[Scheduler]")},
 		},
 		{
 			name: "lower-case type left beside its canonical form is rejected",
@@ -164,6 +167,7 @@ func TestValidateReplicaSpecs(t *testing.T) {
 			mutate: func(j testJob, _ testKind) { j.worker().Template.Spec.Containers[0].Name = "trainer" },
 			want: []wantErr{required("<specs>[Worker].template.spec.containers").
 				withDetail("must have at least one container with name")},
+			needsDefaultContainer: true,
 		},
 		{
 			name: "default container after a sidecar is accepted",
@@ -179,6 +183,9 @@ func TestValidateReplicaSpecs(t *testing.T) {
 				j := k.newJob()
 				tc.mutate(j, k)
 				want := make([]wantErr, 0, len(tc.want))
+				if tc.needsDefaultContainer && k.anyContainerName {
+					tc.want = nil
+				}
 				for _, w := range tc.want {
 					w.field = k.path(w.field)
 					want = append(want, w)
@@ -191,6 +198,9 @@ func TestValidateReplicaSpecs(t *testing.T) {
 
 func TestDefaultContainerMessageNamesTheKindsContainer(t *testing.T) {
 	for _, k := range testKinds {
+		if k.anyContainerName {
+			continue
+		}
 		t.Run(k.name, func(t *testing.T) {
 			j := k.newJob()
 			j.worker().Template.Spec.Containers[0].Name = "trainer"
@@ -232,15 +242,9 @@ func TestReplicaRule(t *testing.T) {
 	}
 }
 
-// TestRequiredReplicaType uses a kind shaped like MPIJob, whose Launcher must
-// exist; no kind served today has a required type.
+// TestRequiredReplicaType uses MPIJob, whose Launcher must exist.
 func TestRequiredReplicaType(t *testing.T) {
-	kind := jobKind{
-		replicaSpecsField:    "mpiReplicaSpecs",
-		replicaTypes:         []kubeflow.ReplicaType{"Launcher", "Worker"},
-		defaultContainerName: "mpi",
-		replicaRules:         map[kubeflow.ReplicaType]replicaRule{"Launcher": {required: true}},
-	}
+	kind := mpiJobKind
 	fldPath := field.NewPath("spec", kind.replicaSpecsField)
 	cases := []struct {
 		name  string
@@ -305,4 +309,23 @@ func TestValidationToleratesUnsetPointers(t *testing.T) {
 	if w := WarningsForPyTorchJob(pt); w != nil {
 		t.Errorf("unexpected warnings %q", w)
 	}
+
+	mpi := &kubeflow.MPIJob{
+		ObjectMeta: objectMeta(),
+		Spec: kubeflow.MPIJobSpec{
+			MainContainer:   "mpi",
+			MPIReplicaSpecs: map[kubeflow.ReplicaType]*kubeflow.ReplicaSpec{"Worker": nil},
+		},
+	}
+	checkErrors(t, ValidateMPIJob(mpi),
+		required("spec.mpiReplicaSpecs[Launcher]"),
+		required("spec.mpiReplicaSpecs[Worker]"))
+
+	paddle := &kubeflow.PaddleJob{
+		ObjectMeta: objectMeta(),
+		Spec:       kubeflow.PaddleJobSpec{ElasticPolicy: &kubeflow.PaddleElasticPolicy{}},
+	}
+	checkErrors(t, ValidatePaddleJob(paddle),
+		required("spec.paddleReplicaSpecs"),
+		required("spec.paddleReplicaSpecs[Worker]"))
 }

@@ -21,7 +21,6 @@ import (
 	"slices"
 	"strconv"
 
-	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -108,14 +107,16 @@ func validateNprocPerNode(value string, fldPath *field.Path) field.ErrorList {
 // validateElasticPolicy takes the whole spec: the policy scales the Worker
 // replicas and competes with spec.nprocPerNode.
 func validateElasticPolicy(spec *kubeflow.PyTorchJobSpec, fldPath *field.Path) field.ErrorList {
-	var allErrs field.ErrorList
 	ep := spec.ElasticPolicy
 	epPath := fldPath.Child("elasticPolicy")
+	allErrs := pyTorchJobKind.validateElasticWorkers(elasticWorkers{
+		specs:       spec.PyTorchReplicaSpecs,
+		workerType:  kubeflow.PyTorchJobReplicaTypeWorker,
+		minReplicas: ep.MinReplicas,
+		maxReplicas: ep.MaxReplicas,
+		maxRestarts: ep.MaxRestarts,
+	}, fldPath)
 
-	if _, ok := spec.PyTorchReplicaSpecs[kubeflow.PyTorchJobReplicaTypeWorker]; !ok {
-		workerPath := fldPath.Child(pyTorchJobKind.replicaSpecsField).Key(string(kubeflow.PyTorchJobReplicaTypeWorker))
-		allErrs = append(allErrs, field.Required(workerPath, "must be configured if elastic policy is used"))
-	}
 	if ep.NProcPerNode != nil {
 		nProcPath := epPath.Child("nProcPerNode")
 		switch {
@@ -128,27 +129,10 @@ func validateElasticPolicy(spec *kubeflow.PyTorchJobSpec, fldPath *field.Path) f
 	if ep.RDZVBackend != nil && !slices.Contains(supportedRDZVBackends, *ep.RDZVBackend) {
 		allErrs = append(allErrs, field.NotSupported(epPath.Child("rdzvBackend"), *ep.RDZVBackend, supportedRDZVBackends))
 	}
-
-	minPath, maxPath := epPath.Child("minReplicas"), epPath.Child("maxReplicas")
-	minOK := ep.MinReplicas == nil || *ep.MinReplicas >= 1
-	maxOK := ep.MaxReplicas == nil || *ep.MaxReplicas >= 1
-	if !minOK {
-		allErrs = append(allErrs, field.Invalid(minPath, *ep.MinReplicas, "must be greater than or equal to 1"))
-	}
-	if !maxOK {
-		allErrs = append(allErrs, field.Invalid(maxPath, *ep.MaxReplicas, "must be greater than or equal to 1"))
-	}
-	if minOK && maxOK && ep.MinReplicas != nil && ep.MaxReplicas != nil && *ep.MinReplicas > *ep.MaxReplicas {
-		allErrs = append(allErrs, field.Invalid(maxPath, *ep.MaxReplicas, fmt.Sprintf("must be greater than or equal to %s", minPath)))
-	}
-
 	if ep.RDZVPort != nil {
 		for _, msg := range utilvalidation.IsValidPortNum(int(*ep.RDZVPort)) {
 			allErrs = append(allErrs, field.Invalid(epPath.Child("rdzvPort"), *ep.RDZVPort, msg))
 		}
-	}
-	if ep.MaxRestarts != nil {
-		allErrs = append(allErrs, apivalidation.ValidateNonnegativeField(int64(*ep.MaxRestarts), epPath.Child("maxRestarts"))...)
 	}
 	return allErrs
 }

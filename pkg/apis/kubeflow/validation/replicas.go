@@ -48,6 +48,12 @@ func exactly(n int32) replicaRule { return replicaRule{min: &n, max: &n} }
 // atLeast is the rule of a role that must not be scaled below n.
 func atLeast(n int32) replicaRule { return replicaRule{min: &n} }
 
+// mandatory is r for a role every job must have, such as an MPI Launcher.
+func (r replicaRule) mandatory() replicaRule {
+	r.required = true
+	return r
+}
+
 func (r replicaRule) validateReplicas(replicas int32, fldPath *field.Path) field.ErrorList {
 	switch {
 	case replicas < 0:
@@ -122,7 +128,7 @@ func (k *jobKind) validateContainers(containers []corev1.Container, fldPath *fie
 		}
 		hasDefault = hasDefault || c.Name == k.defaultContainerName
 	}
-	if !hasDefault {
+	if !hasDefault && k.defaultContainerName != "" {
 		allErrs = append(allErrs, field.Required(fldPath,
 			fmt.Sprintf("must have at least one container with name %s", k.defaultContainerName)))
 	}

@@ -39,7 +39,37 @@ func Parser() *typed.Parser {
 var parserOnce sync.Once
 var parser *typed.Parser
 var schemaYAML = typed.YAMLObject(`types:
+- name: com.github.mlplane.mlplane.pkg.apis.kubeflow.v1.JAXJob
+  scalar: untyped
+  list:
+    elementType:
+      namedType: __untyped_atomic_
+    elementRelationship: atomic
+  map:
+    elementType:
+      namedType: __untyped_deduced_
+    elementRelationship: separable
+- name: com.github.mlplane.mlplane.pkg.apis.kubeflow.v1.MPIJob
+  scalar: untyped
+  list:
+    elementType:
+      namedType: __untyped_atomic_
+    elementRelationship: atomic
+  map:
+    elementType:
+      namedType: __untyped_deduced_
+    elementRelationship: separable
 - name: com.github.mlplane.mlplane.pkg.apis.kubeflow.v1.Notebook
+  scalar: untyped
+  list:
+    elementType:
+      namedType: __untyped_atomic_
+    elementRelationship: atomic
+  map:
+    elementType:
+      namedType: __untyped_deduced_
+    elementRelationship: separable
+- name: com.github.mlplane.mlplane.pkg.apis.kubeflow.v1.PaddleJob
   scalar: untyped
   list:
     elementType:
@@ -70,6 +100,16 @@ var schemaYAML = typed.YAMLObject(`types:
       namedType: __untyped_deduced_
     elementRelationship: separable
 - name: com.github.mlplane.mlplane.pkg.apis.kubeflow.v1.TFJob
+  scalar: untyped
+  list:
+    elementType:
+      namedType: __untyped_atomic_
+    elementRelationship: atomic
+  map:
+    elementType:
+      namedType: __untyped_deduced_
+    elementRelationship: separable
+- name: com.github.mlplane.mlplane.pkg.apis.kubeflow.v1.XGBoostJob
   scalar: untyped
   list:
     elementType:

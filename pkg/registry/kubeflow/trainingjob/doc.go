@@ -15,7 +15,8 @@ limitations under the License.
 */
 
 // Package trainingjob is the one registry engine behind every training job
-// kind of kubeflow.org (TFJob, PyTorchJob, ...): storage, strategies, the
-// status and scale subresources and table output. A kind contributes only a
-// Kind description; see pkg/registry/kubeflow/tfjob for an example.
+// kind of kubeflow.org (TFJob, PyTorchJob, MPIJob, XGBoostJob, PaddleJob,
+// JAXJob): storage, strategies, the status and scale subresources and table
+// output. A kind contributes only a Kind description; see
+// pkg/registry/kubeflow/tfjob for an example.
 package trainingjob

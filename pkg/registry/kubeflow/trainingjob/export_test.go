@@ -22,7 +22,7 @@ import (
 )
 
 // Strategy is the method set of both strategies. The strategy tests live in
-// package trainingjob_test because they need the tfjob and pytorchjob kinds,
+// package trainingjob_test because they need the kinds of tfjob, pytorchjob, ...,
 // which import this package; this file lets them reach the strategies.
 type Strategy interface {
 	rest.RESTCreateStrategy

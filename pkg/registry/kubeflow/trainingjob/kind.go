@@ -53,6 +53,10 @@ type Kind[T any, P Object[T]] struct {
 	// ReplicaSpecs returns the job's replica specs map.
 	ReplicaSpecs func(P) map[kubeflow.ReplicaType]*kubeflow.ReplicaSpec
 
+	// PrepareForUpdate is optional: what the kind adjusts in an updated spec,
+	// knowing the stored one, before it is validated.
+	PrepareForUpdate func(newJob, oldJob P)
+
 	Validate             func(P) field.ErrorList
 	ValidateUpdate       func(newJob, oldJob P) field.ErrorList
 	ValidateStatusUpdate func(newJob, oldJob P) field.ErrorList

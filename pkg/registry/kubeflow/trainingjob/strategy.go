@@ -68,6 +68,9 @@ func (s strategy[T, P]) PrepareForCreate(_ context.Context, obj runtime.Object) 
 func (s strategy[T, P]) PrepareForUpdate(_ context.Context, obj, old runtime.Object) {
 	newJob, oldJob := obj.(P), old.(P)
 	*s.kind.Status(newJob) = *s.kind.Status(oldJob)
+	if s.kind.PrepareForUpdate != nil {
+		s.kind.PrepareForUpdate(newJob, oldJob)
+	}
 	if !equality.Semantic.DeepEqual(s.kind.Spec(newJob), s.kind.Spec(oldJob)) {
 		newJob.SetGeneration(oldJob.GetGeneration() + 1)
 	}

@@ -44,9 +44,13 @@ import (
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow/install"
+	"github.com/mlplane/mlplane/pkg/registry/kubeflow/jaxjob"
+	"github.com/mlplane/mlplane/pkg/registry/kubeflow/mpijob"
+	"github.com/mlplane/mlplane/pkg/registry/kubeflow/paddlejob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/pytorchjob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/tfjob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/trainingjob"
+	"github.com/mlplane/mlplane/pkg/registry/kubeflow/xgboostjob"
 )
 
 const testImage = "docker.io/kubeflow/example:1.0"
@@ -120,6 +124,10 @@ func forEachKind(t *testing.T, test func(t *testing.T, k kindUnderTest)) {
 	for _, k := range []kindUnderTest{
 		newKindUnderTest(t, tfjob.Kind, "tfReplicaSpecs", "Chief:1,PS:1,Worker:2", validTFJob),
 		newKindUnderTest(t, pytorchjob.Kind, "pytorchReplicaSpecs", "Master:1,Worker:2", validPyTorchJob),
+		newKindUnderTest(t, mpijob.Kind, "mpiReplicaSpecs", "Launcher:1,Worker:2", validMPIJob),
+		newKindUnderTest(t, xgboostjob.Kind, "xgbReplicaSpecs", "Master:1,Worker:2", validXGBoostJob),
+		newKindUnderTest(t, paddlejob.Kind, "paddleReplicaSpecs", "Master:1,Worker:2", validPaddleJob),
+		newKindUnderTest(t, jaxjob.Kind, "jaxReplicaSpecs", "Worker:2", validJAXJob),
 	} {
 		t.Run(k.name, func(t *testing.T) { test(t, k) })
 	}
@@ -182,6 +190,63 @@ func validPyTorchJob() *kubeflow.PyTorchJob {
 				kubeflow.PyTorchJobReplicaTypeWorker: replicaSpec(2, kubeflow.RestartPolicyOnFailure, "pytorch"),
 			},
 			NprocPerNode: ptr.To("auto"),
+		},
+	}
+}
+
+// validMPIJob is a defaulted, valid MPIJob.
+func validMPIJob() *kubeflow.MPIJob {
+	return &kubeflow.MPIJob{
+		ObjectMeta: objectMeta(),
+		Spec: kubeflow.MPIJobSpec{
+			SlotsPerWorker: ptr.To[int32](1),
+			CleanPodPolicy: ptr.To(kubeflow.CleanPodPolicyNone),
+			RunPolicy:      defaultedRunPolicy(),
+			MPIReplicaSpecs: map[kubeflow.ReplicaType]*kubeflow.ReplicaSpec{
+				kubeflow.MPIJobReplicaTypeLauncher: replicaSpec(1, kubeflow.RestartPolicyNever, "mpi"),
+				kubeflow.MPIJobReplicaTypeWorker:   replicaSpec(2, kubeflow.RestartPolicyNever, "mpi"),
+			},
+		},
+	}
+}
+
+// validXGBoostJob is a defaulted, valid XGBoostJob.
+func validXGBoostJob() *kubeflow.XGBoostJob {
+	return &kubeflow.XGBoostJob{
+		ObjectMeta: objectMeta(),
+		Spec: kubeflow.XGBoostJobSpec{
+			RunPolicy: defaultedRunPolicy(),
+			XGBReplicaSpecs: map[kubeflow.ReplicaType]*kubeflow.ReplicaSpec{
+				kubeflow.XGBoostJobReplicaTypeMaster: replicaSpec(1, kubeflow.RestartPolicyNever, "xgboost"),
+				kubeflow.XGBoostJobReplicaTypeWorker: replicaSpec(2, kubeflow.RestartPolicyNever, "xgboost"),
+			},
+		},
+	}
+}
+
+// validPaddleJob is a defaulted, valid PaddleJob.
+func validPaddleJob() *kubeflow.PaddleJob {
+	return &kubeflow.PaddleJob{
+		ObjectMeta: objectMeta(),
+		Spec: kubeflow.PaddleJobSpec{
+			RunPolicy: defaultedRunPolicy(),
+			PaddleReplicaSpecs: map[kubeflow.ReplicaType]*kubeflow.ReplicaSpec{
+				kubeflow.PaddleJobReplicaTypeMaster: replicaSpec(1, kubeflow.RestartPolicyOnFailure, "paddle"),
+				kubeflow.PaddleJobReplicaTypeWorker: replicaSpec(2, kubeflow.RestartPolicyOnFailure, "paddle"),
+			},
+		},
+	}
+}
+
+// validJAXJob is a defaulted, valid JAXJob.
+func validJAXJob() *kubeflow.JAXJob {
+	return &kubeflow.JAXJob{
+		ObjectMeta: objectMeta(),
+		Spec: kubeflow.JAXJobSpec{
+			RunPolicy: defaultedRunPolicy(),
+			JAXReplicaSpecs: map[kubeflow.ReplicaType]*kubeflow.ReplicaSpec{
+				kubeflow.JAXJobReplicaTypeWorker: replicaSpec(2, kubeflow.RestartPolicyNever, "jax"),
+			},
 		},
 	}
 }
@@ -394,8 +459,8 @@ func TestGetResetFields(t *testing.T) {
 func TestNewStorageServesSubresources(t *testing.T) {
 	forEachKind(t, func(t *testing.T, k kindUnderTest) {
 		want := []string{k.resource, k.resource + "/status"}
-		if k.name == "PyTorchJob" {
-			// Upstream's CRD scales only PyTorchJobs.
+		if slices.Contains([]string{"PyTorchJob", "PaddleJob", "JAXJob"}, k.name) {
+			// Upstream's CRDs scale only these kinds.
 			want = append(want, k.resource+"/scale")
 		}
 		var got []string

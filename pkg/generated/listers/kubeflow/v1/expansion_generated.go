@@ -18,6 +18,22 @@ limitations under the License.
 
 package v1
 
+// JAXJobListerExpansion allows custom methods to be added to
+// JAXJobLister.
+type JAXJobListerExpansion interface{}
+
+// JAXJobNamespaceListerExpansion allows custom methods to be added to
+// JAXJobNamespaceLister.
+type JAXJobNamespaceListerExpansion interface{}
+
+// MPIJobListerExpansion allows custom methods to be added to
+// MPIJobLister.
+type MPIJobListerExpansion interface{}
+
+// MPIJobNamespaceListerExpansion allows custom methods to be added to
+// MPIJobNamespaceLister.
+type MPIJobNamespaceListerExpansion interface{}
+
 // NotebookListerExpansion allows custom methods to be added to
 // NotebookLister.
 type NotebookListerExpansion interface{}
@@ -25,6 +41,14 @@ type NotebookListerExpansion interface{}
 // NotebookNamespaceListerExpansion allows custom methods to be added to
 // NotebookNamespaceLister.
 type NotebookNamespaceListerExpansion interface{}
+
+// PaddleJobListerExpansion allows custom methods to be added to
+// PaddleJobLister.
+type PaddleJobListerExpansion interface{}
+
+// PaddleJobNamespaceListerExpansion allows custom methods to be added to
+// PaddleJobNamespaceLister.
+type PaddleJobNamespaceListerExpansion interface{}
 
 // ProfileListerExpansion allows custom methods to be added to
 // ProfileLister.
@@ -45,3 +69,11 @@ type TFJobListerExpansion interface{}
 // TFJobNamespaceListerExpansion allows custom methods to be added to
 // TFJobNamespaceLister.
 type TFJobNamespaceListerExpansion interface{}
+
+// XGBoostJobListerExpansion allows custom methods to be added to
+// XGBoostJobLister.
+type XGBoostJobListerExpansion interface{}
+
+// XGBoostJobNamespaceListerExpansion allows custom methods to be added to
+// XGBoostJobNamespaceLister.
+type XGBoostJobNamespaceListerExpansion interface{}

@@ -24,14 +24,22 @@ import (
 
 // Interface provides access to all the informers in this group version.
 type Interface interface {
+	// JAXJobs returns a JAXJobInformer.
+	JAXJobs() TypedJAXJobInformer
+	// MPIJobs returns a MPIJobInformer.
+	MPIJobs() TypedMPIJobInformer
 	// Notebooks returns a NotebookInformer.
 	Notebooks() TypedNotebookInformer
+	// PaddleJobs returns a PaddleJobInformer.
+	PaddleJobs() TypedPaddleJobInformer
 	// Profiles returns a ProfileInformer.
 	Profiles() TypedProfileInformer
 	// PyTorchJobs returns a PyTorchJobInformer.
 	PyTorchJobs() TypedPyTorchJobInformer
 	// TFJobs returns a TFJobInformer.
 	TFJobs() TypedTFJobInformer
+	// XGBoostJobs returns a XGBoostJobInformer.
+	XGBoostJobs() TypedXGBoostJobInformer
 }
 
 type version struct {
@@ -45,9 +53,24 @@ func New(f internalinterfaces.SharedInformerFactory, namespace string, tweakList
 	return &version{factory: f, namespace: namespace, tweakListOptions: tweakListOptions}
 }
 
+// JAXJobs returns a TypedJAXJobInformer.
+func (v *version) JAXJobs() TypedJAXJobInformer {
+	return &jAXJobInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// MPIJobs returns a TypedMPIJobInformer.
+func (v *version) MPIJobs() TypedMPIJobInformer {
+	return &mPIJobInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
 // Notebooks returns a TypedNotebookInformer.
 func (v *version) Notebooks() TypedNotebookInformer {
 	return &notebookInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// PaddleJobs returns a TypedPaddleJobInformer.
+func (v *version) PaddleJobs() TypedPaddleJobInformer {
+	return &paddleJobInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
 }
 
 // Profiles returns a TypedProfileInformer.
@@ -63,4 +86,9 @@ func (v *version) PyTorchJobs() TypedPyTorchJobInformer {
 // TFJobs returns a TypedTFJobInformer.
 func (v *version) TFJobs() TypedTFJobInformer {
 	return &tFJobInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
+}
+
+// XGBoostJobs returns a TypedXGBoostJobInformer.
+func (v *version) XGBoostJobs() TypedXGBoostJobInformer {
+	return &xGBoostJobInformer{factory: v.factory, namespace: v.namespace, tweakListOptions: v.tweakListOptions}
 }

@@ -18,10 +18,18 @@ limitations under the License.
 
 package v1
 
+type JAXJobExpansion interface{}
+
+type MPIJobExpansion interface{}
+
 type NotebookExpansion interface{}
+
+type PaddleJobExpansion interface{}
 
 type ProfileExpansion interface{}
 
 type PyTorchJobExpansion interface{}
 
 type TFJobExpansion interface{}
+
+type XGBoostJobExpansion interface{}

@@ -28,10 +28,14 @@ import (
 
 type KubeflowV1Interface interface {
 	RESTClient() rest.Interface
+	JAXJobsGetter
+	MPIJobsGetter
 	NotebooksGetter
+	PaddleJobsGetter
 	ProfilesGetter
 	PyTorchJobsGetter
 	TFJobsGetter
+	XGBoostJobsGetter
 }
 
 // KubeflowV1Client is used to interact with features provided by the kubeflow.org group.
@@ -39,8 +43,20 @@ type KubeflowV1Client struct {
 	restClient rest.Interface
 }
 
+func (c *KubeflowV1Client) JAXJobs(namespace string) JAXJobInterface {
+	return newJAXJobs(c, namespace)
+}
+
+func (c *KubeflowV1Client) MPIJobs(namespace string) MPIJobInterface {
+	return newMPIJobs(c, namespace)
+}
+
 func (c *KubeflowV1Client) Notebooks(namespace string) NotebookInterface {
 	return newNotebooks(c, namespace)
+}
+
+func (c *KubeflowV1Client) PaddleJobs(namespace string) PaddleJobInterface {
+	return newPaddleJobs(c, namespace)
 }
 
 func (c *KubeflowV1Client) Profiles() ProfileInterface {
@@ -53,6 +69,10 @@ func (c *KubeflowV1Client) PyTorchJobs(namespace string) PyTorchJobInterface {
 
 func (c *KubeflowV1Client) TFJobs(namespace string) TFJobInterface {
 	return newTFJobs(c, namespace)
+}
+
+func (c *KubeflowV1Client) XGBoostJobs(namespace string) XGBoostJobInterface {
+	return newXGBoostJobs(c, namespace)
 }
 
 // NewForConfig creates a new KubeflowV1Client for the given config.

@@ -28,8 +28,20 @@ type FakeKubeflowV1 struct {
 	*testing.Fake
 }
 
+func (c *FakeKubeflowV1) JAXJobs(namespace string) v1.JAXJobInterface {
+	return newFakeJAXJobs(c, namespace)
+}
+
+func (c *FakeKubeflowV1) MPIJobs(namespace string) v1.MPIJobInterface {
+	return newFakeMPIJobs(c, namespace)
+}
+
 func (c *FakeKubeflowV1) Notebooks(namespace string) v1.NotebookInterface {
 	return newFakeNotebooks(c, namespace)
+}
+
+func (c *FakeKubeflowV1) PaddleJobs(namespace string) v1.PaddleJobInterface {
+	return newFakePaddleJobs(c, namespace)
 }
 
 func (c *FakeKubeflowV1) Profiles() v1.ProfileInterface {
@@ -42,6 +54,10 @@ func (c *FakeKubeflowV1) PyTorchJobs(namespace string) v1.PyTorchJobInterface {
 
 func (c *FakeKubeflowV1) TFJobs(namespace string) v1.TFJobInterface {
 	return newFakeTFJobs(c, namespace)
+}
+
+func (c *FakeKubeflowV1) XGBoostJobs(namespace string) v1.XGBoostJobInterface {
+	return newFakeXGBoostJobs(c, namespace)
 }
 
 // RESTClient returns a RESTClient that is used to communicate

@@ -1,0 +1,150 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package workloadserviceaccount is the WorkloadServiceAccount admission
+// plugin: the pods of mlplane workloads run only as the service accounts a
+// tenant may use, so nobody can make mlplane-controller create pods that
+// run as a more privileged account of the namespace (mlplane-controller
+// creates the pods, so kube-apiserver sees the controller, not the user, as
+// their author).
+//
+// Allowed in a namespace are default, default-editor and default-viewer
+// (the accounts every Profile namespace has) and the service accounts its
+// Profile lists in spec.serviceAccounts. An empty serviceAccountName means
+// default. The plugin checks every pod template's serviceAccountName and
+// serviceAccount and an InferenceService logger's
+// storage.serviceAccountName, on create and update; on an update, a service
+// account the object already had at that field is kept.
+package workloadserviceaccount
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/sets"
+	"k8s.io/apiserver/pkg/admission"
+
+	"github.com/mlplane/mlplane/pkg/admission/internal/check"
+	"github.com/mlplane/mlplane/pkg/admission/tenant"
+	"github.com/mlplane/mlplane/pkg/admission/workload"
+	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+)
+
+// PluginName is the plugin's name.
+const PluginName = "WorkloadServiceAccount"
+
+// ConfigurationKind is the kind of the plugin's configuration.
+const ConfigurationKind = "WorkloadServiceAccountConfiguration"
+
+// DefaultServiceAccounts may run workloads in every namespace.
+var DefaultServiceAccounts = []string{"default", kubeflowv1.DefaultEditorServiceAccount, kubeflowv1.DefaultViewerServiceAccount}
+
+// Configuration is the plugin's configuration.
+type Configuration struct {
+	metav1.TypeMeta `json:",inline"`
+
+	// ExemptNamespaces are not checked: their workloads may run as any
+	// service account. None by default.
+	ExemptNamespaces []string `json:"exemptNamespaces,omitempty"`
+}
+
+// Register registers the plugin.
+func Register(plugins *admission.Plugins) {
+	plugins.Register(PluginName, func(config io.Reader) (admission.Interface, error) {
+		var cfg Configuration
+		if err := check.DecodeConfig(config, ConfigurationKind, &cfg); err != nil {
+			return nil, err
+		}
+		return New(cfg)
+	})
+}
+
+// Plugin is the WorkloadServiceAccount admission plugin.
+type Plugin struct {
+	*admission.Handler
+	tenant.Lookup
+
+	exempt sets.Set[string]
+}
+
+var _ admission.ValidationInterface = &Plugin{}
+
+// New returns the plugin with its configuration.
+func New(cfg Configuration) (*Plugin, error) {
+	for i, ns := range cfg.ExemptNamespaces {
+		if ns == "" {
+			return nil, fmt.Errorf("%s: exemptNamespaces[%d]: must not be empty", ConfigurationKind, i)
+		}
+	}
+	p := &Plugin{Handler: admission.NewHandler(admission.Create, admission.Update), exempt: sets.New(cfg.ExemptNamespaces...)}
+	p.SetReadyFunc(p.Synced)
+	return p, nil
+}
+
+// Validate refuses a service account the namespace does not allow.
+func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, _ admission.ObjectInterfaces) error {
+	req, ok := check.WorkloadRequest(a)
+	if !ok || p.exempt.Has(req.New.Namespace) {
+		return nil
+	}
+	// Only names beyond the defaults need the Profile.
+	defaults := sets.New(DefaultServiceAccounts...)
+	var refs []workload.Ref
+	for _, ref := range req.New.AllRefs() {
+		if ref.Kind == workload.ServiceAccountRef && !defaults.Has(ref.Name) && !req.Old.Has(ref) {
+			refs = append(refs, ref)
+		}
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	if !p.WaitForReady() {
+		return check.NotReady(a, PluginName)
+	}
+	allowed := defaults
+	extra := []string(nil)
+	profile, err := p.Owner(ctx, req.New.Namespace)
+	var notOwned *tenant.NotOwnedError
+	switch {
+	case err == nil:
+		for _, sa := range profile.Spec.ServiceAccounts {
+			if !allowed.Has(sa) {
+				allowed.Insert(sa)
+				extra = append(extra, sa)
+			}
+		}
+	case !errors.As(err, &notOwned):
+		return apierrors.NewInternalError(fmt.Errorf("%s: %w", PluginName, err))
+	}
+	var causes []check.Cause
+	for _, ref := range refs {
+		if allowed.Has(ref.Name) {
+			continue
+		}
+		causes = append(causes, check.Cause{Field: ref.Path, Message: fmt.Sprintf(
+			"service account %q is not allowed in namespace %q (allowed: %s; a Profile's spec.serviceAccounts allows more)",
+			ref.Name, req.New.Namespace, strings.Join(append(append([]string(nil), DefaultServiceAccounts...), extra...), ", "))})
+	}
+	if len(causes) > 0 {
+		return check.Forbidden(a, causes...)
+	}
+	return nil
+}

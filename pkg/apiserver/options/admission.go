@@ -1,0 +1,68 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package options
+
+import (
+	"fmt"
+
+	"k8s.io/apiserver/pkg/admission"
+	genericapiserver "k8s.io/apiserver/pkg/server"
+	"k8s.io/client-go/rest"
+
+	mlplaneinitializer "github.com/mlplane/mlplane/pkg/admission/initializer"
+	mlplaneplugin "github.com/mlplane/mlplane/pkg/admission/plugin"
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
+	informers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
+)
+
+// addAdmissionPlugins registers mlplane's admission plugins after the
+// generic ones. They are on by default (--disable-admission-plugins turns
+// one off) and read their options from --admission-control-config-file.
+func (o *Options) addAdmissionPlugins() {
+	a := o.RecommendedOptions.Admission
+	mlplaneplugin.Register(a.Plugins)
+	a.RecommendedPluginOrder = append(a.RecommendedPluginOrder, mlplaneplugin.Names...)
+	o.RecommendedOptions.ExtraAdmissionInitializers = func(c *genericapiserver.RecommendedConfig) ([]admission.PluginInitializer, error) {
+		if o.RecommendedOptions.Admission == nil {
+			return nil, nil
+		}
+		i, err := MlplaneAdmissionInitializer(&c.Config)
+		if err != nil {
+			return nil, err
+		}
+		return []admission.PluginInitializer{i}, nil
+	}
+}
+
+// MlplaneAdmissionInitializer returns the initializer that hands the
+// admission plugins informers of mlplane's own objects, read back through
+// the server's loopback client, and starts them once the server runs.
+func MlplaneAdmissionInitializer(c *genericapiserver.Config) (admission.PluginInitializer, error) {
+	client, err := versioned.NewForConfig(rest.CopyConfig(c.LoopbackClientConfig))
+	if err != nil {
+		return nil, fmt.Errorf("building the loopback client of the admission plugins: %w", err)
+	}
+	factory := informers.NewSharedInformerFactory(client, 0)
+	err = c.AddPostStartHook("start-mlplane-admission-informers", func(ctx genericapiserver.PostStartHookContext) error {
+		factory.Start(ctx.Done())
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("adding the hook that starts the admission informers: %w", err)
+	}
+	return mlplaneinitializer.New(factory), nil
+}
