@@ -351,11 +351,14 @@ func (c *Controller) reemit(obj any) {
 	case "StatefulSet":
 		name = involved.Name
 	case "Pod":
-		pod, err := c.pods.Pods(ev.Namespace).Get(involved.Name)
-		if err != nil {
-			return
+		if pod, err := c.pods.Pods(ev.Namespace).Get(involved.Name); err == nil {
+			name = pod.Labels[NameLabel]
+		} else {
+			// The event can come before the pod reaches the cache (the
+			// notebook benchmark lost one Scheduled event in 500 that
+			// way). A notebook's pod is its StatefulSet's <notebook>-<ordinal>.
+			name = statefulSetOwnerName(involved.Name)
 		}
-		name = pod.Labels[NameLabel]
 	}
 	if name == "" {
 		return
@@ -367,6 +370,21 @@ func (c *Controller) reemit(obj any) {
 	c.cfg.Recorder.Eventf(nb, ev.Type, ev.Reason, "Reissued from %s/%s: %s",
 		strings.ToLower(involved.Kind), involved.Name, ev.Message)
 	c.queue.Add(cache.ObjectName{Namespace: nb.Namespace, Name: nb.Name})
+}
+
+// statefulSetOwnerName is the StatefulSet name of a pod named
+// <name>-<ordinal>, or "" for any other name.
+func statefulSetOwnerName(pod string) string {
+	i := strings.LastIndex(pod, "-")
+	if i <= 0 || i == len(pod)-1 {
+		return ""
+	}
+	for _, r := range pod[i+1:] {
+		if r < '0' || r > '9' {
+			return ""
+		}
+	}
+	return pod[:i]
 }
 
 // eventTime is when an event last happened, whichever API wrote it.

@@ -718,3 +718,19 @@ func TestEventsAreReissuedOnTheNotebook(t *testing.T) {
 	default:
 	}
 }
+
+func TestStatefulSetOwnerName(t *testing.T) {
+	for pod, want := range map[string]string{
+		"scipy-0":      "scipy",
+		"my-nb-12":     "my-nb",
+		"scipy":        "",
+		"scipy-":       "",
+		"scipy-abc12":  "",
+		"-0":           "",
+		"web-7f9c-x9z": "",
+	} {
+		if got := statefulSetOwnerName(pod); got != want {
+			t.Errorf("statefulSetOwnerName(%q) = %q, want %q", pod, got, want)
+		}
+	}
+}
