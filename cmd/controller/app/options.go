@@ -35,6 +35,7 @@ import (
 
 	"github.com/mlplane/mlplane/pkg/controller/notebook"
 	"github.com/mlplane/mlplane/pkg/controller/profile"
+	"github.com/mlplane/mlplane/pkg/controller/training/mpi"
 )
 
 // Environment variables that give flags their defaults, as upstream's
@@ -84,7 +85,13 @@ type Options struct {
 	GangSchedulerName            string
 	PyTorchInitContainerImage    string
 	PyTorchInitContainerMaxTries int
-	ClusterDomain                string
+	// MPIKubectlDeliveryImage is the MPIJob launcher's init container,
+	// which copies kubectl into it; DisableMPIRBACManagement leaves the
+	// launcher's ServiceAccount, Role and RoleBinding to the user.
+	MPIKubectlDeliveryImage  string
+	DisableMPIRBACManagement bool
+
+	ClusterDomain string
 	// Namespace restricts the controller to one namespace; empty watches all.
 	Namespace string
 
@@ -155,6 +162,7 @@ func NewOptions() *Options {
 		HealthProbeBindAddress:       ":8081",
 		PyTorchInitContainerImage:    "alpine:3.10",
 		PyTorchInitContainerMaxTries: 100,
+		MPIKubectlDeliveryImage:      mpi.DefaultKubectlDeliveryImage,
 		ClusterDomain:                os.Getenv(EnvCustomClusterDomain),
 		Namespace:                    os.Getenv(EnvKubeflowNamespace),
 		NotebookEnableFSGroup:        true,
@@ -215,6 +223,11 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 		"Image of the init container that makes PyTorchJob workers wait for the master's address to resolve.")
 	fs.IntVar(&o.PyTorchInitContainerMaxTries, "pytorch-init-container-max-tries", o.PyTorchInitContainerMaxTries,
 		"How many times the PyTorchJob init container looks the master up before it fails.")
+	fs.StringVar(&o.MPIKubectlDeliveryImage, "mpi-kubectl-delivery-image", o.MPIKubectlDeliveryImage,
+		"Image of the MPIJob launcher's init container, which copies kubectl into the launcher.")
+	fs.BoolVar(&o.DisableMPIRBACManagement, "disable-mpi-rbac-management", o.DisableMPIRBACManagement,
+		"Create no ServiceAccount, Role and RoleBinding for MPIJob launchers, and leave the launcher's service account "+
+			"to its template; users then provide an account that may exec into the workers.")
 	fs.StringVar(&o.ClusterDomain, "cluster-domain", o.ClusterDomain,
 		"Cluster domain appended to replica addresses (<name>.<namespace>.svc.<domain>), e.g. cluster.local. "+
 			"Empty appends nothing. Defaults to $"+EnvCustomClusterDomain+".")
@@ -297,6 +310,9 @@ func (o *Options) Validate() error {
 	}
 	if o.PyTorchInitContainerImage == "" {
 		errs = append(errs, errors.New("--pytorch-init-container-image: must not be empty"))
+	}
+	if o.MPIKubectlDeliveryImage == "" {
+		errs = append(errs, errors.New("--mpi-kubectl-delivery-image: must not be empty"))
 	}
 	if o.PyTorchInitContainerMaxTries < 1 {
 		errs = append(errs, fmt.Errorf("--pytorch-init-container-max-tries: must be at least 1, got %d",

@@ -62,6 +62,7 @@ func TestDefaults(t *testing.T) {
 		HealthProbeBindAddress:       ":8081",
 		PyTorchInitContainerImage:    "alpine:3.10",
 		PyTorchInitContainerMaxTries: 100,
+		MPIKubectlDeliveryImage:      "ghcr.io/kubeflow/training-v1/kubectl-delivery:latest",
 		NotebookEnableFSGroup:        true,
 		CullIdleTime:                 1440 * time.Minute,
 		IdlenessCheckPeriod:          time.Minute,
@@ -132,6 +133,19 @@ func TestFlagsAreParsed(t *testing.T) {
 		"http://127.0.0.1:8001", true, "istio-system/gw", "nb.example.com"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("parsed options (-want +got):\n%s", diff)
+	}
+}
+
+func TestMPIFlagsAreParsed(t *testing.T) {
+	o, err := parse(t, "--mpi-kubectl-delivery-image=registry.example/kubectl-delivery:1", "--disable-mpi-rbac-management")
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	if err := o.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	if o.MPIKubectlDeliveryImage != "registry.example/kubectl-delivery:1" || !o.DisableMPIRBACManagement {
+		t.Errorf("kubectl delivery image %q, RBAC management disabled %v", o.MPIKubectlDeliveryImage, o.DisableMPIRBACManagement)
 	}
 }
 
@@ -217,6 +231,7 @@ func TestValidateRejectsBadFlags(t *testing.T) {
 		},
 		{"empty init container image", []string{"--pytorch-init-container-image="}, []string{"--pytorch-init-container-image: must not be empty"}},
 		{"no init container tries", []string{"--pytorch-init-container-max-tries=0"}, []string{"--pytorch-init-container-max-tries: must be at least 1, got 0"}},
+		{"empty kubectl delivery image", []string{"--mpi-kubectl-delivery-image="}, []string{"--mpi-kubectl-delivery-image: must not be empty"}},
 		{"bad cluster domain", []string{"--cluster-domain=.cluster.local"}, []string{`--cluster-domain: ".cluster.local"`}},
 		{"bad namespace", []string{"--namespace=team_a"}, []string{`--namespace: "team_a" is not a namespace name`}},
 		{"zero cull idle time", []string{"--enable-culling", "--cull-idle-time=0"}, []string{"--cull-idle-time: must be greater than 0, got 0s"}},

@@ -46,8 +46,12 @@ import (
 	"github.com/mlplane/mlplane/pkg/controller/profile"
 	"github.com/mlplane/mlplane/pkg/controller/serving"
 	"github.com/mlplane/mlplane/pkg/controller/training"
+	"github.com/mlplane/mlplane/pkg/controller/training/jax"
+	"github.com/mlplane/mlplane/pkg/controller/training/mpi"
+	"github.com/mlplane/mlplane/pkg/controller/training/paddle"
 	"github.com/mlplane/mlplane/pkg/controller/training/pytorch"
 	"github.com/mlplane/mlplane/pkg/controller/training/tensorflow"
+	"github.com/mlplane/mlplane/pkg/controller/training/xgboost"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
 	mlplanescheme "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/scheme"
 	"github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
@@ -426,7 +430,7 @@ func (o *Options) newNotebookController(d *deps, notebookInformers kubeinformers
 	return controller, nil
 }
 
-// newController binds the TFJob and PyTorchJob adapters to the engine.
+// newController binds the adapters of the training kinds to the engine.
 func (o *Options) newController(d *deps, kubeInformers kubeinformers.SharedInformerFactory,
 	mlplaneInformers externalversions.SharedInformerFactory, clusterInformers kubeinformers.SharedInformerFactory,
 ) (*training.Controller, error) {
@@ -446,9 +450,25 @@ func (o *Options) newController(d *deps, kubeInformers kubeinformers.SharedInfor
 		cfg.DynamicClient = d.dynamicClient
 		cfg.PriorityClasses = clusterInformers.Scheduling().V1().PriorityClasses()
 	}
+	// The MPIJob adapter watches its ConfigMaps and launcher RBAC objects in
+	// the engine's label-filtered factory.
+	mpiAdapter, err := mpi.New(mpi.Options{
+		KubeClient:            d.kubeClient,
+		KubeInformers:         kubeInformers,
+		Recorder:              d.recorder,
+		KubectlDeliveryImage:  o.MPIKubectlDeliveryImage,
+		DisableRBACManagement: o.DisableMPIRBACManagement,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating the MPIJob adapter: %w", err)
+	}
 	controller, err := training.NewController(cfg,
 		training.TFJobs(d.mlplaneClient, mlplaneInformers, tf),
 		training.PyTorchJobs(d.mlplaneClient, mlplaneInformers, pt),
+		training.MPIJobs(d.mlplaneClient, mlplaneInformers, mpiAdapter),
+		training.XGBoostJobs(d.mlplaneClient, mlplaneInformers, xgboost.New()),
+		training.PaddleJobs(d.mlplaneClient, mlplaneInformers, paddle.New()),
+		training.JAXJobs(d.mlplaneClient, mlplaneInformers, jax.New()),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("creating training controller: %w", err)

@@ -71,6 +71,41 @@ func replicaLabels(fw Framework, job string, rtype kubeflowv1.ReplicaType, index
 	return l
 }
 
+// podName names the pod and service of one replica: ChildName, unless the
+// framework lays its replicas out otherwise.
+func podName(fw Framework, job string, rtype kubeflowv1.ReplicaType, index int) string {
+	if l, ok := fw.(ReplicaLayout); ok {
+		return l.PodName(job, rtype, index)
+	}
+	return ChildName(job, rtype, index)
+}
+
+// indexed reports whether the pods of rtype carry the replica-index label.
+func indexed(fw Framework, rtype kubeflowv1.ReplicaType) bool {
+	if l, ok := fw.(ReplicaLayout); ok {
+		return l.Indexed(rtype)
+	}
+	return true
+}
+
+// headless reports whether each replica of rtype gets a headless service.
+func headless(fw Framework, rtype kubeflowv1.ReplicaType) bool {
+	if l, ok := fw.(ReplicaLayout); ok {
+		return l.Headless(rtype)
+	}
+	return true
+}
+
+// podLabels are the labels selecting one replica's pod: replicaLabels,
+// without the index for a type whose pods carry none.
+func podLabels(fw Framework, job string, rtype kubeflowv1.ReplicaType, index int) map[string]string {
+	l := replicaLabels(fw, job, rtype, index)
+	if !indexed(fw, rtype) {
+		delete(l, kubeflowv1.ReplicaIndexLabel)
+	}
+	return l
+}
+
 // ReplicaSelector is the selector string of one replica type's pods, as
 // upstream writes it into status.replicaStatuses[type].selector.
 func ReplicaSelector(fw Framework, job string, rtype kubeflowv1.ReplicaType) string {
@@ -88,13 +123,18 @@ func (c *Controller) ownerRef(kind Kind, job *Job) metav1.OwnerReference {
 	}
 }
 
-// byIndex groups children of one replica type by their index label.
-func byIndex[T metav1.Object](objs []T, rtype kubeflowv1.ReplicaType) map[int][]T {
+// byIndex groups children of one replica type by their index label; those
+// of a type that is not indexed all go to index 0.
+func byIndex[T metav1.Object](objs []T, rtype kubeflowv1.ReplicaType, indexed bool) map[int][]T {
 	out := map[int][]T{}
 	rt := strings.ToLower(string(rtype))
 	for _, o := range objs {
 		l := o.GetLabels()
 		if l[kubeflowv1.ReplicaTypeLabel] != rt {
+			continue
+		}
+		if !indexed {
+			out[0] = append(out[0], o)
 			continue
 		}
 		i, err := strconv.Atoi(l[kubeflowv1.ReplicaIndexLabel])
@@ -114,7 +154,7 @@ func (c *Controller) newPod(kind Kind, job *Job, rtype kubeflowv1.ReplicaType, i
 	if tmpl.Labels == nil {
 		tmpl.Labels = map[string]string{}
 	}
-	for k, v := range replicaLabels(fw, job.Object.GetName(), rtype, index) {
+	for k, v := range podLabels(fw, job.Object.GetName(), rtype, index) {
 		tmpl.Labels[k] = v
 	}
 	if fw.IsMasterRole(job.ReplicaSpecs, rtype, index) {
@@ -137,7 +177,7 @@ func (c *Controller) newPod(kind Kind, job *Job, rtype kubeflowv1.ReplicaType, i
 	c.decorateForGang(job, tmpl, rtype)
 	return &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{
-			Name:            ChildName(job.Object.GetName(), rtype, index),
+			Name:            podName(fw, job.Object.GetName(), rtype, index),
 			Namespace:       job.Object.GetNamespace(),
 			Labels:          tmpl.Labels,
 			Annotations:     tmpl.Annotations,
@@ -151,12 +191,12 @@ func (c *Controller) newPod(kind Kind, job *Job, rtype kubeflowv1.ReplicaType, i
 // pod, selecting it by its four labels, exposing the default container's
 // named ports.
 func newService(fw Framework, job *Job, rtype kubeflowv1.ReplicaType, index int, owner metav1.OwnerReference) *corev1.Service {
-	sel := replicaLabels(fw, job.Object.GetName(), rtype, index)
+	sel := podLabels(fw, job.Object.GetName(), rtype, index)
 	svc := &corev1.Service{
 		ObjectMeta: metav1.ObjectMeta{
-			Name:            ChildName(job.Object.GetName(), rtype, index),
+			Name:            podName(fw, job.Object.GetName(), rtype, index),
 			Namespace:       job.Object.GetNamespace(),
-			Labels:          replicaLabels(fw, job.Object.GetName(), rtype, index),
+			Labels:          podLabels(fw, job.Object.GetName(), rtype, index),
 			OwnerReferences: []metav1.OwnerReference{owner},
 		},
 		Spec: corev1.ServiceSpec{ClusterIP: corev1.ClusterIPNone, Selector: sel},

@@ -48,7 +48,8 @@ type Config struct {
 	// KubeClient writes pods, services and events.
 	KubeClient kubernetes.Interface
 	// KubeInformers must be filtered to objects labelled by a training
-	// operator (PodLabelSelector); the engine reads pods and services from it.
+	// operator (PodLabelSelector); the engine reads pods and services from
+	// it, and adapters their other children (ExtraChildren).
 	KubeInformers kubeinformers.SharedInformerFactory
 	// Recorder records events on jobs.
 	Recorder record.EventRecorder
@@ -167,6 +168,9 @@ func NewController(cfg Config, kinds ...Kind) (*Controller, error) {
 		}
 		c.synced = append(c.synced, child.inf.HasSynced)
 	}
+	if err := c.watchExtraChildren(kinds); err != nil {
+		return nil, err
+	}
 	if cfg.GangSchedulerName != "" {
 		c.podGroups = newPodGroupControl(cfg.GangSchedulerName, cfg.DynamicClient, cfg.KubeClient.Discovery(),
 			cfg.PriorityClasses.Lister())
@@ -271,22 +275,68 @@ func (c *Controller) jobDeleted(kind string, obj any) {
 	c.timersMu.Unlock()
 }
 
-// childEvent maps a pod or service event to its job, records what the
-// engine was waiting for, and enqueues the job.
-func (c *Controller) childEvent(obj any, isPod bool, delta int) {
+// watchExtraChildren requeues a job when one of the other objects it owns
+// (ExtraChildren) changes. An informer shared by several kinds is watched once.
+func (c *Controller) watchExtraChildren(kinds []Kind) error {
+	seen := map[cache.SharedIndexInformer]bool{}
+	for _, k := range kinds {
+		extra, ok := k.Framework().(ExtraChildren)
+		if !ok {
+			continue
+		}
+		for _, inf := range extra.ChildInformers() {
+			if seen[inf] {
+				continue
+			}
+			seen[inf] = true
+			if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+				AddFunc: c.extraChildEvent,
+				UpdateFunc: func(old, obj any) {
+					if old.(metav1.Object).GetResourceVersion() != obj.(metav1.Object).GetResourceVersion() {
+						c.extraChildEvent(obj)
+					}
+				},
+				DeleteFunc: c.extraChildEvent,
+			}); err != nil {
+				return fmt.Errorf("watching the children of %s: %w", k.GroupVersionKind().Kind, err)
+			}
+			c.synced = append(c.synced, inf.HasSynced)
+		}
+	}
+	return nil
+}
+
+func (c *Controller) extraChildEvent(obj any) {
+	if key, ok := c.controllingJob(obj); ok {
+		c.queue.Add(key)
+	}
+}
+
+// controllingJob returns the job that controls a child: the kind its
+// operator-name label names, if its controller reference is one of them.
+func (c *Controller) controllingJob(obj any) (jobKey, bool) {
 	if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
 		obj = tomb.Obj
 	}
 	m, ok := obj.(metav1.Object)
 	if !ok {
-		return
+		return jobKey{}, false
 	}
 	ref := metav1.GetControllerOf(m)
 	kind, ok := c.byCtrl[m.GetLabels()[kubeflowv1.OperatorNameLabel]]
 	if ref == nil || !ok || ref.Kind != kind.GroupVersionKind().Kind || !strings.HasPrefix(ref.APIVersion, kubeflowv1.GroupName+"/") {
+		return jobKey{}, false
+	}
+	return jobKey{kind: ref.Kind, namespace: m.GetNamespace(), name: ref.Name}, true
+}
+
+// childEvent maps a pod or service event to its job, records what the
+// engine was waiting for, and enqueues the job.
+func (c *Controller) childEvent(obj any, isPod bool, delta int) {
+	key, ok := c.controllingJob(obj)
+	if !ok {
 		return
 	}
-	key := jobKey{kind: ref.Kind, namespace: m.GetNamespace(), name: ref.Name}
 	switch {
 	case delta > 0:
 		c.expect.observed(key, isPod, true)

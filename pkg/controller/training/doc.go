@@ -19,5 +19,7 @@ limitations under the License.
 // services, restarts them, enforces the run policy (deadlines, TTL, backoff,
 // suspend, clean-up), gang-schedules and reports status. Each framework
 // (TensorFlow, PyTorch, ...) contributes only a Framework: its replica types,
-// default container and port, cluster-spec environment and success rule.
+// default container and port, cluster-spec environment and success rule, and
+// where it needs them a layout of its own (ReplicaLayout: pod names, no index
+// label, no services) and children besides pods (ExtraChildren), as MPIJob.
 package training

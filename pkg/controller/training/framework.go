@@ -17,9 +17,12 @@ limitations under the License.
 package training
 
 import (
+	"context"
+
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/tools/cache"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 )
@@ -71,4 +74,33 @@ type Framework interface {
 	// rules to job.Status, given replica statuses already counted from the
 	// pods. restarting says whether a pod was restarted in this pass.
 	UpdateJobStatus(job *Job, restarting bool)
+}
+
+// ReplicaLayout is implemented by frameworks whose replicas are not laid out
+// the engine's way: a pod and a headless service per replica, both named
+// <job>-<type>-<index> (ChildName) and labelled with their index.
+type ReplicaLayout interface {
+	// PodName names the pod (and the headless service, if any) of one replica.
+	PodName(job string, rtype kubeflowv1.ReplicaType, index int) string
+	// Indexed reports whether the pods of rtype carry the replica-index
+	// label. A type whose pods do not has at most one replica, index 0.
+	Indexed(rtype kubeflowv1.ReplicaType) bool
+	// Headless reports whether each replica of rtype gets a headless service.
+	Headless(rtype kubeflowv1.ReplicaType) bool
+}
+
+// ExtraChildren is implemented by frameworks whose jobs own objects besides
+// pods and services, such as a ConfigMap or RBAC objects.
+type ExtraChildren interface {
+	// ChildInformers watch those objects, filtered by the label selector of
+	// Config.KubeInformers. The engine waits for them to sync and requeues
+	// the job that controls an object when it changes; the objects carry the
+	// operator-name label and a controller reference, as pods do.
+	ChildInformers() []cache.SharedIndexInformer
+	// ReconcileChildren creates or updates the objects of a job that is
+	// neither finished nor suspended, before the engine reconciles its pods
+	// (job.Pods holds them), so that they exist by the time the pods start.
+	// owner is the reference the objects must carry. An error requeues the
+	// job and leaves its pods alone in this pass.
+	ReconcileChildren(ctx context.Context, job *Job, owner metav1.OwnerReference) error
 }

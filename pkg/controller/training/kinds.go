@@ -125,3 +125,95 @@ func PyTorchJobs(client versioned.Interface, informers externalversions.SharedIn
 		},
 	}
 }
+
+// MPIJobs binds fw to kubeflow.org/v1 MPIJobs.
+func MPIJobs(client versioned.Interface, informers externalversions.SharedInformerFactory, fw Framework) Kind {
+	inf := informers.Kubeflow().V1().MPIJobs()
+	return &typedKind[*kubeflowv1.MPIJob]{
+		framework: fw,
+		gvk:       kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.MPIJobKind),
+		inf:       inf.Informer(),
+		lister: func(ns, name string) (*kubeflowv1.MPIJob, error) {
+			return inf.Lister().MPIJobs(ns).Get(name)
+		},
+		view: func(j *kubeflowv1.MPIJob) *Job {
+			return &Job{Object: j, RunPolicy: &j.Spec.RunPolicy, ReplicaSpecs: j.Spec.MPIReplicaSpecs, Status: &j.Status}
+		},
+		write: func(ctx context.Context, j *kubeflowv1.MPIJob) error {
+			_, err := client.KubeflowV1().MPIJobs(j.Namespace).UpdateStatus(ctx, j, metav1.UpdateOptions{})
+			return err
+		},
+		remove: func(ctx context.Context, ns, name string, opts metav1.DeleteOptions) error {
+			return client.KubeflowV1().MPIJobs(ns).Delete(ctx, name, opts)
+		},
+	}
+}
+
+// XGBoostJobs binds fw to kubeflow.org/v1 XGBoostJobs.
+func XGBoostJobs(client versioned.Interface, informers externalversions.SharedInformerFactory, fw Framework) Kind {
+	inf := informers.Kubeflow().V1().XGBoostJobs()
+	return &typedKind[*kubeflowv1.XGBoostJob]{
+		framework: fw,
+		gvk:       kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.XGBoostJobKind),
+		inf:       inf.Informer(),
+		lister: func(ns, name string) (*kubeflowv1.XGBoostJob, error) {
+			return inf.Lister().XGBoostJobs(ns).Get(name)
+		},
+		view: func(j *kubeflowv1.XGBoostJob) *Job {
+			return &Job{Object: j, RunPolicy: &j.Spec.RunPolicy, ReplicaSpecs: j.Spec.XGBReplicaSpecs, Status: &j.Status}
+		},
+		write: func(ctx context.Context, j *kubeflowv1.XGBoostJob) error {
+			_, err := client.KubeflowV1().XGBoostJobs(j.Namespace).UpdateStatus(ctx, j, metav1.UpdateOptions{})
+			return err
+		},
+		remove: func(ctx context.Context, ns, name string, opts metav1.DeleteOptions) error {
+			return client.KubeflowV1().XGBoostJobs(ns).Delete(ctx, name, opts)
+		},
+	}
+}
+
+// PaddleJobs binds fw to kubeflow.org/v1 PaddleJobs.
+func PaddleJobs(client versioned.Interface, informers externalversions.SharedInformerFactory, fw Framework) Kind {
+	inf := informers.Kubeflow().V1().PaddleJobs()
+	return &typedKind[*kubeflowv1.PaddleJob]{
+		framework: fw,
+		gvk:       kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.PaddleJobKind),
+		inf:       inf.Informer(),
+		lister: func(ns, name string) (*kubeflowv1.PaddleJob, error) {
+			return inf.Lister().PaddleJobs(ns).Get(name)
+		},
+		view: func(j *kubeflowv1.PaddleJob) *Job {
+			return &Job{Object: j, RunPolicy: &j.Spec.RunPolicy, ReplicaSpecs: j.Spec.PaddleReplicaSpecs, Status: &j.Status}
+		},
+		write: func(ctx context.Context, j *kubeflowv1.PaddleJob) error {
+			_, err := client.KubeflowV1().PaddleJobs(j.Namespace).UpdateStatus(ctx, j, metav1.UpdateOptions{})
+			return err
+		},
+		remove: func(ctx context.Context, ns, name string, opts metav1.DeleteOptions) error {
+			return client.KubeflowV1().PaddleJobs(ns).Delete(ctx, name, opts)
+		},
+	}
+}
+
+// JAXJobs binds fw to kubeflow.org/v1 JAXJobs.
+func JAXJobs(client versioned.Interface, informers externalversions.SharedInformerFactory, fw Framework) Kind {
+	inf := informers.Kubeflow().V1().JAXJobs()
+	return &typedKind[*kubeflowv1.JAXJob]{
+		framework: fw,
+		gvk:       kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.JAXJobKind),
+		inf:       inf.Informer(),
+		lister: func(ns, name string) (*kubeflowv1.JAXJob, error) {
+			return inf.Lister().JAXJobs(ns).Get(name)
+		},
+		view: func(j *kubeflowv1.JAXJob) *Job {
+			return &Job{Object: j, RunPolicy: &j.Spec.RunPolicy, ReplicaSpecs: j.Spec.JAXReplicaSpecs, Status: &j.Status}
+		},
+		write: func(ctx context.Context, j *kubeflowv1.JAXJob) error {
+			_, err := client.KubeflowV1().JAXJobs(j.Namespace).UpdateStatus(ctx, j, metav1.UpdateOptions{})
+			return err
+		},
+		remove: func(ctx context.Context, ns, name string, opts metav1.DeleteOptions) error {
+			return client.KubeflowV1().JAXJobs(ns).Delete(ctx, name, opts)
+		},
+	}
+}

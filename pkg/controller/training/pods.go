@@ -19,6 +19,7 @@ package training
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -67,9 +68,13 @@ func (c *Controller) reconcilePods(ctx context.Context, kind Kind, key jobKey, j
 		return false, nil
 	}
 	replicas := int(ptrInt32(spec.Replicas, 1))
+	if !indexed(fw, rtype) {
+		// Pods without an index label have one name: one replica.
+		replicas = min(replicas, 1)
+	}
 	rs := replicaStatus(fw, job, rtype)
 	rs.Active, rs.Succeeded, rs.Failed = 0, 0, 0
-	pods := byIndex(all, rtype)
+	pods := byIndex(all, rtype, indexed(fw, rtype))
 
 	var missing []int
 	var remove []*corev1.Pod
@@ -184,11 +189,14 @@ func (c *Controller) reconcileServices(ctx context.Context, kind Kind, key jobKe
 	rtype kubeflowv1.ReplicaType) error {
 	fw := kind.Framework()
 	spec := job.ReplicaSpecs[rtype]
-	if spec == nil {
+	if spec == nil || !headless(fw, rtype) {
 		return nil
 	}
 	replicas := int(ptrInt32(spec.Replicas, 1))
-	services := byIndex(all, rtype)
+	if !indexed(fw, rtype) {
+		replicas = min(replicas, 1)
+	}
+	services := byIndex(all, rtype, indexed(fw, rtype))
 	var missing []*corev1.Service
 	owner := c.ownerRef(kind, job)
 	for index := range replicas {
@@ -296,7 +304,13 @@ func (c *Controller) cleanUpPods(ctx context.Context, key jobKey, job *Job,
 	return c.deleteServices(ctx, key, job, servicesToDelete)
 }
 
+// exitCode is the exit code of the pod's container named container or, in a
+// pod without one (MPIJob containers may have any name), of its first.
 func exitCode(pod *corev1.Pod, container string) int32 {
+	if !slices.ContainsFunc(pod.Spec.Containers, func(c corev1.Container) bool { return c.Name == container }) &&
+		len(pod.Spec.Containers) > 0 {
+		container = pod.Spec.Containers[0].Name
+	}
 	for _, cs := range pod.Status.ContainerStatuses {
 		if cs.Name == container && cs.State.Terminated != nil {
 			return cs.State.Terminated.ExitCode

@@ -159,6 +159,11 @@ func (c *Controller) reconcileJob(ctx context.Context, kind Kind, key jobKey, jo
 	}
 
 	job.Pods = pods
+	if extra, ok := fw.(ExtraChildren); ok {
+		if err := extra.ReconcileChildren(ctx, job, c.ownerRef(kind, job)); err != nil {
+			return 0, false, err
+		}
+	}
 	restarting := false
 	for _, rtype := range replicaTypes(fw, job.ReplicaSpecs) {
 		restarted, err := c.reconcilePods(ctx, kind, key, job, pods, rtype, now)

@@ -1,0 +1,205 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package mpi
+
+import (
+	"errors"
+	"strconv"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	kubeinformers "k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	corelisters "k8s.io/client-go/listers/core/v1"
+	rbaclisters "k8s.io/client-go/listers/rbac/v1"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/record"
+
+	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/training"
+)
+
+// ControllerName is the operator-name label of MPIJob pods.
+const ControllerName = "mpijob-controller"
+
+// DefaultKubectlDeliveryImage is the default of upstream's
+// --mpi-kubectl-delivery-image: the init container that copies kubectl
+// into the launcher.
+const DefaultKubectlDeliveryImage = "ghcr.io/kubeflow/training-v1/kubectl-delivery:latest"
+
+// Names, paths and sizes of the launcher's and workers' additions, as upstream.
+const (
+	launcherSuffix          = "-launcher"
+	workerSuffix            = "-worker"
+	configSuffix            = "-config"
+	configVolumeName        = "mpi-job-config"
+	configMountPath         = "/etc/mpi"
+	kubexecScriptName       = "kubexec.sh"
+	hostfileName            = "hostfile"
+	discoverHostsScriptName = "discover_hosts.sh"
+	kubectlDeliveryName     = "kubectl-delivery"
+	kubectlTargetDirEnv     = "TARGET_DIR"
+	kubectlVolumeName       = "mpi-job-kubectl"
+	kubectlMountPath        = "/opt/kube"
+	gpuResourceNameSuffix   = ".com/gpu"
+	gpuResourceNamePattern  = "gpu"
+	initContainerCPU        = "100m"
+	initContainerMemory     = "512Mi"
+	initContainerEphStorage = "5Gi"
+	// iMPIDefaultBootstrap makes Intel MPI start its processes with the
+	// rsh agent, kubexec.sh.
+	iMPIDefaultBootstrap = "rsh"
+)
+
+// Options configures the adapter.
+type Options struct {
+	// KubeClient creates the ConfigMap and the launcher's RBAC objects.
+	KubeClient kubernetes.Interface
+	// KubeInformers is the engine's factory, filtered by
+	// training.PodLabelSelector; the adapter watches its children there.
+	KubeInformers kubeinformers.SharedInformerFactory
+	// Recorder records events on jobs.
+	Recorder record.EventRecorder
+	// KubectlDeliveryImage is the launcher's init container image; empty
+	// means DefaultKubectlDeliveryImage.
+	KubectlDeliveryImage string
+	// DisableRBACManagement leaves the launcher's ServiceAccount, Role and
+	// RoleBinding to the user: none is created and the launcher keeps the
+	// service account of its template, as upstream's
+	// --disable-mpi-rbac-management.
+	DisableRBACManagement bool
+}
+
+// Framework is what MPIJobs contribute to the training engine.
+type Framework struct {
+	opts            Options
+	configMaps      corelisters.ConfigMapLister
+	serviceAccounts corelisters.ServiceAccountLister
+	roles           rbaclisters.RoleLister
+	roleBindings    rbaclisters.RoleBindingLister
+	informers       []cache.SharedIndexInformer
+	// Now stamps conditions and completionTime; tests replace it.
+	Now func() metav1.Time
+}
+
+var (
+	_ training.Framework     = &Framework{}
+	_ training.ReplicaLayout = &Framework{}
+	_ training.ExtraChildren = &Framework{}
+)
+
+// New returns the MPIJob adapter. Its informers come from
+// opts.KubeInformers, which must not have been started yet.
+func New(opts Options) (*Framework, error) {
+	if opts.KubeClient == nil || opts.KubeInformers == nil || opts.Recorder == nil {
+		return nil, errors.New("mpi: KubeClient, KubeInformers and Recorder are required")
+	}
+	if opts.KubectlDeliveryImage == "" {
+		opts.KubectlDeliveryImage = DefaultKubectlDeliveryImage
+	}
+	f := &Framework{opts: opts, Now: metav1.Now}
+	cms := opts.KubeInformers.Core().V1().ConfigMaps()
+	f.configMaps = cms.Lister()
+	f.informers = append(f.informers, cms.Informer())
+	// Without RBAC management the adapter has no business with RBAC
+	// objects, and needs no permission to watch them.
+	if !opts.DisableRBACManagement {
+		sas := opts.KubeInformers.Core().V1().ServiceAccounts()
+		roles := opts.KubeInformers.Rbac().V1().Roles()
+		bindings := opts.KubeInformers.Rbac().V1().RoleBindings()
+		f.serviceAccounts, f.roles, f.roleBindings = sas.Lister(), roles.Lister(), bindings.Lister()
+		f.informers = append(f.informers, sas.Informer(), roles.Informer(), bindings.Informer())
+	}
+	return f, nil
+}
+
+// replicaTypes puts the workers first: upstream creates the launcher after
+// them. The job's outcome is decided by the launcher (UpdateJobStatus).
+var replicaTypes = []kubeflowv1.ReplicaType{
+	kubeflowv1.MPIJobReplicaTypeWorker,
+	kubeflowv1.MPIJobReplicaTypeLauncher,
+}
+
+func (*Framework) Kind() string                 { return kubeflowv1.MPIJobKind }
+func (*Framework) ControllerName() string       { return ControllerName }
+func (*Framework) FrameworkName() string        { return kubeflowv1.MPIJobFrameworkName }
+func (*Framework) DefaultContainerName() string { return kubeflowv1.MPIJobDefaultContainerName }
+func (*Framework) DefaultPortName() string      { return kubeflowv1.MPIJobDefaultPortName }
+func (*Framework) DefaultPort() int32           { return kubeflowv1.MPIJobDefaultPort }
+
+func (*Framework) ReplicaTypes() []kubeflowv1.ReplicaType {
+	return append([]kubeflowv1.ReplicaType(nil), replicaTypes...)
+}
+
+// IsMasterRole labels the launcher.
+func (*Framework) IsMasterRole(_ map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec, rtype kubeflowv1.ReplicaType, _ int) bool {
+	return rtype == kubeflowv1.MPIJobReplicaTypeLauncher
+}
+
+// PodName is <job>-launcher for the launcher, <job>-worker-<i> for workers.
+func (*Framework) PodName(job string, rtype kubeflowv1.ReplicaType, index int) string {
+	switch rtype {
+	case kubeflowv1.MPIJobReplicaTypeLauncher:
+		return launcherName(job)
+	case kubeflowv1.MPIJobReplicaTypeWorker:
+		return workerName(job, index)
+	}
+	return training.ChildName(job, rtype, index)
+}
+
+// Indexed is false for the launcher, whose pod has no replica-index label.
+func (*Framework) Indexed(rtype kubeflowv1.ReplicaType) bool {
+	return rtype != kubeflowv1.MPIJobReplicaTypeLauncher
+}
+
+// Headless is false: the launcher reaches workers with kubectl exec, by
+// pod name, so MPIJobs have no services.
+func (*Framework) Headless(kubeflowv1.ReplicaType) bool { return false }
+
+// ChildInformers watch the jobs' ConfigMaps and launcher RBAC objects.
+func (f *Framework) ChildInformers() []cache.SharedIndexInformer {
+	return append([]cache.SharedIndexInformer(nil), f.informers...)
+}
+
+func launcherName(job string) string { return job + launcherSuffix }
+func configName(job string) string   { return job + configSuffix }
+
+func workerName(job string, index int) string {
+	return job + workerSuffix + "-" + strconv.Itoa(index)
+}
+
+// workerReplicas is the number of workers; a job may have none.
+func workerReplicas(specs map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec) int {
+	if w := specs[kubeflowv1.MPIJobReplicaTypeWorker]; w != nil && w.Replicas != nil {
+		return int(*w.Replicas)
+	}
+	return 0
+}
+
+// slotsPerWorker is spec.slotsPerWorker, 1 when unset.
+func slotsPerWorker(job *kubeflowv1.MPIJob) int {
+	if job.Spec.SlotsPerWorker != nil {
+		return int(*job.Spec.SlotsPerWorker)
+	}
+	return 1
+}
+
+func (f *Framework) now() metav1.Time {
+	if f.Now == nil {
+		return metav1.Now()
+	}
+	return f.Now()
+}
