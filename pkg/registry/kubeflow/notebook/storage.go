@@ -69,7 +69,7 @@ func NewStorage(scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (m
 	}
 	return map[string]rest.Storage{
 		kubeflowv1.NotebookPlural:             &REST{Store: store},
-		kubeflowv1.NotebookPlural + "/status": statusrest.New(store, statusStrategy{s}),
+		kubeflowv1.NotebookPlural + "/status": statusrest.New(store, statusStrategy{Strategy: s}),
 	}, nil
 }
 

@@ -26,36 +26,26 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apiserver/pkg/registry/generic"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	genericregistrytest "k8s.io/apiserver/pkg/registry/generic/testing"
 	"k8s.io/apiserver/pkg/registry/rest"
-	"k8s.io/apiserver/pkg/storage/storagebackend"
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/apiserver"
 	"github.com/mlplane/mlplane/pkg/apiserver/embeddedetcd/etcdtest"
+	"github.com/mlplane/mlplane/pkg/registry/internal/registrytest"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/notebook"
 )
 
 const resource = kubeflowv1.NotebookPlural
 
-// newStorage builds the Notebook storage on etcd, under a key prefix of the
-// test's own so that tests sharing one etcd do not see each other's objects.
+// newStorage builds the Notebook storage on etcd.
 func newStorage(t *testing.T, etcdURL string) map[string]rest.Storage {
 	t.Helper()
-	config := storagebackend.NewDefaultConfig("/registry/"+t.Name(), apiserver.Codecs.LegacyCodec(kubeflowv1.SchemeGroupVersion))
-	config.Transport.ServerList = []string{etcdURL}
-	storage, err := notebook.NewStorage(apiserver.Scheme, generic.RESTOptions{
-		StorageConfig:           config.ForResource(kubeflow.Resource(resource)),
-		Decorator:               generic.UndecoratedStorage,
-		DeleteCollectionWorkers: 1,
-		ResourcePrefix:          resource,
-	})
+	storage, err := notebook.NewStorage(apiserver.Scheme, registrytest.EtcdOptions(t, etcdURL,
+		apiserver.Codecs.LegacyCodec(kubeflowv1.SchemeGroupVersion), kubeflow.Resource(resource)))
 	if err != nil {
 		t.Fatalf("building Notebook storage: %v", err)
 	}
@@ -65,6 +55,10 @@ func newStorage(t *testing.T, etcdURL string) map[string]rest.Storage {
 
 func store(s map[string]rest.Storage) *genericregistry.Store {
 	return s[resource].(*notebook.REST).Store
+}
+
+func tester(t *testing.T, etcdURL string) *genericregistrytest.Tester {
+	return genericregistrytest.New(t, store(newStorage(t, etcdURL)))
 }
 
 // validNotebook is a valid Notebook. Its namespace is empty: the tester puts
@@ -83,7 +77,6 @@ func TestStorage(t *testing.T) {
 	etcdURL := etcdtest.Run(t)
 
 	t.Run("Create", func(t *testing.T) {
-		test := genericregistrytest.New(t, store(newStorage(t, etcdURL)))
 		noContainers := validNotebook()
 		noContainers.Spec.Template.Spec.Containers = nil
 		noImage := validNotebook()
@@ -92,12 +85,11 @@ func TestStorage(t *testing.T) {
 		tooLong.Name = "n" + strings.Repeat("b", 52)
 		digitName := validNotebook()
 		digitName.Name = "1foo"
-		test.TestCreate(validNotebook(), noContainers, noImage, tooLong, digitName)
+		tester(t, etcdURL).TestCreate(validNotebook(), noContainers, noImage, tooLong, digitName)
 	})
 
 	t.Run("Update", func(t *testing.T) {
-		test := genericregistrytest.New(t, store(newStorage(t, etcdURL)))
-		test.TestUpdate(validNotebook(),
+		tester(t, etcdURL).TestUpdate(validNotebook(),
 			func(obj runtime.Object) runtime.Object {
 				nb := obj.(*kubeflow.Notebook)
 				nb.Labels = map[string]string{"team": "vision"}
@@ -117,30 +109,8 @@ func TestStorage(t *testing.T) {
 		)
 	})
 
-	t.Run("Delete", func(t *testing.T) {
-		test := genericregistrytest.New(t, store(newStorage(t, etcdURL)))
-		test.TestDelete(validNotebook())
-	})
-
-	t.Run("Get", func(t *testing.T) {
-		test := genericregistrytest.New(t, store(newStorage(t, etcdURL)))
-		test.TestGet(validNotebook())
-	})
-
-	t.Run("List", func(t *testing.T) {
-		test := genericregistrytest.New(t, store(newStorage(t, etcdURL)))
-		test.TestList(validNotebook())
-	})
-
-	t.Run("Watch", func(t *testing.T) {
-		test := genericregistrytest.New(t, store(newStorage(t, etcdURL)))
-		test.TestWatch(validNotebook(),
-			[]labels.Set{{}, {"app": "foo"}},
-			[]labels.Set{{"app": "bar"}},
-			[]fields.Set{{"metadata.name": "foo"}},
-			[]fields.Set{{"metadata.name": "bar"}},
-		)
-	})
+	registrytest.DeleteGetListWatch(t, func(t *testing.T) *genericregistrytest.Tester { return tester(t, etcdURL) },
+		func() runtime.Object { return validNotebook() })
 
 	t.Run("StatusSubresource", func(t *testing.T) {
 		storage := newStorage(t, etcdURL)

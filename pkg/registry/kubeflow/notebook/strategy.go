@@ -17,99 +17,31 @@ limitations under the License.
 package notebook
 
 import (
-	"context"
-
-	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/util/validation/field"
-	"k8s.io/apiserver/pkg/registry/rest"
-	"k8s.io/apiserver/pkg/storage/names"
-	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow/validation"
-	"github.com/mlplane/mlplane/pkg/registry/internal/statusrest"
+	"github.com/mlplane/mlplane/pkg/registry/internal/specstatus"
 )
 
-// servedVersions are the versions whose reset fields the strategies declare:
-// server-side apply looks them up by the version of each request.
-var servedVersions = []string{kubeflowv1.SchemeGroupVersion.String(), kubeflowv1beta1.SchemeGroupVersion.String()}
+// kind is what the shared spec/status strategy needs of notebooks.
+var kind = specstatus.Kind[kubeflow.Notebook, *kubeflow.Notebook, kubeflow.NotebookStatus]{
+	NamespaceScoped: true,
+	ServedVersions:  []string{kubeflowv1.SchemeGroupVersion.String(), kubeflowv1beta1.SchemeGroupVersion.String()},
 
-// strategy implements create, update and delete of a notebook: status is
-// owned by the status subresource, generation moves with the spec.
-type strategy struct {
-	runtime.ObjectTyper
-	names.NameGenerator
+	Spec:   func(nb *kubeflow.Notebook) any { return &nb.Spec },
+	Status: func(nb *kubeflow.Notebook) *kubeflow.NotebookStatus { return &nb.Status },
+
+	Validate:             validation.ValidateNotebook,
+	ValidateUpdate:       validation.ValidateNotebookUpdate,
+	ValidateStatusUpdate: validation.ValidateNotebookStatusUpdate,
 }
 
-var (
-	_ rest.RESTCreateStrategy  = strategy{}
-	_ rest.RESTUpdateStrategy  = strategy{}
-	_ rest.RESTDeleteStrategy  = strategy{}
-	_ rest.ResetFieldsStrategy = strategy{}
-)
+// statusStrategy is the strategy of notebooks/status.
+type statusStrategy = specstatus.StatusStrategy[kubeflow.Notebook, *kubeflow.Notebook, kubeflow.NotebookStatus]
 
-func newStrategy(typer runtime.ObjectTyper) strategy {
-	return strategy{ObjectTyper: typer, NameGenerator: names.SimpleNameGenerator}
-}
-
-func (strategy) NamespaceScoped() bool { return true }
-
-func (strategy) GetResetFields() map[fieldpath.APIVersion]*fieldpath.Set {
-	return statusrest.MainResetFields(servedVersions...)
-}
-
-func (strategy) PrepareForCreate(_ context.Context, obj runtime.Object) {
-	nb := obj.(*kubeflow.Notebook)
-	nb.Status = kubeflow.NotebookStatus{}
-	nb.Generation = 1
-}
-
-func (strategy) PrepareForUpdate(_ context.Context, obj, old runtime.Object) {
-	nb, oldNB := obj.(*kubeflow.Notebook), old.(*kubeflow.Notebook)
-	nb.Status = oldNB.Status
-	if !equality.Semantic.DeepEqual(nb.Spec, oldNB.Spec) {
-		nb.Generation = oldNB.Generation + 1
-	}
-}
-
-func (strategy) Validate(_ context.Context, obj runtime.Object) field.ErrorList {
-	return validation.ValidateNotebook(obj.(*kubeflow.Notebook))
-}
-
-func (strategy) WarningsOnCreate(context.Context, runtime.Object) []string { return nil }
-
-func (strategy) Canonicalize(runtime.Object) {}
-
-func (strategy) AllowCreateOnUpdate(context.Context) bool { return false }
-
-func (strategy) AllowUnconditionalUpdate(context.Context) bool { return true }
-
-func (strategy) ValidateUpdate(_ context.Context, obj, old runtime.Object) field.ErrorList {
-	return validation.ValidateNotebookUpdate(obj.(*kubeflow.Notebook), old.(*kubeflow.Notebook))
-}
-
-func (strategy) WarningsOnUpdate(context.Context, runtime.Object, runtime.Object) []string {
-	return nil
-}
-
-// statusStrategy implements updates through the status subresource: only
-// status changes, spec and labels stay as stored.
-type statusStrategy struct {
-	strategy
-}
-
-func (statusStrategy) GetResetFields() map[fieldpath.APIVersion]*fieldpath.Set {
-	return statusrest.StatusResetFields(servedVersions...)
-}
-
-func (statusStrategy) PrepareForUpdate(_ context.Context, obj, old runtime.Object) {
-	statusrest.KeepStoredSpec(obj.(*kubeflow.Notebook), old.(*kubeflow.Notebook),
-		func(to, from *kubeflow.Notebook) { to.Status = from.Status })
-}
-
-func (statusStrategy) ValidateUpdate(_ context.Context, obj, old runtime.Object) field.ErrorList {
-	return validation.ValidateNotebookStatusUpdate(obj.(*kubeflow.Notebook), old.(*kubeflow.Notebook))
+func newStrategy(typer runtime.ObjectTyper) specstatus.Strategy[kubeflow.Notebook, *kubeflow.Notebook, kubeflow.NotebookStatus] {
+	return specstatus.NewStrategy(typer, &kind)
 }

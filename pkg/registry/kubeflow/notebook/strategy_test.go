@@ -30,17 +30,13 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
-	"k8s.io/apiserver/pkg/registry/generic"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	"k8s.io/apiserver/pkg/registry/rest"
-	"k8s.io/apiserver/pkg/storage"
-	"k8s.io/apiserver/pkg/storage/storagebackend"
-	"k8s.io/apiserver/pkg/storage/storagebackend/factory"
-	"k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow/install"
+	"github.com/mlplane/mlplane/pkg/registry/internal/registrytest"
 )
 
 const testImage = "kubeflownotebookswg/jupyter-scipy:v1.10.0"
@@ -55,16 +51,7 @@ func testScheme() *runtime.Scheme {
 // store's strategies, predicate and table convertor.
 func newTestStorage(t *testing.T) map[string]rest.Storage {
 	t.Helper()
-	noStorage := func(*storagebackend.ConfigForResource, string, func(runtime.Object) (string, error),
-		func() runtime.Object, func() runtime.Object, storage.AttrFunc, storage.IndexerFuncs, *cache.Indexers,
-	) (storage.Interface, factory.DestroyFunc, error) {
-		return nil, func() {}, nil
-	}
-	s, err := NewStorage(testScheme(), generic.RESTOptions{
-		StorageConfig:  &storagebackend.ConfigForResource{},
-		Decorator:      noStorage,
-		ResourcePrefix: "notebooks",
-	})
+	s, err := NewStorage(testScheme(), registrytest.NoEtcdOptions("notebooks"))
 	if err != nil {
 		t.Fatalf("NewStorage: %v", err)
 	}
@@ -200,7 +187,7 @@ func TestStatusPrepareForUpdateChangesOnlyStatus(t *testing.T) {
 	nb.ResourceVersion = "8"
 	nb.Status = runningStatus()
 
-	statusStrategy{newStrategy(testScheme())}.PrepareForUpdate(namespacedContext(), nb, old)
+	statusStrategy{Strategy: newStrategy(testScheme())}.PrepareForUpdate(namespacedContext(), nb, old)
 
 	// Spec, labels and generation stay as stored; status comes from the
 	// request, and so do annotations and the precondition resourceVersion,
@@ -237,7 +224,7 @@ func TestStrategiesValidate(t *testing.T) {
 
 	badStatus := validNotebook()
 	badStatus.Status.ReadyReplicas = -1
-	ss := statusStrategy{s}
+	ss := statusStrategy{Strategy: s}
 	if errs := ss.ValidateUpdate(ctx, badStatus, valid); len(errs) != 1 || errs[0].Field != "status.readyReplicas" {
 		t.Errorf("status ValidateUpdate(readyReplicas -1) = %v, want one error at status.readyReplicas", errs)
 	}
@@ -263,7 +250,7 @@ func TestGetResetFieldsCoverBothServedVersions(t *testing.T) {
 	}
 	s := newStrategy(testScheme())
 	check(t, "main strategy", s.GetResetFields(), wantMain)
-	check(t, "status strategy", statusStrategy{s}.GetResetFields(), wantStatus)
+	check(t, "status strategy", statusStrategy{Strategy: s}.GetResetFields(), wantStatus)
 
 	// And as NewStorage wires them.
 	storage := newTestStorage(t)

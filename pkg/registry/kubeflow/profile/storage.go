@@ -62,7 +62,7 @@ func NewStorage(scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (m
 	}
 	return map[string]rest.Storage{
 		kubeflowv1.ProfilePlural:             &REST{Store: store},
-		kubeflowv1.ProfilePlural + "/status": statusrest.New(store, statusStrategy{s}),
+		kubeflowv1.ProfilePlural + "/status": statusrest.New(store, statusStrategy{Strategy: s}),
 	}, nil
 }
 

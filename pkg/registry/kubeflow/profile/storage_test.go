@@ -26,36 +26,26 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apiserver/pkg/registry/generic"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	genericregistrytest "k8s.io/apiserver/pkg/registry/generic/testing"
 	"k8s.io/apiserver/pkg/registry/rest"
-	"k8s.io/apiserver/pkg/storage/storagebackend"
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/apiserver"
 	"github.com/mlplane/mlplane/pkg/apiserver/embeddedetcd/etcdtest"
+	"github.com/mlplane/mlplane/pkg/registry/internal/registrytest"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/profile"
 )
 
 const resource = kubeflowv1.ProfilePlural
 
-// newStorage builds the Profile storage on etcd, under a key prefix of the
-// test's own so that tests sharing one etcd do not see each other's objects.
+// newStorage builds the Profile storage on etcd.
 func newStorage(t *testing.T, etcdURL string) map[string]rest.Storage {
 	t.Helper()
-	config := storagebackend.NewDefaultConfig("/registry/"+t.Name(), apiserver.StorageCodec())
-	config.Transport.ServerList = []string{etcdURL}
-	storage, err := profile.NewStorage(apiserver.Scheme, generic.RESTOptions{
-		StorageConfig:           config.ForResource(kubeflow.Resource(resource)),
-		Decorator:               generic.UndecoratedStorage,
-		DeleteCollectionWorkers: 1,
-		ResourcePrefix:          resource,
-	})
+	storage, err := profile.NewStorage(apiserver.Scheme,
+		registrytest.EtcdOptions(t, etcdURL, apiserver.StorageCodec(), kubeflow.Resource(resource)))
 	if err != nil {
 		t.Fatalf("building Profile storage: %v", err)
 	}
@@ -124,17 +114,8 @@ func TestStorage(t *testing.T) {
 		)
 	})
 
-	t.Run("Delete", func(t *testing.T) { tester(t, etcdURL).TestDelete(validProfile()) })
-	t.Run("Get", func(t *testing.T) { tester(t, etcdURL).TestGet(validProfile()) })
-	t.Run("List", func(t *testing.T) { tester(t, etcdURL).TestList(validProfile()) })
-	t.Run("Watch", func(t *testing.T) {
-		tester(t, etcdURL).TestWatch(validProfile(),
-			[]labels.Set{{}, {"app": "foo"}},
-			[]labels.Set{{"app": "bar"}},
-			[]fields.Set{{"metadata.name": "foo"}},
-			[]fields.Set{{"metadata.name": "bar"}},
-		)
-	})
+	registrytest.DeleteGetListWatch(t, func(t *testing.T) *genericregistrytest.Tester { return tester(t, etcdURL) },
+		func() runtime.Object { return validProfile() })
 
 	t.Run("StatusSubresource", func(t *testing.T) {
 		storage := newStorage(t, etcdURL)

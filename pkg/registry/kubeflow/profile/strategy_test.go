@@ -32,17 +32,13 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
-	"k8s.io/apiserver/pkg/registry/generic"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	"k8s.io/apiserver/pkg/registry/rest"
-	"k8s.io/apiserver/pkg/storage"
-	"k8s.io/apiserver/pkg/storage/storagebackend"
-	"k8s.io/apiserver/pkg/storage/storagebackend/factory"
-	"k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow/install"
+	"github.com/mlplane/mlplane/pkg/registry/internal/registrytest"
 )
 
 func testScheme() *runtime.Scheme {
@@ -55,16 +51,7 @@ func testScheme() *runtime.Scheme {
 // store's strategies, predicate and table convertor.
 func newTestStorage(t *testing.T) map[string]rest.Storage {
 	t.Helper()
-	noStorage := func(*storagebackend.ConfigForResource, string, func(runtime.Object) (string, error),
-		func() runtime.Object, func() runtime.Object, storage.AttrFunc, storage.IndexerFuncs, *cache.Indexers,
-	) (storage.Interface, factory.DestroyFunc, error) {
-		return nil, func() {}, nil
-	}
-	s, err := NewStorage(testScheme(), generic.RESTOptions{
-		StorageConfig:  &storagebackend.ConfigForResource{},
-		Decorator:      noStorage,
-		ResourcePrefix: "profiles",
-	})
+	s, err := NewStorage(testScheme(), registrytest.NoEtcdOptions("profiles"))
 	if err != nil {
 		t.Fatalf("NewStorage: %v", err)
 	}
@@ -210,7 +197,7 @@ func TestStatusPrepareForUpdateChangesOnlyStatus(t *testing.T) {
 	p.ResourceVersion = "8"
 	p.Status = successfulStatus()
 
-	statusStrategy{newStrategy(testScheme())}.PrepareForUpdate(clusterContext(), p, old)
+	statusStrategy{Strategy: newStrategy(testScheme())}.PrepareForUpdate(clusterContext(), p, old)
 
 	// Spec, labels and generation stay as stored; status comes from the
 	// request, and so do annotations and the precondition resourceVersion.
@@ -246,7 +233,7 @@ func TestStrategiesValidate(t *testing.T) {
 
 	badStatus := validProfile()
 	badStatus.Status.Conditions = []kubeflow.ProfileCondition{{Type: "Successful", Status: "Yes"}}
-	ss := statusStrategy{s}
+	ss := statusStrategy{Strategy: s}
 	if errs := ss.ValidateUpdate(ctx, badStatus, valid); len(errs) != 1 || errs[0].Field != "status.conditions[0].status" {
 		t.Errorf("status ValidateUpdate(status Yes) = %v, want one error at status.conditions[0].status", errs)
 	}

@@ -28,11 +28,9 @@ import (
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apiserver/pkg/registry/generic"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	genericregistrytest "k8s.io/apiserver/pkg/registry/generic/testing"
 	"k8s.io/apiserver/pkg/registry/rest"
-	"k8s.io/apiserver/pkg/storage/storagebackend"
 	scalescheme "k8s.io/client-go/scale/scheme"
 	"k8s.io/utils/ptr"
 
@@ -40,6 +38,7 @@ import (
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/apiserver"
 	"github.com/mlplane/mlplane/pkg/apiserver/embeddedetcd/etcdtest"
+	"github.com/mlplane/mlplane/pkg/registry/internal/registrytest"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/pytorchjob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/trainingjob"
 )
@@ -50,18 +49,11 @@ const (
 	master   = kubeflow.PyTorchJobReplicaTypeMaster
 )
 
-// newStorage builds the PyTorchJob storage on etcd, under a key prefix of
-// the test's own so that tests sharing one etcd do not see each other's objects.
+// newStorage builds the PyTorchJob storage on etcd.
 func newStorage(t *testing.T, etcdURL string) trainingjob.Storage {
 	t.Helper()
-	config := storagebackend.NewDefaultConfig("/registry/"+t.Name(), apiserver.Codecs.LegacyCodec(kubeflowv1.SchemeGroupVersion))
-	config.Transport.ServerList = []string{etcdURL}
-	storage, err := pytorchjob.NewStorage(apiserver.Scheme, generic.RESTOptions{
-		StorageConfig:           config.ForResource(kubeflow.Resource(resource)),
-		Decorator:               generic.UndecoratedStorage,
-		DeleteCollectionWorkers: 1,
-		ResourcePrefix:          resource,
-	})
+	storage, err := pytorchjob.NewStorage(apiserver.Scheme, registrytest.EtcdOptions(t, etcdURL,
+		apiserver.Codecs.LegacyCodec(kubeflowv1.SchemeGroupVersion), kubeflow.Resource(resource)))
 	if err != nil {
 		t.Fatalf("building PyTorchJob storage: %v", err)
 	}

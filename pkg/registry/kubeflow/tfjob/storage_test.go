@@ -25,33 +25,25 @@ import (
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apiserver/pkg/registry/generic"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	genericregistrytest "k8s.io/apiserver/pkg/registry/generic/testing"
 	"k8s.io/apiserver/pkg/registry/rest"
-	"k8s.io/apiserver/pkg/storage/storagebackend"
 	"k8s.io/utils/ptr"
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/apiserver"
 	"github.com/mlplane/mlplane/pkg/apiserver/embeddedetcd/etcdtest"
+	"github.com/mlplane/mlplane/pkg/registry/internal/registrytest"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/tfjob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/trainingjob"
 )
 
-// newStorage builds the TFJob storage on etcd, under a key prefix of the
-// test's own so that tests sharing one etcd do not see each other's objects.
+// newStorage builds the TFJob storage on etcd.
 func newStorage(t *testing.T, etcdURL string) *genericregistry.Store {
 	t.Helper()
-	config := storagebackend.NewDefaultConfig("/registry/"+t.Name(), apiserver.Codecs.LegacyCodec(kubeflowv1.SchemeGroupVersion))
-	config.Transport.ServerList = []string{etcdURL}
-	storage, err := tfjob.NewStorage(apiserver.Scheme, generic.RESTOptions{
-		StorageConfig:           config.ForResource(kubeflow.Resource(kubeflowv1.TFJobPlural)),
-		Decorator:               generic.UndecoratedStorage,
-		DeleteCollectionWorkers: 1,
-		ResourcePrefix:          kubeflowv1.TFJobPlural,
-	})
+	storage, err := tfjob.NewStorage(apiserver.Scheme, registrytest.EtcdOptions(t, etcdURL,
+		apiserver.Codecs.LegacyCodec(kubeflowv1.SchemeGroupVersion), kubeflow.Resource(kubeflowv1.TFJobPlural)))
 	if err != nil {
 		t.Fatalf("building TFJob storage: %v", err)
 	}

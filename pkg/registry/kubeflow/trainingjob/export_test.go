@@ -33,5 +33,5 @@ type Strategy interface {
 // NewStrategies returns the main and the status strategy of kind.
 func NewStrategies[T any, P Object[T]](typer runtime.ObjectTyper, kind *Kind[T, P]) (main, status Strategy) {
 	s := newStrategy(typer, kind)
-	return s, statusStrategy[T, P]{s}
+	return s, statusStrategy[T, P]{Strategy: s}
 }

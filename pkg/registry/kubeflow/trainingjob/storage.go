@@ -73,7 +73,7 @@ func NewStorage[T any, P Object[T]](kind *Kind[T, P], scheme *runtime.Scheme, op
 
 	out := Storage{
 		kind.Resource:             &REST{Store: store, shortNames: kind.ShortNames},
-		kind.Resource + "/status": statusrest.New(store, statusStrategy[T, P]{s}),
+		kind.Resource + "/status": statusrest.New(store, statusStrategy[T, P]{Strategy: s}),
 	}
 	if kind.ScaleReplicaType != "" {
 		scale, err := newScaleREST(store, kind)

@@ -27,7 +27,6 @@ import (
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	genericregistrytest "k8s.io/apiserver/pkg/registry/generic/testing"
 	"k8s.io/apiserver/pkg/registry/rest"
-	"k8s.io/apiserver/pkg/storage/storagebackend"
 	scalescheme "k8s.io/client-go/scale/scheme"
 	"k8s.io/utils/ptr"
 
@@ -35,6 +34,7 @@ import (
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/apiserver"
 	"github.com/mlplane/mlplane/pkg/apiserver/embeddedetcd/etcdtest"
+	"github.com/mlplane/mlplane/pkg/registry/internal/registrytest"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/jaxjob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/mpijob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/paddlejob"
@@ -96,18 +96,11 @@ var storedKinds = []storedKind{
 	}),
 }
 
-// open builds the kind's storage on etcd, under a key prefix of the test's
-// own so that tests sharing one etcd do not see each other's objects.
+// open builds the kind's storage on etcd.
 func (k storedKind) open(t *testing.T, etcdURL string) trainingjob.Storage {
 	t.Helper()
-	config := storagebackend.NewDefaultConfig("/registry/"+t.Name(), apiserver.Codecs.LegacyCodec(kubeflowv1.SchemeGroupVersion))
-	config.Transport.ServerList = []string{etcdURL}
-	storage, err := k.newStorage(apiserver.Scheme, generic.RESTOptions{
-		StorageConfig:           config.ForResource(kubeflow.Resource(k.resource)),
-		Decorator:               generic.UndecoratedStorage,
-		DeleteCollectionWorkers: 1,
-		ResourcePrefix:          k.resource,
-	})
+	storage, err := k.newStorage(apiserver.Scheme, registrytest.EtcdOptions(t, etcdURL,
+		apiserver.Codecs.LegacyCodec(kubeflowv1.SchemeGroupVersion), kubeflow.Resource(k.resource)))
 	if err != nil {
 		t.Fatalf("building %s storage: %v", k.name, err)
 	}

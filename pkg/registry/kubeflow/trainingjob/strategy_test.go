@@ -32,18 +32,14 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
-	"k8s.io/apiserver/pkg/registry/generic"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	"k8s.io/apiserver/pkg/registry/rest"
-	"k8s.io/apiserver/pkg/storage"
-	"k8s.io/apiserver/pkg/storage/storagebackend"
-	"k8s.io/apiserver/pkg/storage/storagebackend/factory"
-	"k8s.io/client-go/tools/cache"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow/install"
+	"github.com/mlplane/mlplane/pkg/registry/internal/registrytest"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/jaxjob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/mpijob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/paddlejob"
@@ -87,11 +83,7 @@ func newKindUnderTest[T any, P trainingjob.Object[T]](t *testing.T, kind *traini
 	scheme := runtime.NewScheme()
 	install.Install(scheme)
 	main, status := trainingjob.NewStrategies(scheme, kind)
-	s, err := trainingjob.NewStorage(kind, scheme, generic.RESTOptions{
-		StorageConfig:  &storagebackend.ConfigForResource{},
-		Decorator:      noStorage,
-		ResourcePrefix: kind.Resource,
-	})
+	s, err := trainingjob.NewStorage(kind, scheme, registrytest.NoEtcdOptions(kind.Resource))
 	if err != nil {
 		t.Fatalf("NewStorage(%s): %v", kind.Name, err)
 	}
@@ -109,14 +101,6 @@ func newKindUnderTest[T any, P trainingjob.Object[T]](t *testing.T, kind *traini
 		specs:             func(j job) map[kubeflow.ReplicaType]*kubeflow.ReplicaSpec { return kind.ReplicaSpecs(j.(P)) },
 		runPolicy:         func(j job) *kubeflow.RunPolicy { return kind.RunPolicy(j.(P)) },
 	}
-}
-
-// noStorage lets NewStorage wire a store without etcd; these tests use only
-// the store's strategies, predicate and table convertor.
-func noStorage(*storagebackend.ConfigForResource, string, func(runtime.Object) (string, error),
-	func() runtime.Object, func() runtime.Object, storage.AttrFunc, storage.IndexerFuncs, *cache.Indexers,
-) (storage.Interface, factory.DestroyFunc, error) {
-	return nil, func() {}, nil
 }
 
 // forEachKind runs test once per training job kind.
@@ -487,11 +471,7 @@ func TestNewStorageRejectsScaleWithoutReplicaSpecsField(t *testing.T) {
 	install.Install(scheme)
 	kind := *pytorchjob.Kind
 	kind.ReplicaSpecsField = ""
-	_, err := trainingjob.NewStorage(&kind, scheme, generic.RESTOptions{
-		StorageConfig:  &storagebackend.ConfigForResource{},
-		Decorator:      noStorage,
-		ResourcePrefix: kind.Resource,
-	})
+	_, err := trainingjob.NewStorage(&kind, scheme, registrytest.NoEtcdOptions(kind.Resource))
 	if err == nil {
 		t.Fatalf("NewStorage accepted a scaled kind that does not say where its replicas are")
 	}

@@ -68,7 +68,7 @@ func NewStorage(scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (m
 	}
 	return map[string]rest.Storage{
 		servingv1beta1.InferenceServicePlural:             &REST{Store: store},
-		servingv1beta1.InferenceServicePlural + "/status": statusrest.New(store, statusStrategy{s}),
+		servingv1beta1.InferenceServicePlural + "/status": statusrest.New(store, statusStrategy{Strategy: s}),
 	}, nil
 }
 

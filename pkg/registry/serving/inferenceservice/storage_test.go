@@ -25,37 +25,26 @@ import (
 	"github.com/google/go-cmp/cmp"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apiserver/pkg/registry/generic"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	genericregistrytest "k8s.io/apiserver/pkg/registry/generic/testing"
 	"k8s.io/apiserver/pkg/registry/rest"
-	"k8s.io/apiserver/pkg/storage/storagebackend"
 	"k8s.io/utils/ptr"
 
 	"github.com/mlplane/mlplane/pkg/apis/serving"
 	"github.com/mlplane/mlplane/pkg/apiserver"
 	"github.com/mlplane/mlplane/pkg/apiserver/embeddedetcd/etcdtest"
+	"github.com/mlplane/mlplane/pkg/registry/internal/registrytest"
 	"github.com/mlplane/mlplane/pkg/registry/serving/inferenceservice"
 )
 
 const resource = "inferenceservices"
 
-// newStorage builds the InferenceService storage on etcd, under a key prefix
-// of the test's own so that tests sharing one etcd do not see each other's
-// objects.
+// newStorage builds the InferenceService storage on etcd.
 func newStorage(t *testing.T, etcdURL string) map[string]rest.Storage {
 	t.Helper()
-	config := storagebackend.NewDefaultConfig("/registry/"+t.Name(), apiserver.StorageCodec())
-	config.Transport.ServerList = []string{etcdURL}
-	storage, err := inferenceservice.NewStorage(apiserver.Scheme, generic.RESTOptions{
-		StorageConfig:           config.ForResource(serving.Resource(resource)),
-		Decorator:               generic.UndecoratedStorage,
-		DeleteCollectionWorkers: 1,
-		ResourcePrefix:          resource,
-	})
+	storage, err := inferenceservice.NewStorage(apiserver.Scheme,
+		registrytest.EtcdOptions(t, etcdURL, apiserver.StorageCodec(), serving.Resource(resource)))
 	if err != nil {
 		t.Fatalf("building InferenceService storage: %v", err)
 	}
@@ -65,6 +54,10 @@ func newStorage(t *testing.T, etcdURL string) map[string]rest.Storage {
 
 func store(s map[string]rest.Storage) *genericregistry.Store {
 	return s[resource].(*inferenceservice.REST).Store
+}
+
+func tester(t *testing.T, etcdURL string) *genericregistrytest.Tester {
+	return genericregistrytest.New(t, store(newStorage(t, etcdURL)))
 }
 
 // validISVC is a valid InferenceService as defaulting leaves it. Its
@@ -83,7 +76,6 @@ func TestStorage(t *testing.T) {
 	etcdURL := etcdtest.Run(t)
 
 	t.Run("Create", func(t *testing.T) {
-		test := genericregistrytest.New(t, store(newStorage(t, etcdURL)))
 		noPredictor := validISVC()
 		noPredictor.Spec.Predictor = serving.PredictorSpec{}
 		badURI := validISVC()
@@ -94,12 +86,11 @@ func TestStorage(t *testing.T) {
 		overbooked.Spec.Canary = []serving.CanarySpec{
 			{Predictor: serving.PredictorSpec{Name: "green", Model: validISVC().Spec.Predictor.Model}, TrafficPercent: 101},
 		}
-		test.TestCreate(validISVC(), noPredictor, badURI, tooLong, overbooked)
+		tester(t, etcdURL).TestCreate(validISVC(), noPredictor, badURI, tooLong, overbooked)
 	})
 
 	t.Run("Update", func(t *testing.T) {
-		test := genericregistrytest.New(t, store(newStorage(t, etcdURL)))
-		test.TestUpdate(validISVC(),
+		tester(t, etcdURL).TestUpdate(validISVC(),
 			func(obj runtime.Object) runtime.Object {
 				isvc := obj.(*serving.InferenceService)
 				isvc.Labels = map[string]string{"team": "vision"}
@@ -119,30 +110,8 @@ func TestStorage(t *testing.T) {
 		)
 	})
 
-	t.Run("Delete", func(t *testing.T) {
-		test := genericregistrytest.New(t, store(newStorage(t, etcdURL)))
-		test.TestDelete(validISVC())
-	})
-
-	t.Run("Get", func(t *testing.T) {
-		test := genericregistrytest.New(t, store(newStorage(t, etcdURL)))
-		test.TestGet(validISVC())
-	})
-
-	t.Run("List", func(t *testing.T) {
-		test := genericregistrytest.New(t, store(newStorage(t, etcdURL)))
-		test.TestList(validISVC())
-	})
-
-	t.Run("Watch", func(t *testing.T) {
-		test := genericregistrytest.New(t, store(newStorage(t, etcdURL)))
-		test.TestWatch(validISVC(),
-			[]labels.Set{{}, {"app": "foo"}},
-			[]labels.Set{{"app": "bar"}},
-			[]fields.Set{{"metadata.name": "foo"}},
-			[]fields.Set{{"metadata.name": "bar"}},
-		)
-	})
+	registrytest.DeleteGetListWatch(t, func(t *testing.T) *genericregistrytest.Tester { return tester(t, etcdURL) },
+		func() runtime.Object { return validISVC() })
 
 	t.Run("StatusSubresource", func(t *testing.T) {
 		storage := newStorage(t, etcdURL)

@@ -120,7 +120,7 @@ func TestStatusUpdateKeepsTheStoredSpec(t *testing.T) {
 	isvc.Spec.Predictor.Model.StorageURI = ptr.To("s3://ignored")
 	isvc.Labels = map[string]string{"ignored": "yes"}
 	isvc.Annotations["serving.kserve.io/stop"] = "true"
-	statusStrategy{newStrategy(testScheme())}.PrepareForUpdate(namespacedContext(), isvc, old)
+	statusStrategy{Strategy: newStrategy(testScheme())}.PrepareForUpdate(namespacedContext(), isvc, old)
 
 	want := validISVC()
 	want.Status = readyStatus()
@@ -144,7 +144,7 @@ func TestResetFields(t *testing.T) {
 		t.Errorf("main reset fields = %v, want %v", got, want)
 	}
 	want := []string{"serving.kserve.io/v1beta1 .metadata.labels", "serving.kserve.io/v1beta1 .spec"}
-	if got := paths(statusStrategy{s}.GetResetFields()); !slices.Equal(got, want) {
+	if got := paths(statusStrategy{Strategy: s}.GetResetFields()); !slices.Equal(got, want) {
 		t.Errorf("status reset fields = %v, want %v", got, want)
 	}
 }

@@ -40,7 +40,7 @@ var _ rest.StandardStorage = &REST{}
 // NewStorage builds the storage of kind on the given etcd options: the
 // resource only, as KServe's CRDs have no subresources.
 func NewStorage[T any, P Object[T]](kind *Kind[T, P], scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (*REST, error) {
-	s := strategy[T, P]{ObjectTyper: scheme, kind: kind}
+	s := newStrategy(scheme, kind)
 	attrs := func(obj runtime.Object) (labels.Set, fields.Set, error) { return getAttrs(kind, obj) }
 	store := &genericregistry.Store{
 		NewFunc:     func() runtime.Object { return kind.newObject() },

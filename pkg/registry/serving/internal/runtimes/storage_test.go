@@ -24,19 +24,17 @@ import (
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apiserver/pkg/registry/generic"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	genericregistrytest "k8s.io/apiserver/pkg/registry/generic/testing"
 	"k8s.io/apiserver/pkg/registry/rest"
-	"k8s.io/apiserver/pkg/storage/storagebackend"
 	"k8s.io/utils/ptr"
 
 	"github.com/mlplane/mlplane/pkg/apis/serving"
 	"github.com/mlplane/mlplane/pkg/apiserver"
 	"github.com/mlplane/mlplane/pkg/apiserver/embeddedetcd/etcdtest"
+	"github.com/mlplane/mlplane/pkg/registry/internal/registrytest"
 	"github.com/mlplane/mlplane/pkg/registry/serving/clusterservingruntime"
 	"github.com/mlplane/mlplane/pkg/registry/serving/internal/runtimes"
 	"github.com/mlplane/mlplane/pkg/registry/serving/servingruntime"
@@ -89,18 +87,11 @@ var kinds = []kind{
 	},
 }
 
-// store builds the kind's storage on etcd, under a key prefix of the
-// test's own.
+// store builds the kind's storage on etcd.
 func (k kind) store(t *testing.T, etcdURL string) *genericregistry.Store {
 	t.Helper()
-	config := storagebackend.NewDefaultConfig("/registry/"+t.Name(), apiserver.StorageCodec())
-	config.Transport.ServerList = []string{etcdURL}
-	storage, err := k.build(apiserver.Scheme, generic.RESTOptions{
-		StorageConfig:           config.ForResource(serving.Resource(k.resource)),
-		Decorator:               generic.UndecoratedStorage,
-		DeleteCollectionWorkers: 1,
-		ResourcePrefix:          k.resource,
-	})
+	storage, err := k.build(apiserver.Scheme,
+		registrytest.EtcdOptions(t, etcdURL, apiserver.StorageCodec(), serving.Resource(k.resource)))
 	if err != nil {
 		t.Fatalf("building %s storage: %v", k.resource, err)
 	}
@@ -155,17 +146,8 @@ func TestStorage(t *testing.T) {
 				)
 			})
 
-			t.Run("Delete", func(t *testing.T) { k.tester(t, etcdURL).TestDelete(valid(k)) })
-			t.Run("Get", func(t *testing.T) { k.tester(t, etcdURL).TestGet(valid(k)) })
-			t.Run("List", func(t *testing.T) { k.tester(t, etcdURL).TestList(valid(k)) })
-			t.Run("Watch", func(t *testing.T) {
-				k.tester(t, etcdURL).TestWatch(valid(k),
-					[]labels.Set{{}, {"app": "foo"}},
-					[]labels.Set{{"app": "bar"}},
-					[]fields.Set{{"metadata.name": "foo"}},
-					[]fields.Set{{"metadata.name": "bar"}},
-				)
-			})
+			registrytest.DeleteGetListWatch(t, func(t *testing.T) *genericregistrytest.Tester { return k.tester(t, etcdURL) },
+				func() runtime.Object { return valid(k) })
 
 			t.Run("GenerationFollowsTheSpec", func(t *testing.T) {
 				s := k.store(t, etcdURL)
