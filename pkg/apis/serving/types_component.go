@@ -169,6 +169,15 @@ type LoggerSpec struct {
 	MetadataAnnotations []string
 	// Storage stores the events.
 	Storage *LoggerStorageSpec
+	// MarshallerURL is a service that transforms log records before they
+	// are stored; empty uses the embedded JSON marshaller.
+	MarshallerURL *string
+	// BatchSize is the number of log records per batch written to storage;
+	// 1 (the default) writes each at once.
+	BatchSize *int32
+	// BatchInterval is the longest a partial batch waits, e.g. "5s"; only
+	// with a BatchSize above 1.
+	BatchInterval *string
 }
 
 // LoggerStorageSpec is where the logger stores events.

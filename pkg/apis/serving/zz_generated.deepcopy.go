@@ -752,6 +752,21 @@ func (in *LoggerSpec) DeepCopyInto(out *LoggerSpec) {
 		*out = new(LoggerStorageSpec)
 		(*in).DeepCopyInto(*out)
 	}
+	if in.MarshallerURL != nil {
+		in, out := &in.MarshallerURL, &out.MarshallerURL
+		*out = new(string)
+		**out = **in
+	}
+	if in.BatchSize != nil {
+		in, out := &in.BatchSize, &out.BatchSize
+		*out = new(int32)
+		**out = **in
+	}
+	if in.BatchInterval != nil {
+		in, out := &in.BatchInterval, &out.BatchInterval
+		*out = new(string)
+		**out = **in
+	}
 	return
 }
 

@@ -7111,6 +7111,27 @@ func schema_pkg_apis_serving_v1beta1_LoggerSpec(ref common.ReferenceCallback) co
 							Ref:         ref(servingv1beta1.LoggerStorageSpec{}.OpenAPIModelName()),
 						},
 					},
+					"marshallerUrl": {
+						SchemaProps: spec.SchemaProps{
+							Description: "MarshallerURL is a service that transforms log records before they are stored; empty uses the embedded JSON marshaller.",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"batchSize": {
+						SchemaProps: spec.SchemaProps{
+							Description: "BatchSize is the number of log records per batch written to storage; 1 (the default) writes each at once.",
+							Type:        []string{"integer"},
+							Format:      "int32",
+						},
+					},
+					"batchInterval": {
+						SchemaProps: spec.SchemaProps{
+							Description: "BatchInterval is the longest a partial batch waits, e.g. \"5s\"; only with a BatchSize above 1.",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
 				},
 			},
 		},

@@ -212,6 +212,18 @@ type LoggerSpec struct {
 	// Storage stores the events.
 	// +optional
 	Storage *LoggerStorageSpec `json:"storage,omitempty"`
+	// MarshallerURL is a service that transforms log records before they
+	// are stored; empty uses the embedded JSON marshaller.
+	// +optional
+	MarshallerURL *string `json:"marshallerUrl,omitempty"`
+	// BatchSize is the number of log records per batch written to storage;
+	// 1 (the default) writes each at once.
+	// +optional
+	BatchSize *int32 `json:"batchSize,omitempty"`
+	// BatchInterval is the longest a partial batch waits, e.g. "5s"; only
+	// with a BatchSize above 1.
+	// +optional
+	BatchInterval *string `json:"batchInterval,omitempty"`
 }
 
 // LoggerStorageSpec is where the logger stores events.

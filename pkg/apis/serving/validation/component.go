@@ -17,7 +17,9 @@ limitations under the License.
 package validation
 
 import (
+	"net/url"
 	"slices"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
@@ -82,6 +84,7 @@ func validateComponentExtension(ext *serving.ComponentExtensionSpec, fldPath *fi
 	if ext.Logger != nil {
 		// The mode was defaulted to all, so an empty mode is an error here.
 		allErrs = append(allErrs, validateEnum(ext.Logger.Mode, supportedLoggerModes, fldPath.Child("logger", "mode"))...)
+		allErrs = append(allErrs, validateLoggerBatching(ext.Logger, fldPath.Child("logger"))...)
 	}
 	return allErrs
 }
@@ -202,4 +205,29 @@ func validateServingContainer(c *corev1.Container, fldPath *field.Path) field.Er
 // storageURIEnv is the index of the container's STORAGE_URI variable, or -1.
 func storageURIEnv(c *corev1.Container) int {
 	return slices.IndexFunc(c.Env, func(e corev1.EnvVar) bool { return e.Name == servingv1beta1.CustomSpecStorageURIEnvVar })
+}
+
+// validateLoggerBatching checks how the logger batches records for storage:
+// a positive batch size, a non-negative Go duration, an absolute http(s)
+// marshaller URL.
+func validateLoggerBatching(l *serving.LoggerSpec, fldPath *field.Path) field.ErrorList {
+	var allErrs field.ErrorList
+	if l.BatchSize != nil && *l.BatchSize < 1 {
+		allErrs = append(allErrs, field.Invalid(fldPath.Child("batchSize"), *l.BatchSize, "must be at least 1"))
+	}
+	if l.BatchInterval != nil {
+		if d, err := time.ParseDuration(*l.BatchInterval); err != nil {
+			allErrs = append(allErrs, field.Invalid(fldPath.Child("batchInterval"), *l.BatchInterval,
+				`must be a duration such as "5s" or "100ms"`))
+		} else if d < 0 {
+			allErrs = append(allErrs, field.Invalid(fldPath.Child("batchInterval"), *l.BatchInterval, "must not be negative"))
+		}
+	}
+	if l.MarshallerURL != nil {
+		if u, err := url.Parse(*l.MarshallerURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			allErrs = append(allErrs, field.Invalid(fldPath.Child("marshallerUrl"), *l.MarshallerURL,
+				"must be an absolute http or https URL"))
+		}
+	}
+	return allErrs
 }

@@ -385,6 +385,22 @@ func TestValidateComponentExtension(t *testing.T) {
 			want:   []wantErr{notSupported("spec.predictor.logger.mode")},
 		},
 		{
+			name: "logger batching to storage is accepted",
+			mutate: func(isvc *serving.InferenceService) {
+				ext(isvc).Logger = &serving.LoggerSpec{Mode: "all", BatchSize: ptrTo(int32(10)),
+					BatchInterval: ptrTo("5s"), MarshallerURL: ptrTo("http://marshaller.team-a.svc:8080")}
+			},
+		},
+		{
+			name: "logger batching with a bad size, interval and marshaller is rejected",
+			mutate: func(isvc *serving.InferenceService) {
+				ext(isvc).Logger = &serving.LoggerSpec{Mode: "all", BatchSize: ptrTo(int32(0)),
+					BatchInterval: ptrTo("five seconds"), MarshallerURL: ptrTo("marshaller:8080")}
+			},
+			want: []wantErr{invalid("spec.predictor.logger.batchSize"), invalid("spec.predictor.logger.batchInterval"),
+				invalid("spec.predictor.logger.marshallerUrl")},
+		},
+		{
 			name: "transformer and explainer settings are checked at their paths",
 			mutate: func(isvc *serving.InferenceService) {
 				isvc.Spec.Transformer = &serving.TransformerSpec{PodSpec: serving.PodSpec{Containers: containers("kserve-container")},
@@ -667,3 +683,5 @@ func TestValidateInferenceServiceUpdate(t *testing.T) {
 		checkErrors(t, ValidateInferenceServiceUpdate(isvc, old), invalid("metadata.name"))
 	})
 }
+
+func ptrTo[T any](v T) *T { return &v }

@@ -33,6 +33,15 @@ type LoggerSpecApplyConfiguration struct {
 	MetadataAnnotations []string `json:"metadataAnnotations,omitempty"`
 	// Storage stores the events.
 	Storage *LoggerStorageSpecApplyConfiguration `json:"storage,omitempty"`
+	// MarshallerURL is a service that transforms log records before they
+	// are stored; empty uses the embedded JSON marshaller.
+	MarshallerURL *string `json:"marshallerUrl,omitempty"`
+	// BatchSize is the number of log records per batch written to storage;
+	// 1 (the default) writes each at once.
+	BatchSize *int32 `json:"batchSize,omitempty"`
+	// BatchInterval is the longest a partial batch waits, e.g. "5s"; only
+	// with a BatchSize above 1.
+	BatchInterval *string `json:"batchInterval,omitempty"`
 }
 
 // LoggerSpecApplyConfiguration constructs a declarative configuration of the LoggerSpec type for use with
@@ -82,5 +91,29 @@ func (b *LoggerSpecApplyConfiguration) WithMetadataAnnotations(values ...string)
 // If called multiple times, the Storage field is set to the value of the last call.
 func (b *LoggerSpecApplyConfiguration) WithStorage(value *LoggerStorageSpecApplyConfiguration) *LoggerSpecApplyConfiguration {
 	b.Storage = value
+	return b
+}
+
+// WithMarshallerURL sets the MarshallerURL field in the declarative configuration to the given value
+// and returns the receiver, so that objects can be built by chaining "With" function invocations.
+// If called multiple times, the MarshallerURL field is set to the value of the last call.
+func (b *LoggerSpecApplyConfiguration) WithMarshallerURL(value string) *LoggerSpecApplyConfiguration {
+	b.MarshallerURL = &value
+	return b
+}
+
+// WithBatchSize sets the BatchSize field in the declarative configuration to the given value
+// and returns the receiver, so that objects can be built by chaining "With" function invocations.
+// If called multiple times, the BatchSize field is set to the value of the last call.
+func (b *LoggerSpecApplyConfiguration) WithBatchSize(value int32) *LoggerSpecApplyConfiguration {
+	b.BatchSize = &value
+	return b
+}
+
+// WithBatchInterval sets the BatchInterval field in the declarative configuration to the given value
+// and returns the receiver, so that objects can be built by chaining "With" function invocations.
+// If called multiple times, the BatchInterval field is set to the value of the last call.
+func (b *LoggerSpecApplyConfiguration) WithBatchInterval(value string) *LoggerSpecApplyConfiguration {
+	b.BatchInterval = &value
 	return b
 }
