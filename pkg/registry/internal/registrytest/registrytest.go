@@ -22,6 +22,9 @@ package registrytest
 import (
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -32,6 +35,7 @@ import (
 	"k8s.io/apiserver/pkg/storage/storagebackend"
 	"k8s.io/apiserver/pkg/storage/storagebackend/factory"
 	"k8s.io/client-go/tools/cache"
+	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 )
 
 // EtcdOptions are the REST options of resource on the etcd at etcdURL,
@@ -80,4 +84,43 @@ func DeleteGetListWatch(t *testing.T, tester func(*testing.T) *genericregistryte
 			[]fields.Set{{"metadata.name": "bar"}},
 		)
 	})
+}
+
+// Diff is empty when want and got are semantically equal (a quantity equals
+// its other spellings) and otherwise their difference (-want +got).
+func Diff(want, got runtime.Object) string {
+	if apiequality.Semantic.DeepEqual(want, got) {
+		return ""
+	}
+	return cmp.Diff(want, got)
+}
+
+// CheckResetFields reports, under what, each of versions whose reset fields
+// in got are not want, and got covering other versions than these.
+func CheckResetFields(t *testing.T, what string, got map[fieldpath.APIVersion]*fieldpath.Set, want *fieldpath.Set,
+	versions ...fieldpath.APIVersion) {
+	t.Helper()
+	for _, v := range versions {
+		if got[v] == nil || !got[v].Equals(want) {
+			t.Errorf("%s reset fields of %s = %v, want %s", what, v, got[v], want)
+		}
+	}
+	if len(got) != len(versions) {
+		t.Errorf("%s reset fields cover %d versions, want %d: %v", what, len(got), len(versions), got)
+	}
+}
+
+// CheckColumns reports a table whose columns are not named names, with
+// priorities (1 for those shown only with -o wide).
+func CheckColumns(t *testing.T, table *metav1.Table, names []string, priorities []int32) {
+	t.Helper()
+	var gotNames []string
+	var gotPriorities []int32
+	for _, c := range table.ColumnDefinitions {
+		gotNames = append(gotNames, c.Name)
+		gotPriorities = append(gotPriorities, c.Priority)
+	}
+	if !cmp.Equal(gotNames, names) || !cmp.Equal(gotPriorities, priorities) {
+		t.Errorf("columns %v with priorities %v, want %v with %v", gotNames, gotPriorities, names, priorities)
+	}
 }

@@ -18,5 +18,7 @@ limitations under the License.
 // written through the resource and whose status is written by a controller
 // through the status subresource: generation moves with the spec, and each
 // side keeps what the other owns. A kind contributes only a Kind: its scope,
-// versions, spec and status accessors, validation and warnings.
+// versions, spec and status accessors, validation and warnings; NewStore
+// builds its store and status subresource from it, a resource's names and
+// a table.
 package specstatus

@@ -17,8 +17,6 @@ limitations under the License.
 package notebook
 
 import (
-	"k8s.io/apimachinery/pkg/runtime"
-
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
@@ -37,11 +35,4 @@ var kind = specstatus.Kind[kubeflow.Notebook, *kubeflow.Notebook, kubeflow.Noteb
 	Validate:             validation.ValidateNotebook,
 	ValidateUpdate:       validation.ValidateNotebookUpdate,
 	ValidateStatusUpdate: validation.ValidateNotebookStatusUpdate,
-}
-
-// statusStrategy is the strategy of notebooks/status.
-type statusStrategy = specstatus.StatusStrategy[kubeflow.Notebook, *kubeflow.Notebook, kubeflow.NotebookStatus]
-
-func newStrategy(typer runtime.ObjectTyper) specstatus.Strategy[kubeflow.Notebook, *kubeflow.Notebook, kubeflow.NotebookStatus] {
-	return specstatus.NewStrategy(typer, &kind)
 }

@@ -22,9 +22,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
-	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
@@ -37,7 +35,16 @@ import (
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow/install"
 	"github.com/mlplane/mlplane/pkg/registry/internal/registrytest"
+	"github.com/mlplane/mlplane/pkg/registry/internal/specstatus"
 )
+
+// statusStrategy is the strategy of notebooks/status.
+type statusStrategy = specstatus.StatusStrategy[kubeflow.Notebook, *kubeflow.Notebook, kubeflow.NotebookStatus]
+
+// newStrategy is the strategy NewStorage gives the kind's store.
+func newStrategy(typer runtime.ObjectTyper) specstatus.Strategy[kubeflow.Notebook, *kubeflow.Notebook, kubeflow.NotebookStatus] {
+	return specstatus.NewStrategy(typer, &kind)
+}
 
 const testImage = "kubeflownotebookswg/jupyter-scipy:v1.10.0"
 
@@ -99,13 +106,6 @@ func namespacedContext() context.Context {
 	return genericapirequest.WithNamespace(genericapirequest.NewContext(), "default")
 }
 
-func diff(want, got runtime.Object) string {
-	if apiequality.Semantic.DeepEqual(want, got) {
-		return ""
-	}
-	return cmp.Diff(want, got)
-}
-
 func TestPrepareForCreateWipesStatusAndStartsGenerationAtOne(t *testing.T) {
 	nb := validNotebook()
 	nb.Generation = 7
@@ -115,7 +115,7 @@ func TestPrepareForCreateWipesStatusAndStartsGenerationAtOne(t *testing.T) {
 
 	want := validNotebook()
 	want.Generation = 1
-	if d := diff(want, nb); d != "" {
+	if d := registrytest.Diff(want, nb); d != "" {
 		t.Errorf("PrepareForCreate left (-want +got):\n%s", d)
 	}
 }
@@ -167,7 +167,7 @@ func TestPrepareForUpdate(t *testing.T) {
 			want := old.DeepCopy()
 			tc.mutate(want)
 			want.Generation = tc.wantGeneration
-			if d := diff(want, nb); d != "" {
+			if d := registrytest.Diff(want, nb); d != "" {
 				t.Errorf("PrepareForUpdate left (-want +got):\n%s", d)
 			}
 		})
@@ -196,7 +196,7 @@ func TestStatusPrepareForUpdateChangesOnlyStatus(t *testing.T) {
 	want.Annotations = map[string]string{"note": "second"}
 	want.ResourceVersion = "8"
 	want.Status = runningStatus()
-	if d := diff(want, nb); d != "" {
+	if d := registrytest.Diff(want, nb); d != "" {
 		t.Errorf("status PrepareForUpdate left (-want +got):\n%s", d)
 	}
 }
@@ -239,14 +239,7 @@ func TestGetResetFieldsCoverBothServedVersions(t *testing.T) {
 	wantStatus := fieldpath.NewSet(fieldpath.MakePathOrDie("spec"), fieldpath.MakePathOrDie("metadata", "labels"))
 	check := func(t *testing.T, what string, got map[fieldpath.APIVersion]*fieldpath.Set, want *fieldpath.Set) {
 		t.Helper()
-		for _, v := range []fieldpath.APIVersion{"kubeflow.org/v1", "kubeflow.org/v1beta1"} {
-			if got[v] == nil || !got[v].Equals(want) {
-				t.Errorf("%s reset fields of %s = %v, want %s", what, v, got[v], want)
-			}
-		}
-		if len(got) != 2 {
-			t.Errorf("%s reset fields cover %d versions, want 2: %v", what, len(got), got)
-		}
+		registrytest.CheckResetFields(t, what, got, want, "kubeflow.org/v1", "kubeflow.org/v1beta1")
 	}
 	s := newStrategy(testScheme())
 	check(t, "main strategy", s.GetResetFields(), wantMain)

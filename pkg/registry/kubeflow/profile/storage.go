@@ -17,19 +17,14 @@ limitations under the License.
 package profile
 
 import (
-	"fmt"
-
-	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apiserver/pkg/registry/generic"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	"k8s.io/apiserver/pkg/registry/rest"
-	"k8s.io/apiserver/pkg/storage"
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
-	"github.com/mlplane/mlplane/pkg/registry/internal/statusrest"
+	"github.com/mlplane/mlplane/pkg/registry/internal/specstatus"
 )
 
 // REST is the storage of profiles.
@@ -42,40 +37,16 @@ var _ rest.StandardStorage = &REST{}
 // NewStorage returns the profiles and profiles/status storage. The same
 // storage serves every version: requests convert through the internal type.
 func NewStorage(scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (map[string]rest.Storage, error) {
-	s := newStrategy(scheme)
-	store := &genericregistry.Store{
-		NewFunc:                   func() runtime.Object { return &kubeflow.Profile{} },
-		NewListFunc:               func() runtime.Object { return &kubeflow.ProfileList{} },
-		PredicateFunc:             predicate,
-		DefaultQualifiedResource:  kubeflow.Resource(kubeflowv1.ProfilePlural),
-		SingularQualifiedResource: kubeflow.Resource(kubeflowv1.ProfileSingular),
-
-		CreateStrategy:      s,
-		UpdateStrategy:      s,
-		DeleteStrategy:      s,
-		ResetFieldsStrategy: s,
-
-		TableConvertor: tableConvertor{},
-	}
-	if err := store.CompleteWithOptions(&generic.StoreOptions{RESTOptions: optsGetter, AttrFunc: getAttrs}); err != nil {
-		return nil, fmt.Errorf("building %s storage: %w", kubeflowv1.ProfilePlural, err)
+	store, status, err := specstatus.NewStore(scheme, optsGetter, &kind, specstatus.Resource{
+		Plural:   kubeflow.Resource(kubeflowv1.ProfilePlural),
+		Singular: kubeflow.Resource(kubeflowv1.ProfileSingular),
+		NewList:  func() runtime.Object { return &kubeflow.ProfileList{} },
+	}, tableConvertor{})
+	if err != nil {
+		return nil, err
 	}
 	return map[string]rest.Storage{
 		kubeflowv1.ProfilePlural:             &REST{Store: store},
-		kubeflowv1.ProfilePlural + "/status": statusrest.New(store, statusStrategy{Strategy: s}),
+		kubeflowv1.ProfilePlural + "/status": status,
 	}, nil
-}
-
-// getAttrs returns the labels and the selectable fields of a profile:
-// metadata.name, as upstream's CRD.
-func getAttrs(obj runtime.Object) (labels.Set, fields.Set, error) {
-	p, ok := obj.(*kubeflow.Profile)
-	if !ok {
-		return nil, nil, fmt.Errorf("not a Profile: %T", obj)
-	}
-	return labels.Set(p.Labels), generic.ObjectMetaFieldsSet(&p.ObjectMeta, false), nil
-}
-
-func predicate(label labels.Selector, field fields.Selector) storage.SelectionPredicate {
-	return storage.SelectionPredicate{Label: label, Field: field, GetAttrs: getAttrs}
 }

@@ -17,8 +17,6 @@ limitations under the License.
 package profile
 
 import (
-	"k8s.io/apimachinery/pkg/runtime"
-
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
@@ -38,11 +36,4 @@ var kind = specstatus.Kind[kubeflow.Profile, *kubeflow.Profile, kubeflow.Profile
 	Validate:             validation.ValidateProfile,
 	ValidateUpdate:       validation.ValidateProfileUpdate,
 	ValidateStatusUpdate: validation.ValidateProfileStatusUpdate,
-}
-
-// statusStrategy is the strategy of profiles/status.
-type statusStrategy = specstatus.StatusStrategy[kubeflow.Profile, *kubeflow.Profile, kubeflow.ProfileStatus]
-
-func newStrategy(typer runtime.ObjectTyper) specstatus.Strategy[kubeflow.Profile, *kubeflow.Profile, kubeflow.ProfileStatus] {
-	return specstatus.NewStrategy(typer, &kind)
 }

@@ -22,10 +22,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
-	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
@@ -39,7 +37,16 @@ import (
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow/install"
 	"github.com/mlplane/mlplane/pkg/registry/internal/registrytest"
+	"github.com/mlplane/mlplane/pkg/registry/internal/specstatus"
 )
+
+// statusStrategy is the strategy of profiles/status.
+type statusStrategy = specstatus.StatusStrategy[kubeflow.Profile, *kubeflow.Profile, kubeflow.ProfileStatus]
+
+// newStrategy is the strategy NewStorage gives the kind's store.
+func newStrategy(typer runtime.ObjectTyper) specstatus.Strategy[kubeflow.Profile, *kubeflow.Profile, kubeflow.ProfileStatus] {
+	return specstatus.NewStrategy(typer, &kind)
+}
 
 func testScheme() *runtime.Scheme {
 	scheme := runtime.NewScheme()
@@ -103,13 +110,6 @@ func clusterContext() context.Context {
 	return genericapirequest.NewContext()
 }
 
-func diff(want, got runtime.Object) string {
-	if apiequality.Semantic.DeepEqual(want, got) {
-		return ""
-	}
-	return cmp.Diff(want, got)
-}
-
 func TestPrepareForCreateWipesStatusAndStartsGenerationAtOne(t *testing.T) {
 	p := validProfile()
 	p.Generation = 7
@@ -119,7 +119,7 @@ func TestPrepareForCreateWipesStatusAndStartsGenerationAtOne(t *testing.T) {
 
 	want := validProfile()
 	want.Generation = 1
-	if d := diff(want, p); d != "" {
+	if d := registrytest.Diff(want, p); d != "" {
 		t.Errorf("PrepareForCreate left (-want +got):\n%s", d)
 	}
 }
@@ -177,7 +177,7 @@ func TestPrepareForUpdate(t *testing.T) {
 			want := old.DeepCopy()
 			tc.mutate(want)
 			want.Generation = tc.wantGeneration
-			if d := diff(want, p); d != "" {
+			if d := registrytest.Diff(want, p); d != "" {
 				t.Errorf("PrepareForUpdate left (-want +got):\n%s", d)
 			}
 		})
@@ -205,7 +205,7 @@ func TestStatusPrepareForUpdateChangesOnlyStatus(t *testing.T) {
 	want.Annotations = map[string]string{"note": "second"}
 	want.ResourceVersion = "8"
 	want.Status = successfulStatus()
-	if d := diff(want, p); d != "" {
+	if d := registrytest.Diff(want, p); d != "" {
 		t.Errorf("status PrepareForUpdate left (-want +got):\n%s", d)
 	}
 }
@@ -248,14 +248,7 @@ func TestGetResetFieldsCoverBothServedVersions(t *testing.T) {
 	wantStatus := fieldpath.NewSet(fieldpath.MakePathOrDie("spec"), fieldpath.MakePathOrDie("metadata", "labels"))
 	check := func(t *testing.T, what string, got map[fieldpath.APIVersion]*fieldpath.Set, want *fieldpath.Set) {
 		t.Helper()
-		for _, v := range []fieldpath.APIVersion{"kubeflow.org/v1", "kubeflow.org/v1beta1"} {
-			if got[v] == nil || !got[v].Equals(want) {
-				t.Errorf("%s reset fields of %s = %v, want %s", what, v, got[v], want)
-			}
-		}
-		if len(got) != 2 {
-			t.Errorf("%s reset fields cover %d versions, want 2: %v", what, len(got), got)
-		}
+		registrytest.CheckResetFields(t, what, got, want, "kubeflow.org/v1", "kubeflow.org/v1beta1")
 	}
 	storage := newTestStorage(t)
 	check(t, "main store", mainStore(t, storage).ResetFieldsStrategy.GetResetFields(), wantMain)

@@ -25,6 +25,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
+	"github.com/mlplane/mlplane/pkg/registry/internal/registrytest"
 )
 
 func TestStatus(t *testing.T) {
@@ -80,18 +81,6 @@ func TestStatus(t *testing.T) {
 func TestConvertToTable(t *testing.T) {
 	wantColumns := []string{"Name", "Owner", "Status", "Age", "Message"}
 	wantPriorities := []int32{0, 0, 0, 0, 1}
-	checkColumns := func(t *testing.T, table *metav1.Table) {
-		t.Helper()
-		var names []string
-		var priorities []int32
-		for _, c := range table.ColumnDefinitions {
-			names = append(names, c.Name)
-			priorities = append(priorities, c.Priority)
-		}
-		if !cmp.Equal(names, wantColumns) || !cmp.Equal(priorities, wantPriorities) {
-			t.Errorf("columns %v with priorities %v, want %v with %v", names, priorities, wantColumns, wantPriorities)
-		}
-	}
 	s := mainStore(t, newTestStorage(t))
 
 	t.Run("one profile", func(t *testing.T) {
@@ -102,7 +91,7 @@ func TestConvertToTable(t *testing.T) {
 		if err != nil {
 			t.Fatalf("ConvertToTable: %v", err)
 		}
-		checkColumns(t, table)
+		registrytest.CheckColumns(t, table, wantColumns, wantPriorities)
 		if table.ResourceVersion != "7" || len(table.Rows) != 1 {
 			t.Fatalf("table has resourceVersion %q and %d rows, want 7 and 1", table.ResourceVersion, len(table.Rows))
 		}
@@ -133,7 +122,7 @@ func TestConvertToTable(t *testing.T) {
 		if err != nil {
 			t.Fatalf("ConvertToTable: %v", err)
 		}
-		checkColumns(t, table)
+		registrytest.CheckColumns(t, table, wantColumns, wantPriorities)
 		if table.ResourceVersion != "42" || table.Continue != "next" || ptr.Deref(table.RemainingItemCount, 0) != 3 {
 			t.Errorf("table list meta = %+v, want resourceVersion 42, continue next, remainingItemCount 3", table.ListMeta)
 		}

@@ -24,7 +24,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
-	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
@@ -266,13 +265,6 @@ func namespacedContext() context.Context {
 	return genericapirequest.WithNamespace(genericapirequest.NewContext(), "default")
 }
 
-func diff(want, got runtime.Object) string {
-	if apiequality.Semantic.DeepEqual(want, got) {
-		return ""
-	}
-	return cmp.Diff(want, got)
-}
-
 func TestPrepareForCreateWipesStatusAndStartsGenerationAtOne(t *testing.T) {
 	forEachKind(t, func(t *testing.T, k kindUnderTest) {
 		obj := k.valid()
@@ -283,7 +275,7 @@ func TestPrepareForCreateWipesStatusAndStartsGenerationAtOne(t *testing.T) {
 
 		want := k.valid()
 		want.SetGeneration(1)
-		if d := diff(want, obj); d != "" {
+		if d := registrytest.Diff(want, obj); d != "" {
 			t.Errorf("PrepareForCreate left (-want +got):\n%s", d)
 		}
 	})
@@ -338,7 +330,7 @@ func TestPrepareForUpdate(t *testing.T) {
 				want := old.DeepCopyObject().(job)
 				tc.mutate(k, want)
 				want.SetGeneration(tc.wantGeneration)
-				if d := diff(want, obj); d != "" {
+				if d := registrytest.Diff(want, obj); d != "" {
 					t.Errorf("PrepareForUpdate left (-want +got):\n%s", d)
 				}
 			})
@@ -372,7 +364,7 @@ func TestStatusPrepareForUpdateChangesOnlyStatus(t *testing.T) {
 		want.SetAnnotations(map[string]string{"note": "second"})
 		want.SetResourceVersion("8")
 		*k.status(want) = succeededStatus()
-		if d := diff(want, obj); d != "" {
+		if d := registrytest.Diff(want, obj); d != "" {
 			t.Errorf("status PrepareForUpdate left (-want +got):\n%s", d)
 		}
 	})

@@ -17,19 +17,14 @@ limitations under the License.
 package inferenceservice
 
 import (
-	"fmt"
-
-	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apiserver/pkg/registry/generic"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	"k8s.io/apiserver/pkg/registry/rest"
-	"k8s.io/apiserver/pkg/storage"
 
 	"github.com/mlplane/mlplane/pkg/apis/serving"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
-	"github.com/mlplane/mlplane/pkg/registry/internal/statusrest"
+	"github.com/mlplane/mlplane/pkg/registry/internal/specstatus"
 )
 
 // REST is the storage of InferenceServices.
@@ -48,40 +43,16 @@ func (r *REST) ShortNames() []string { return []string{servingv1beta1.InferenceS
 
 // NewStorage returns the inferenceservices and inferenceservices/status storage.
 func NewStorage(scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (map[string]rest.Storage, error) {
-	s := newStrategy(scheme)
-	store := &genericregistry.Store{
-		NewFunc:                   func() runtime.Object { return &serving.InferenceService{} },
-		NewListFunc:               func() runtime.Object { return &serving.InferenceServiceList{} },
-		PredicateFunc:             predicate,
-		DefaultQualifiedResource:  serving.Resource(servingv1beta1.InferenceServicePlural),
-		SingularQualifiedResource: serving.Resource(servingv1beta1.InferenceServiceSingular),
-
-		CreateStrategy:      s,
-		UpdateStrategy:      s,
-		DeleteStrategy:      s,
-		ResetFieldsStrategy: s,
-
-		TableConvertor: tableConvertor{},
-	}
-	if err := store.CompleteWithOptions(&generic.StoreOptions{RESTOptions: optsGetter, AttrFunc: getAttrs}); err != nil {
-		return nil, fmt.Errorf("building %s storage: %w", servingv1beta1.InferenceServicePlural, err)
+	store, status, err := specstatus.NewStore(scheme, optsGetter, &kind, specstatus.Resource{
+		Plural:   serving.Resource(servingv1beta1.InferenceServicePlural),
+		Singular: serving.Resource(servingv1beta1.InferenceServiceSingular),
+		NewList:  func() runtime.Object { return &serving.InferenceServiceList{} },
+	}, tableConvertor{})
+	if err != nil {
+		return nil, err
 	}
 	return map[string]rest.Storage{
 		servingv1beta1.InferenceServicePlural:             &REST{Store: store},
-		servingv1beta1.InferenceServicePlural + "/status": statusrest.New(store, statusStrategy{Strategy: s}),
+		servingv1beta1.InferenceServicePlural + "/status": status,
 	}, nil
-}
-
-// getAttrs returns the labels and the selectable fields of an
-// InferenceService: metadata.name and metadata.namespace, as KServe's CRD.
-func getAttrs(obj runtime.Object) (labels.Set, fields.Set, error) {
-	isvc, ok := obj.(*serving.InferenceService)
-	if !ok {
-		return nil, nil, fmt.Errorf("not an InferenceService: %T", obj)
-	}
-	return labels.Set(isvc.Labels), generic.ObjectMetaFieldsSet(&isvc.ObjectMeta, true), nil
-}
-
-func predicate(label labels.Selector, field fields.Selector) storage.SelectionPredicate {
-	return storage.SelectionPredicate{Label: label, Field: field, GetAttrs: getAttrs}
 }

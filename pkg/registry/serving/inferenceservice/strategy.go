@@ -19,8 +19,6 @@ package inferenceservice
 import (
 	"fmt"
 
-	"k8s.io/apimachinery/pkg/runtime"
-
 	"github.com/mlplane/mlplane/pkg/apis/serving"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
 	"github.com/mlplane/mlplane/pkg/apis/serving/validation"
@@ -40,13 +38,6 @@ var kind = specstatus.Kind[serving.InferenceService, *serving.InferenceService, 
 	ValidateUpdate:       validation.ValidateInferenceServiceUpdate,
 	ValidateStatusUpdate: validation.ValidateInferenceServiceStatusUpdate,
 	Warnings:             warnings,
-}
-
-// statusStrategy is the strategy of inferenceservices/status.
-type statusStrategy = specstatus.StatusStrategy[serving.InferenceService, *serving.InferenceService, serving.InferenceServiceStatus]
-
-func newStrategy(typer runtime.ObjectTyper) specstatus.Strategy[serving.InferenceService, *serving.InferenceService, serving.InferenceServiceStatus] {
-	return specstatus.NewStrategy(typer, &kind)
 }
 
 // warnings names KServe's deprecated deployment mode names; they keep

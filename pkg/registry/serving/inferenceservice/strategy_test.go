@@ -31,7 +31,16 @@ import (
 
 	"github.com/mlplane/mlplane/pkg/apis/serving"
 	"github.com/mlplane/mlplane/pkg/apis/serving/install"
+	"github.com/mlplane/mlplane/pkg/registry/internal/specstatus"
 )
+
+// statusStrategy is the strategy of inferenceservices/status.
+type statusStrategy = specstatus.StatusStrategy[serving.InferenceService, *serving.InferenceService, serving.InferenceServiceStatus]
+
+// newStrategy is the strategy NewStorage gives the kind's store.
+func newStrategy(typer runtime.ObjectTyper) specstatus.Strategy[serving.InferenceService, *serving.InferenceService, serving.InferenceServiceStatus] {
+	return specstatus.NewStrategy(typer, &kind)
+}
 
 func testScheme() *runtime.Scheme {
 	scheme := runtime.NewScheme()

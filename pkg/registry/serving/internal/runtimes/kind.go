@@ -45,5 +45,3 @@ type Kind[T any, P Object[T]] struct {
 	Validate       func(P) field.ErrorList
 	ValidateUpdate func(newObj, oldObj P) field.ErrorList
 }
-
-func (k *Kind[T, P]) newObject() P { return P(new(T)) }

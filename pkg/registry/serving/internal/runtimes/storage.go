@@ -17,17 +17,13 @@ limitations under the License.
 package runtimes
 
 import (
-	"fmt"
-
-	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apiserver/pkg/registry/generic"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	"k8s.io/apiserver/pkg/registry/rest"
-	"k8s.io/apiserver/pkg/storage"
 
 	"github.com/mlplane/mlplane/pkg/apis/serving"
+	"github.com/mlplane/mlplane/pkg/registry/internal/specstatus"
 )
 
 // REST is the storage of one runtime kind.
@@ -40,39 +36,13 @@ var _ rest.StandardStorage = &REST{}
 // NewStorage builds the storage of kind on the given etcd options: the
 // resource only, as KServe's CRDs have no subresources.
 func NewStorage[T any, P Object[T]](kind *Kind[T, P], scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (*REST, error) {
-	s := newStrategy(scheme, kind)
-	attrs := func(obj runtime.Object) (labels.Set, fields.Set, error) { return getAttrs(kind, obj) }
-	store := &genericregistry.Store{
-		NewFunc:     func() runtime.Object { return kind.newObject() },
-		NewListFunc: kind.NewList,
-		PredicateFunc: func(label labels.Selector, field fields.Selector) storage.SelectionPredicate {
-			return storage.SelectionPredicate{Label: label, Field: field, GetAttrs: attrs}
-		},
-		DefaultQualifiedResource:  serving.Resource(kind.Resource),
-		SingularQualifiedResource: serving.Resource(kind.Singular),
-
-		CreateStrategy: s,
-		UpdateStrategy: s,
-		DeleteStrategy: s,
-
-		TableConvertor: tableConvertor[T, P]{kind: kind},
-	}
-	if err := store.CompleteWithOptions(&generic.StoreOptions{RESTOptions: optsGetter, AttrFunc: attrs}); err != nil {
-		return nil, fmt.Errorf("building %s storage: %w", kind.Resource, err)
+	store, _, err := specstatus.NewStore(scheme, optsGetter, strategyKind(kind), specstatus.Resource{
+		Plural:   serving.Resource(kind.Resource),
+		Singular: serving.Resource(kind.Singular),
+		NewList:  kind.NewList,
+	}, tableConvertor[T, P]{kind: kind})
+	if err != nil {
+		return nil, err
 	}
 	return &REST{Store: store}, nil
-}
-
-// getAttrs returns the labels and the selectable fields of a runtime:
-// metadata.name, and metadata.namespace for a namespaced one, as KServe's CRDs.
-func getAttrs[T any, P Object[T]](kind *Kind[T, P], obj runtime.Object) (labels.Set, fields.Set, error) {
-	rt, ok := obj.(P)
-	if !ok {
-		return nil, nil, fmt.Errorf("not a %s: %T", kind.Singular, obj)
-	}
-	selectable := fields.Set{"metadata.name": rt.GetName()}
-	if kind.Namespaced {
-		selectable["metadata.namespace"] = rt.GetNamespace()
-	}
-	return labels.Set(rt.GetLabels()), selectable, nil
 }

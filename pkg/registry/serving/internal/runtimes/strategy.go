@@ -17,21 +17,19 @@ limitations under the License.
 package runtimes
 
 import (
-	"k8s.io/apimachinery/pkg/runtime"
-
 	"github.com/mlplane/mlplane/pkg/apis/serving"
 	"github.com/mlplane/mlplane/pkg/registry/internal/specstatus"
 )
 
-// newStrategy returns the strategy of create, update and delete of a
-// runtime: generation moves with the spec. Its status is empty and, without
-// a status subresource, part of the resource, as in KServe's CRDs: the
-// strategy is given no Status to own.
-func newStrategy[T any, P Object[T]](typer runtime.ObjectTyper, kind *Kind[T, P]) specstatus.Strategy[T, P, serving.ServingRuntimeStatus] {
-	return specstatus.NewStrategy(typer, &specstatus.Kind[T, P, serving.ServingRuntimeStatus]{
+// strategyKind describes kind to the shared spec/status strategy:
+// generation moves with the spec. Its status is empty and, without a status
+// subresource, part of the resource, as in KServe's CRDs: the strategy is
+// given no Status to own.
+func strategyKind[T any, P Object[T]](kind *Kind[T, P]) *specstatus.Kind[T, P, serving.ServingRuntimeStatus] {
+	return &specstatus.Kind[T, P, serving.ServingRuntimeStatus]{
 		NamespaceScoped: kind.Namespaced,
 		Spec:            func(rt P) any { return kind.Spec(rt) },
 		Validate:        kind.Validate,
 		ValidateUpdate:  kind.ValidateUpdate,
-	})
+	}
 }
