@@ -56,38 +56,16 @@ func clusterEnv(name string, replicas map[kubeflowv1.ReplicaType]*kubeflowv1.Rep
 	if worker == nil {
 		return nil, fmt.Errorf("no %s replicas", kubeflowv1.JAXJobReplicaTypeWorker)
 	}
-	port, err := jaxPort(worker)
+	port, err := description.RequiredPort(worker)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", kubeflowv1.JAXJobReplicaTypeWorker, err)
-	}
-	var total int32
-	for _, spec := range replicas {
-		if spec != nil {
-			total += replicaCount(spec)
-		}
 	}
 	return []corev1.EnvVar{
 		// Unbuffered output, so logs show up as they are written.
 		{Name: EnvPythonUnbuffered, Value: "1"},
 		{Name: EnvCoordinatorPort, Value: strconv.Itoa(int(port))},
 		{Name: EnvCoordinatorAddress, Value: training.ChildName(name, kubeflowv1.JAXJobReplicaTypeWorker, 0)},
-		{Name: EnvNumProcesses, Value: strconv.Itoa(int(total))},
+		{Name: EnvNumProcesses, Value: strconv.Itoa(int(training.TotalReplicas(replicas)))},
 		{Name: EnvProcessID, Value: strconv.Itoa(index)},
 	}, nil
-}
-
-// jaxPort is the jaxjob-port of the replica's jax container; the server
-// defaults it, so there is no fallback.
-func jaxPort(spec *kubeflowv1.ReplicaSpec) (int32, error) {
-	for _, c := range spec.Template.Spec.Containers {
-		if c.Name != kubeflowv1.JAXJobDefaultContainerName {
-			continue
-		}
-		for _, p := range c.Ports {
-			if p.Name == kubeflowv1.JAXJobDefaultPortName {
-				return p.ContainerPort, nil
-			}
-		}
-	}
-	return 0, fmt.Errorf("container %q has no port %q", kubeflowv1.JAXJobDefaultContainerName, kubeflowv1.JAXJobDefaultPortName)
 }

@@ -17,10 +17,6 @@ limitations under the License.
 package jax
 
 import (
-	"slices"
-
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
 )
@@ -30,45 +26,28 @@ const ControllerName = "jaxjob-controller"
 
 // Framework is what JAXJobs contribute to the training engine.
 type Framework struct {
-	// Now stamps conditions and completionTime; tests replace it.
-	Now func() metav1.Time
+	training.Description
+	training.Clock
 }
 
 var _ training.Framework = &Framework{}
 
 // New returns the JAXJob adapter.
 func New() *Framework {
-	return &Framework{Now: metav1.Now}
+	return &Framework{Description: description}
 }
 
-var replicaTypes = []kubeflowv1.ReplicaType{kubeflowv1.JAXJobReplicaTypeWorker}
-
-func (*Framework) Kind() string                 { return kubeflowv1.JAXJobKind }
-func (*Framework) ControllerName() string       { return ControllerName }
-func (*Framework) FrameworkName() string        { return kubeflowv1.JAXJobFrameworkName }
-func (*Framework) DefaultContainerName() string { return kubeflowv1.JAXJobDefaultContainerName }
-func (*Framework) DefaultPortName() string      { return kubeflowv1.JAXJobDefaultPortName }
-func (*Framework) DefaultPort() int32           { return kubeflowv1.JAXJobDefaultPort }
-
-func (*Framework) ReplicaTypes() []kubeflowv1.ReplicaType { return slices.Clone(replicaTypes) }
+var description = training.Description{
+	JobKind:    kubeflowv1.JAXJobKind,
+	Name:       kubeflowv1.JAXJobFrameworkName,
+	Controller: ControllerName,
+	Container:  kubeflowv1.JAXJobDefaultContainerName,
+	PortName:   kubeflowv1.JAXJobDefaultPortName,
+	Port:       kubeflowv1.JAXJobDefaultPort,
+	Types:      []kubeflowv1.ReplicaType{kubeflowv1.JAXJobReplicaTypeWorker},
+}
 
 // IsMasterRole labels process 0, the coordinator.
 func (*Framework) IsMasterRole(_ map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec, _ kubeflowv1.ReplicaType, index int) bool {
 	return index == 0
-}
-
-// replicaCount is spec.replicas; the server persists the default of 1, which
-// stands in for a missing count here too.
-func replicaCount(spec *kubeflowv1.ReplicaSpec) int32 {
-	if spec.Replicas == nil {
-		return 1
-	}
-	return *spec.Replicas
-}
-
-func (f *Framework) now() metav1.Time {
-	if f.Now == nil {
-		return metav1.Now()
-	}
-	return f.Now()
 }

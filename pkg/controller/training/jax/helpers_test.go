@@ -19,10 +19,10 @@ package jax
 import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
+	"github.com/mlplane/mlplane/pkg/controller/training/internal/trainingtest"
 )
 
 const (
@@ -30,28 +30,17 @@ const (
 	worker  = kubeflowv1.JAXJobReplicaTypeWorker
 )
 
-func jaxContainer() corev1.Container {
-	return corev1.Container{
-		Name:            kubeflowv1.JAXJobDefaultContainerName,
-		Image:           "docker.io/kubeflow/jaxjob-dist-spmd-mnist:latest",
-		Ports:           []corev1.ContainerPort{{Name: kubeflowv1.JAXJobDefaultPortName, ContainerPort: kubeflowv1.JAXJobDefaultPort}},
-		ImagePullPolicy: corev1.PullAlways,
-		Command:         []string{"python", "train.py"},
-	}
-}
-
 // newJAXJob returns a JAXJob with n workers as the server stores it after
 // defaulting (restartPolicy Never, the port).
 func newJAXJob(n int32) *kubeflowv1.JAXJob {
+	container := trainingtest.Container(&description, "docker.io/kubeflow/jaxjob-dist-spmd-mnist:latest")
+	container.ImagePullPolicy = corev1.PullAlways
+	container.Command = []string{"python", "train.py"}
 	return &kubeflowv1.JAXJob{
 		ObjectMeta: metav1.ObjectMeta{Name: jobName, Namespace: "default"},
-		Spec: kubeflowv1.JAXJobSpec{JAXReplicaSpecs: map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec{
-			worker: {
-				Replicas:      ptr.To(n),
-				RestartPolicy: kubeflowv1.JAXJobDefaultRestartPolicy,
-				Template:      corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{jaxContainer()}}},
-			},
-		}},
+		Spec: kubeflowv1.JAXJobSpec{
+			JAXReplicaSpecs: trainingtest.Specs(trainingtest.Replicas{worker: n}, kubeflowv1.JAXJobDefaultRestartPolicy, container),
+		},
 	}
 }
 

@@ -17,21 +17,13 @@ limitations under the License.
 package jax
 
 import (
-	"fmt"
 	"testing"
-	"time"
 
-	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
-)
-
-var (
-	// t0 stamps conditions from earlier passes, t1 the pass under test.
-	t0 = metav1.NewTime(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	t1 = metav1.NewTime(time.Date(2026, 1, 1, 1, 0, 0, 0, time.UTC))
+	"github.com/mlplane/mlplane/pkg/controller/training/internal/trainingtest"
 )
 
 // Upstream names the job with its namespace in these messages only.
@@ -40,27 +32,15 @@ const (
 	msgSucceeded = "JAXJob default/test-jaxjob successfully completed."
 )
 
-func cond(typ kubeflowv1.JobConditionType, status corev1.ConditionStatus, reason, message string, at metav1.Time) kubeflowv1.JobCondition {
-	return kubeflowv1.JobCondition{Type: typ, Status: status, Reason: reason, Message: message, LastUpdateTime: at, LastTransitionTime: at}
-}
+var conds = trainingtest.Conditions{Kind: "JAXJob", Job: jobName}
 
-var created = cond(kubeflowv1.JobCreated, corev1.ConditionTrue, "JAXJobCreated", "JAXJob test-jaxjob is created.", t0)
+var created = conds.Created()
 
 func running(status corev1.ConditionStatus, at metav1.Time) kubeflowv1.JobCondition {
-	return cond(kubeflowv1.JobRunning, status, "JAXJobRunning", msgRunning, at)
+	return conds.Running(status, msgRunning, at)
 }
 
-var succeeded = cond(kubeflowv1.JobSucceeded, corev1.ConditionTrue, "JAXJobSucceeded", msgSucceeded, t1)
-
-func restarting(n int) kubeflowv1.JobCondition {
-	return cond(kubeflowv1.JobRestarting, corev1.ConditionTrue, "JAXJobRestarting",
-		fmt.Sprintf("JAXJob test-jaxjob is restarting because %d Worker replica(s) failed.", n), t1)
-}
-
-func failed(n int) kubeflowv1.JobCondition {
-	return cond(kubeflowv1.JobFailed, corev1.ConditionTrue, "JAXJobFailed",
-		fmt.Sprintf("JAXJob test-jaxjob is failed because %d Worker replica(s) failed.", n), t1)
-}
+var succeeded = conds.Succeeded(msgSucceeded)
 
 func TestUpdateJobStatus(t *testing.T) {
 	tests := []struct {
@@ -78,61 +58,61 @@ func TestUpdateJobStatus(t *testing.T) {
 			name:    "workers running: running",
 			workers: 2, active: 2,
 			before: []kubeflowv1.JobCondition{created},
-			want:   []kubeflowv1.JobCondition{created, running(corev1.ConditionTrue, t1)},
+			want:   []kubeflowv1.JobCondition{created, running(corev1.ConditionTrue, trainingtest.T1)},
 		},
 		{
 			name:    "worker 0 succeeded, worker 1 running: still running",
 			workers: 2, active: 1, succeeded: 1,
-			before: []kubeflowv1.JobCondition{created, running(corev1.ConditionTrue, t0)},
-			want:   []kubeflowv1.JobCondition{created, running(corev1.ConditionTrue, t0)},
+			before: []kubeflowv1.JobCondition{created, running(corev1.ConditionTrue, trainingtest.T0)},
+			want:   []kubeflowv1.JobCondition{created, running(corev1.ConditionTrue, trainingtest.T0)},
 		},
 		{
 			name:    "all workers succeeded: succeeded",
 			workers: 2, succeeded: 2,
-			before:         []kubeflowv1.JobCondition{created, running(corev1.ConditionTrue, t0)},
-			want:           []kubeflowv1.JobCondition{created, running(corev1.ConditionFalse, t0), succeeded},
-			wantCompletion: &t1,
+			before:         []kubeflowv1.JobCondition{created, running(corev1.ConditionTrue, trainingtest.T0)},
+			want:           []kubeflowv1.JobCondition{created, running(corev1.ConditionFalse, trainingtest.T0), succeeded},
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:    "a worker failed under Never: failed",
 			workers: 2, active: 1, failed: 1,
 			before:         []kubeflowv1.JobCondition{created},
-			want:           []kubeflowv1.JobCondition{created, running(corev1.ConditionFalse, t1), failed(1)},
-			wantCompletion: &t1,
+			want:           []kubeflowv1.JobCondition{created, running(corev1.ConditionFalse, trainingtest.T1), conds.Failed(1, worker)},
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:    "a worker failed under OnFailure: restarting",
 			workers: 2, active: 1, failed: 1, restartPolicy: kubeflowv1.RestartPolicyOnFailure,
-			before: []kubeflowv1.JobCondition{created, running(corev1.ConditionTrue, t0)},
-			want:   []kubeflowv1.JobCondition{created, restarting(1)},
+			before: []kubeflowv1.JobCondition{created, running(corev1.ConditionTrue, trainingtest.T0)},
+			want:   []kubeflowv1.JobCondition{created, conds.Restarting(1, worker)},
 		},
 		{
 			name:    "a worker failed under ExitCode: restarting",
 			workers: 2, active: 1, failed: 1, restartPolicy: kubeflowv1.RestartPolicyExitCode,
 			before: []kubeflowv1.JobCondition{created},
-			want:   []kubeflowv1.JobCondition{created, restarting(1)},
+			want:   []kubeflowv1.JobCondition{created, conds.Restarting(1, worker)},
 		},
 		{
 			name:    "a failure already replaced by a running pod: no change",
 			workers: 2, active: 2, failed: 1,
 			before: []kubeflowv1.JobCondition{created},
-			want:   []kubeflowv1.JobCondition{created, running(corev1.ConditionTrue, t1)},
+			want:   []kubeflowv1.JobCondition{created, running(corev1.ConditionTrue, trainingtest.T1)},
 		},
 		{
 			name:    "an earlier completion time is kept",
 			workers: 1, succeeded: 1,
 			before:         []kubeflowv1.JobCondition{created},
-			completionTime: &t0,
+			completionTime: &trainingtest.T0,
 			want:           []kubeflowv1.JobCondition{created, succeeded},
-			wantCompletion: &t0,
+			wantCompletion: &trainingtest.T0,
 		},
 		{
 			name:    "a failed job stays failed",
 			workers: 1, succeeded: 1,
-			before:         []kubeflowv1.JobCondition{created, cond(kubeflowv1.JobFailed, corev1.ConditionTrue, "JAXJobFailed", "deadline", t0)},
-			completionTime: &t0,
-			want:           []kubeflowv1.JobCondition{created, cond(kubeflowv1.JobFailed, corev1.ConditionTrue, "JAXJobFailed", "deadline", t0)},
-			wantCompletion: &t0,
+			before:         []kubeflowv1.JobCondition{created, trainingtest.Cond(kubeflowv1.JobFailed, corev1.ConditionTrue, "JAXJobFailed", "deadline", trainingtest.T0)},
+			completionTime: &trainingtest.T0,
+			want:           []kubeflowv1.JobCondition{created, trainingtest.Cond(kubeflowv1.JobFailed, corev1.ConditionTrue, "JAXJobFailed", "deadline", trainingtest.T0)},
+			wantCompletion: &trainingtest.T0,
 		},
 		{
 			name:    "no pods yet: no condition",
@@ -144,25 +124,15 @@ func TestUpdateJobStatus(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			job := newJAXJob(tc.workers)
-			if tc.restartPolicy != "" {
-				job.Spec.JAXReplicaSpecs[worker].RestartPolicy = tc.restartPolicy
-			}
-			job.Status.Conditions = append([]kubeflowv1.JobCondition(nil), tc.before...)
-			job.Status.CompletionTime = tc.completionTime
-			job.Status.ReplicaStatuses = map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaStatus{
-				worker: {Active: tc.active, Succeeded: tc.succeeded, Failed: tc.failed},
-			}
+			v := view(job)
+			trainingtest.Before(v, tc.restartPolicy, trainingtest.Pods{worker: {Active: tc.active, Succeeded: tc.succeeded, Failed: tc.failed}},
+				tc.before, tc.completionTime)
 			f := New()
-			f.Now = func() metav1.Time { return t1 }
+			f.Now = func() metav1.Time { return trainingtest.T1 }
 
-			f.UpdateJobStatus(view(job), false)
+			f.UpdateJobStatus(v, false)
 
-			if d := cmp.Diff(tc.want, job.Status.Conditions); d != "" {
-				t.Errorf("conditions (-want +got):\n%s", d)
-			}
-			if d := cmp.Diff(tc.wantCompletion, job.Status.CompletionTime); d != "" {
-				t.Errorf("completionTime (-want +got):\n%s", d)
-			}
+			trainingtest.After(t, v, tc.want, tc.wantCompletion)
 		})
 	}
 }

@@ -20,7 +20,6 @@ import (
 	"errors"
 	"strconv"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kubeinformers "k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	corelisters "k8s.io/client-go/listers/core/v1"
@@ -85,14 +84,14 @@ type Options struct {
 
 // Framework is what MPIJobs contribute to the training engine.
 type Framework struct {
+	training.Description
+	training.Clock
 	opts            Options
 	configMaps      corelisters.ConfigMapLister
 	serviceAccounts corelisters.ServiceAccountLister
 	roles           rbaclisters.RoleLister
 	roleBindings    rbaclisters.RoleBindingLister
 	informers       []cache.SharedIndexInformer
-	// Now stamps conditions and completionTime; tests replace it.
-	Now func() metav1.Time
 }
 
 var (
@@ -110,7 +109,7 @@ func New(opts Options) (*Framework, error) {
 	if opts.KubectlDeliveryImage == "" {
 		opts.KubectlDeliveryImage = DefaultKubectlDeliveryImage
 	}
-	f := &Framework{opts: opts, Now: metav1.Now}
+	f := &Framework{Description: description, opts: opts}
 	cms := opts.KubeInformers.Core().V1().ConfigMaps()
 	f.configMaps = cms.Lister()
 	f.informers = append(f.informers, cms.Informer())
@@ -126,22 +125,16 @@ func New(opts Options) (*Framework, error) {
 	return f, nil
 }
 
-// replicaTypes puts the workers first: upstream creates the launcher after
-// them. The job's outcome is decided by the launcher (UpdateJobStatus).
-var replicaTypes = []kubeflowv1.ReplicaType{
-	kubeflowv1.MPIJobReplicaTypeWorker,
-	kubeflowv1.MPIJobReplicaTypeLauncher,
-}
-
-func (*Framework) Kind() string                 { return kubeflowv1.MPIJobKind }
-func (*Framework) ControllerName() string       { return ControllerName }
-func (*Framework) FrameworkName() string        { return kubeflowv1.MPIJobFrameworkName }
-func (*Framework) DefaultContainerName() string { return kubeflowv1.MPIJobDefaultContainerName }
-func (*Framework) DefaultPortName() string      { return kubeflowv1.MPIJobDefaultPortName }
-func (*Framework) DefaultPort() int32           { return kubeflowv1.MPIJobDefaultPort }
-
-func (*Framework) ReplicaTypes() []kubeflowv1.ReplicaType {
-	return append([]kubeflowv1.ReplicaType(nil), replicaTypes...)
+var description = training.Description{
+	JobKind:    kubeflowv1.MPIJobKind,
+	Name:       kubeflowv1.MPIJobFrameworkName,
+	Controller: ControllerName,
+	Container:  kubeflowv1.MPIJobDefaultContainerName,
+	PortName:   kubeflowv1.MPIJobDefaultPortName,
+	Port:       kubeflowv1.MPIJobDefaultPort,
+	// The workers first: upstream creates the launcher after them. The
+	// job's outcome is decided by the launcher (UpdateJobStatus).
+	Types: []kubeflowv1.ReplicaType{kubeflowv1.MPIJobReplicaTypeWorker, kubeflowv1.MPIJobReplicaTypeLauncher},
 }
 
 // IsMasterRole labels the launcher.
@@ -195,11 +188,4 @@ func slotsPerWorker(job *kubeflowv1.MPIJob) int {
 		return int(*job.Spec.SlotsPerWorker)
 	}
 	return 1
-}
-
-func (f *Framework) now() metav1.Time {
-	if f.Now == nil {
-		return metav1.Now()
-	}
-	return f.Now()
 }

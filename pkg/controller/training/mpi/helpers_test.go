@@ -24,6 +24,7 @@ import (
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
+	"github.com/mlplane/mlplane/pkg/controller/training/internal/trainingtest"
 )
 
 const (
@@ -38,28 +39,17 @@ const (
 // stores it: containers foo with image bar, a limit of one resourceName
 // on every container, cleanPodPolicy All, and mlplane's persisted defaults.
 func newMPIJob(name string, workers int32, resourceName string) *kubeflowv1.MPIJob {
-	container := func() corev1.Container {
-		return corev1.Container{Name: "foo", Image: "bar", Resources: corev1.ResourceRequirements{
-			Limits: corev1.ResourceList{corev1.ResourceName(resourceName): *resource.NewQuantity(1, resource.DecimalExponent)},
-		}}
-	}
-	replica := func(n int32) *kubeflowv1.ReplicaSpec {
-		return &kubeflowv1.ReplicaSpec{
-			Replicas:      ptr.To(n),
-			RestartPolicy: kubeflowv1.MPIJobDefaultRestartPolicy,
-			Template:      corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{container()}}},
-		}
-	}
+	container := corev1.Container{Name: "foo", Image: "bar", Resources: corev1.ResourceRequirements{
+		Limits: corev1.ResourceList{corev1.ResourceName(resourceName): *resource.NewQuantity(1, resource.DecimalExponent)},
+	}}
 	return &kubeflowv1.MPIJob{
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: metav1.NamespaceDefault, UID: "uid-1", Generation: 1},
 		Spec: kubeflowv1.MPIJobSpec{
 			SlotsPerWorker: ptr.To[int32](1),
 			CleanPodPolicy: ptr.To(kubeflowv1.CleanPodPolicyAll),
 			RunPolicy:      kubeflowv1.RunPolicy{CleanPodPolicy: ptr.To(kubeflowv1.CleanPodPolicyAll), Suspend: ptr.To(false)},
-			MPIReplicaSpecs: map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec{
-				launcher: replica(1),
-				worker:   replica(workers),
-			},
+			MPIReplicaSpecs: trainingtest.Specs(trainingtest.Replicas{launcher: 1, worker: workers},
+				kubeflowv1.MPIJobDefaultRestartPolicy, container),
 		},
 	}
 }

@@ -19,8 +19,6 @@ package mpi
 import (
 	"fmt"
 
-	corev1 "k8s.io/api/core/v1"
-
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
 )
@@ -36,12 +34,12 @@ import (
 // the workers and reports none. Upstream restarts no MPIJob pod and calls
 // only ExitCode restarting; OnFailure and Always failed it, although the
 // engine recreates such a pod (an evicted one: kubelet restarts the others
-// in place).
+// in place). Upstream's reason for a failure is MPIJobMPIJobFailed, a
+// slip; this is the reason of every other failure.
 func (f *Framework) UpdateJobStatus(job *training.Job, _ bool) {
 	status := job.Status
-	kind := kubeflowv1.MPIJobKind
+	u := training.NewStatusUpdate(job, f.Kind(), f.Time())
 	name := job.Object.GetName()
-	now := f.now()
 
 	if l := status.ReplicaStatuses[kubeflowv1.MPIJobReplicaTypeLauncher]; l != nil && l.Succeeded+l.Failed > 0 {
 		if w := status.ReplicaStatuses[kubeflowv1.MPIJobReplicaTypeWorker]; w != nil {
@@ -49,52 +47,24 @@ func (f *Framework) UpdateJobStatus(job *training.Job, _ bool) {
 		}
 	}
 
-	for _, rtype := range []kubeflowv1.ReplicaType{kubeflowv1.MPIJobReplicaTypeLauncher, kubeflowv1.MPIJobReplicaTypeWorker} {
-		spec := job.ReplicaSpecs[rtype]
-		if spec == nil {
-			continue
-		}
-		var rs kubeflowv1.ReplicaStatus
-		if s := status.ReplicaStatuses[rtype]; s != nil {
-			rs = *s
-		}
-		if rtype == kubeflowv1.MPIJobReplicaTypeLauncher {
-			if rs.Active > 0 {
-				training.SetCondition(status, kubeflowv1.JobRunning, corev1.ConditionTrue, training.Reason(kind, training.ReasonRunning),
-					fmt.Sprintf("MPIJob %s is running.", name), now)
+	for _, r := range u.Replicas([]kubeflowv1.ReplicaType{kubeflowv1.MPIJobReplicaTypeLauncher, kubeflowv1.MPIJobReplicaTypeWorker}) {
+		if r.Type == kubeflowv1.MPIJobReplicaTypeLauncher {
+			if r.Active > 0 {
+				u.Running(fmt.Sprintf("MPIJob %s is running.", name))
 			}
-			if replicaCount(spec)-rs.Succeeded == 0 {
-				if status.CompletionTime == nil {
-					status.CompletionTime = &now
-				}
-				training.SetCondition(status, kubeflowv1.JobSucceeded, corev1.ConditionTrue, training.Reason(kind, training.ReasonSucceeded),
-					fmt.Sprintf("MPIJob %s is successfully completed.", name), now)
+			if r.AllSucceeded() {
+				u.Succeed(fmt.Sprintf("MPIJob %s is successfully completed.", name))
 				return
 			}
 		}
-		if rs.Failed == 0 {
+		if r.Failed == 0 {
 			continue
 		}
-		switch spec.RestartPolicy {
+		switch r.Spec.RestartPolicy {
 		case kubeflowv1.RestartPolicyExitCode, kubeflowv1.RestartPolicyOnFailure, kubeflowv1.RestartPolicyAlways:
-			training.SetCondition(status, kubeflowv1.JobRestarting, corev1.ConditionTrue, training.Reason(kind, training.ReasonRestarting),
-				fmt.Sprintf("MPIJob %s is restarting because %d %s replica(s) failed.", name, rs.Failed, rtype), now)
+			u.ReplicasFailed(r, true)
 		default:
-			if status.CompletionTime == nil {
-				status.CompletionTime = &now
-			}
-			// Upstream's reason here is MPIJobMPIJobFailed, a slip; this
-			// is the reason of every other failure.
-			training.SetCondition(status, kubeflowv1.JobFailed, corev1.ConditionTrue, training.Reason(kind, training.ReasonFailed),
-				fmt.Sprintf("MPIJob %s is failed because %d %s replica(s) failed.", name, rs.Failed, rtype), now)
+			u.ReplicasFailed(r, false)
 		}
 	}
-}
-
-// replicaCount is spec.replicas, 1 when unset as the engine counts it.
-func replicaCount(spec *kubeflowv1.ReplicaSpec) int32 {
-	if spec.Replicas == nil {
-		return 1
-	}
-	return *spec.Replicas
 }

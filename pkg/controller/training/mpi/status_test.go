@@ -112,7 +112,8 @@ func TestUpdateJobStatus(t *testing.T) {
 				launcher: {Active: tc.launcher.active, Succeeded: tc.launcher.succeeded, Failed: tc.launcher.failed},
 				worker:   {Active: tc.workers.active, Succeeded: tc.workers.succeeded, Failed: tc.workers.failed},
 			}
-			f := &Framework{Now: func() metav1.Time { return now }}
+			f := &Framework{Description: description}
+			f.Now = func() metav1.Time { return now }
 			f.UpdateJobStatus(view(job), false)
 
 			var got []cond

@@ -55,17 +55,11 @@ func (f *Framework) SetClusterSpec(job *training.Job, template *corev1.PodTempla
 // the rendezvous point; with one it runs in parameter-server mode and the
 // Master (a server) is, and every pod runs one server or one trainer.
 func clusterEnv(name string, replicas map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec, rtype kubeflowv1.ReplicaType, index int) []corev1.EnvVar {
-	var total int32
-	for _, spec := range replicas {
-		if spec != nil {
-			total += replicaCount(spec)
-		}
-	}
 	env := []corev1.EnvVar{
 		// Unbuffered output, so logs show up as they are written.
 		{Name: EnvPythonUnbuffered, Value: "1"},
 		{Name: EnvJobID, Value: name},
-		{Name: EnvNumNodes, Value: strconv.Itoa(int(total))},
+		{Name: EnvNumNodes, Value: strconv.Itoa(int(training.TotalReplicas(replicas)))},
 	}
 
 	psMode := hasMaster(replicas)
@@ -96,17 +90,9 @@ func clusterEnv(name string, replicas map[kubeflowv1.ReplicaType]*kubeflowv1.Rep
 // paddlePort is the port named master of the replica's paddle container,
 // or as upstream the default port when there is none.
 func paddlePort(spec *kubeflowv1.ReplicaSpec) int32 {
-	if spec == nil {
-		return kubeflowv1.PaddleJobDefaultPort
-	}
-	for _, c := range spec.Template.Spec.Containers {
-		if c.Name != kubeflowv1.PaddleJobDefaultContainerName {
-			continue
-		}
-		for _, p := range c.Ports {
-			if p.Name == kubeflowv1.PaddleJobDefaultPortName {
-				return p.ContainerPort
-			}
+	if spec != nil {
+		if port, ok := description.ContainerPort(spec); ok {
+			return port
 		}
 	}
 	return kubeflowv1.PaddleJobDefaultPort

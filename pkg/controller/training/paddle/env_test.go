@@ -23,6 +23,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/training/internal/trainingtest"
 )
 
 // env builds an env list from name, value pairs.
@@ -60,7 +61,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 	}{
 		{
 			name:  "collective: worker 0 announces its own IP",
-			job:   withPort(newPaddleJob(replicas{worker: 2}), worker, 37777),
+			job:   withPort(newPaddleJob(trainingtest.Replicas{worker: 2}), worker, 37777),
 			rtype: worker,
 			want: concat(
 				env("PYTHONUNBUFFERED", "1", "PADDLE_JOB_ID", "test-paddlejob", "PADDLE_NNODES", "2"),
@@ -70,7 +71,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 		},
 		{
 			name:  "collective: other workers reach worker 0 by name",
-			job:   withPort(newPaddleJob(replicas{worker: 2}), worker, 37777),
+			job:   withPort(newPaddleJob(trainingtest.Replicas{worker: 2}), worker, 37777),
 			rtype: worker,
 			index: 1,
 			want: env("PYTHONUNBUFFERED", "1", "PADDLE_JOB_ID", "test-paddlejob", "PADDLE_NNODES", "2",
@@ -79,7 +80,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 		{
 			// Upstream's controller test: the master's PADDLE_MASTER.
 			name:  "PS: the master announces its own IP and runs a server",
-			job:   newPaddleJob(replicas{master: 1, worker: 2}),
+			job:   newPaddleJob(trainingtest.Replicas{master: 1, worker: 2}),
 			rtype: master,
 			want: concat(
 				env("PYTHONUNBUFFERED", "1", "PADDLE_JOB_ID", "test-paddlejob", "PADDLE_NNODES", "3"),
@@ -89,14 +90,14 @@ func TestSetClusterSpecEnv(t *testing.T) {
 		},
 		{
 			name:  "PS: worker 0 reaches the master by name and runs a trainer",
-			job:   newPaddleJob(replicas{master: 1, worker: 2}),
+			job:   newPaddleJob(trainingtest.Replicas{master: 1, worker: 2}),
 			rtype: worker,
 			want: env("PYTHONUNBUFFERED", "1", "PADDLE_JOB_ID", "test-paddlejob", "PADDLE_NNODES", "3",
 				"PADDLE_MASTER", "test-paddlejob-master-0:36543", "PADDLE_TRAINER_NUM", "1"),
 		},
 		{
 			name:  "PS: the master's port, not the workers'",
-			job:   withPort(withPort(newPaddleJob(replicas{master: 1, worker: 1}), master, 36000), worker, 37000),
+			job:   withPort(withPort(newPaddleJob(trainingtest.Replicas{master: 1, worker: 1}), master, 36000), worker, 37000),
 			rtype: worker,
 			want: env("PYTHONUNBUFFERED", "1", "PADDLE_JOB_ID", "test-paddlejob", "PADDLE_NNODES", "2",
 				"PADDLE_MASTER", "test-paddlejob-master-0:36000", "PADDLE_TRAINER_NUM", "1"),
@@ -104,7 +105,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 		{
 			name: "no port named master: the default port, as upstream",
 			job: func() *kubeflowv1.PaddleJob {
-				job := newPaddleJob(replicas{worker: 2})
+				job := newPaddleJob(trainingtest.Replicas{worker: 2})
 				job.Spec.PaddleReplicaSpecs[worker].Template.Spec.Containers[0].Ports = nil
 				return job
 			}(),
@@ -128,7 +129,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 }
 
 func TestSetClusterSpecEveryContainerAfterItsOwnEnv(t *testing.T) {
-	job := newPaddleJob(replicas{worker: 2})
+	job := newPaddleJob(trainingtest.Replicas{worker: 2})
 	template := job.Spec.PaddleReplicaSpecs[worker].Template.DeepCopy()
 	template.Spec.Containers[0].Env = env("PADDLE_NNODES", "9")
 	template.Spec.Containers = append(template.Spec.Containers, corev1.Container{Name: "sidecar"})

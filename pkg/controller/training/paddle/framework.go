@@ -17,10 +17,6 @@ limitations under the License.
 package paddle
 
 import (
-	"slices"
-
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
 )
@@ -30,32 +26,28 @@ const ControllerName = "paddlejob-controller"
 
 // Framework is what PaddleJobs contribute to the training engine.
 type Framework struct {
-	// Now stamps conditions and completionTime; tests replace it.
-	Now func() metav1.Time
+	training.Description
+	training.Clock
 }
 
 var _ training.Framework = &Framework{}
 
 // New returns the PaddleJob adapter.
 func New() *Framework {
-	return &Framework{Now: metav1.Now}
+	return &Framework{Description: description}
 }
 
-// replicaTypes is the order status is evaluated in: the master first, so
-// that its outcome does not depend on map order as upstream's does.
-var replicaTypes = []kubeflowv1.ReplicaType{
-	kubeflowv1.PaddleJobReplicaTypeMaster,
-	kubeflowv1.PaddleJobReplicaTypeWorker,
+var description = training.Description{
+	JobKind:    kubeflowv1.PaddleJobKind,
+	Name:       kubeflowv1.PaddleJobFrameworkName,
+	Controller: ControllerName,
+	Container:  kubeflowv1.PaddleJobDefaultContainerName,
+	PortName:   kubeflowv1.PaddleJobDefaultPortName,
+	Port:       kubeflowv1.PaddleJobDefaultPort,
+	// The master first, so that the outcome does not depend on map order
+	// as upstream's does.
+	Types: []kubeflowv1.ReplicaType{kubeflowv1.PaddleJobReplicaTypeMaster, kubeflowv1.PaddleJobReplicaTypeWorker},
 }
-
-func (*Framework) Kind() string                 { return kubeflowv1.PaddleJobKind }
-func (*Framework) ControllerName() string       { return ControllerName }
-func (*Framework) FrameworkName() string        { return kubeflowv1.PaddleJobFrameworkName }
-func (*Framework) DefaultContainerName() string { return kubeflowv1.PaddleJobDefaultContainerName }
-func (*Framework) DefaultPortName() string      { return kubeflowv1.PaddleJobDefaultPortName }
-func (*Framework) DefaultPort() int32           { return kubeflowv1.PaddleJobDefaultPort }
-
-func (*Framework) ReplicaTypes() []kubeflowv1.ReplicaType { return slices.Clone(replicaTypes) }
 
 // IsMasterRole labels the Master (the parameter server) only: as upstream,
 // a collective job has no pod with the master role.
@@ -66,20 +58,4 @@ func (*Framework) IsMasterRole(_ map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaS
 func hasMaster(replicas map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec) bool {
 	_, ok := replicas[kubeflowv1.PaddleJobReplicaTypeMaster]
 	return ok
-}
-
-// replicaCount is spec.replicas; the server persists the default of 1, which
-// stands in for a missing count here too.
-func replicaCount(spec *kubeflowv1.ReplicaSpec) int32 {
-	if spec.Replicas == nil {
-		return 1
-	}
-	return *spec.Replicas
-}
-
-func (f *Framework) now() metav1.Time {
-	if f.Now == nil {
-		return metav1.Now()
-	}
-	return f.Now()
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/training/internal/trainingtest"
 )
 
 func TestFrameworkIdentity(t *testing.T) {
@@ -37,14 +38,14 @@ func TestFrameworkIdentity(t *testing.T) {
 func TestIsMasterRole(t *testing.T) {
 	tests := []struct {
 		name   string
-		counts replicas
+		counts trainingtest.Replicas
 		rtype  kubeflowv1.ReplicaType
 		index  int
 		want   bool
 	}{
-		{name: "master of a PS job", counts: replicas{master: 1, worker: 2}, rtype: master, want: true},
-		{name: "worker 0 of a PS job", counts: replicas{master: 1, worker: 2}, rtype: worker, want: false},
-		{name: "worker 0 of a collective job", counts: replicas{worker: 2}, rtype: worker, want: false},
+		{name: "master of a PS job", counts: trainingtest.Replicas{master: 1, worker: 2}, rtype: master, want: true},
+		{name: "worker 0 of a PS job", counts: trainingtest.Replicas{master: 1, worker: 2}, rtype: worker, want: false},
+		{name: "worker 0 of a collective job", counts: trainingtest.Replicas{worker: 2}, rtype: worker, want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -17,12 +17,11 @@ limitations under the License.
 package paddle
 
 import (
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
+	"github.com/mlplane/mlplane/pkg/controller/training/internal/trainingtest"
 )
 
 const (
@@ -31,32 +30,14 @@ const (
 	worker  = kubeflowv1.PaddleJobReplicaTypeWorker
 )
 
-// replicas is a replica count per type.
-type replicas map[kubeflowv1.ReplicaType]int32
-
-func paddleContainer() corev1.Container {
-	return corev1.Container{
-		Name:  kubeflowv1.PaddleJobDefaultContainerName,
-		Image: "registry.baidubce.com/paddlepaddle/paddle:2.4.0rc0-cpu",
-		Ports: []corev1.ContainerPort{{Name: kubeflowv1.PaddleJobDefaultPortName, ContainerPort: kubeflowv1.PaddleJobDefaultPort}},
-	}
-}
-
 // newPaddleJob returns a PaddleJob as the server stores it after
 // defaulting (restartPolicy OnFailure, the port).
-func newPaddleJob(counts replicas) *kubeflowv1.PaddleJob {
-	job := &kubeflowv1.PaddleJob{
+func newPaddleJob(counts trainingtest.Replicas) *kubeflowv1.PaddleJob {
+	container := trainingtest.Container(&description, "registry.baidubce.com/paddlepaddle/paddle:2.4.0rc0-cpu")
+	return &kubeflowv1.PaddleJob{
 		ObjectMeta: metav1.ObjectMeta{Name: jobName, Namespace: "default"},
-		Spec:       kubeflowv1.PaddleJobSpec{PaddleReplicaSpecs: map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec{}},
+		Spec:       kubeflowv1.PaddleJobSpec{PaddleReplicaSpecs: trainingtest.Specs(counts, kubeflowv1.PaddleJobDefaultRestartPolicy, container)},
 	}
-	for rtype, n := range counts {
-		job.Spec.PaddleReplicaSpecs[rtype] = &kubeflowv1.ReplicaSpec{
-			Replicas:      ptr.To(n),
-			RestartPolicy: kubeflowv1.PaddleJobDefaultRestartPolicy,
-			Template:      corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{paddleContainer()}}},
-		}
-	}
-	return job
 }
 
 // view is the engine's view of a PaddleJob.

@@ -19,8 +19,6 @@ package paddle
 import (
 	"fmt"
 
-	corev1 "k8s.io/api/core/v1"
-
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
 )
@@ -34,63 +32,30 @@ import (
 // Types are taken Master first, where upstream ranges over a map: with a
 // succeeded master and a failed worker its outcome was random.
 func (f *Framework) UpdateJobStatus(job *training.Job, _ bool) {
-	status := job.Status
-	kind := kubeflowv1.PaddleJobKind
+	u := training.NewStatusUpdate(job, f.Kind(), f.Time())
 	name := job.Object.GetName()
 	ref := job.Object.GetNamespace() + "/" + name
-	now := f.now()
-	set := func(t kubeflowv1.JobConditionType, reason, message string) {
-		training.SetCondition(status, t, corev1.ConditionTrue, training.Reason(kind, reason), message, now)
-	}
-	complete := func() {
-		if status.CompletionTime == nil {
-			status.CompletionTime = &now
-		}
-	}
 
 	// Upstream's messages name the job with its namespace only in
 	// collective mode.
 	psMode := hasMaster(job.ReplicaSpecs)
-	for _, rtype := range replicaTypes {
-		spec := job.ReplicaSpecs[rtype]
-		if spec == nil {
-			continue
-		}
-		var rs kubeflowv1.ReplicaStatus
-		if s := status.ReplicaStatuses[rtype]; s != nil {
-			rs = *s
-		}
-		replicas := replicaCount(spec)
-		expected := replicas - rs.Succeeded
-
+	for _, r := range u.Replicas(f.Types) {
 		switch {
-		case psMode && rtype == kubeflowv1.PaddleJobReplicaTypeMaster:
-			if rs.Active > 0 {
-				set(kubeflowv1.JobRunning, training.ReasonRunning, fmt.Sprintf("PaddleJob %s is running.", name))
+		case psMode && r.Type == kubeflowv1.PaddleJobReplicaTypeMaster:
+			if r.Active > 0 {
+				u.Running(fmt.Sprintf("PaddleJob %s is running.", name))
 			}
-			if expected == 0 {
-				complete()
-				set(kubeflowv1.JobSucceeded, training.ReasonSucceeded, fmt.Sprintf("PaddleJob %s is successfully completed.", name))
+			if r.AllSucceeded() {
+				u.Succeed(fmt.Sprintf("PaddleJob %s is successfully completed.", name))
 				return
 			}
-		case !psMode && rtype == kubeflowv1.PaddleJobReplicaTypeWorker:
-			if expected == 0 {
-				complete()
-				set(kubeflowv1.JobSucceeded, training.ReasonSucceeded, fmt.Sprintf("PaddleJob %s successfully completed.", ref))
-			} else if rs.Active > 0 {
-				set(kubeflowv1.JobRunning, training.ReasonRunning, fmt.Sprintf("PaddleJob %s is running.", ref))
+		case !psMode && r.Type == kubeflowv1.PaddleJobReplicaTypeWorker:
+			if r.AllSucceeded() {
+				u.Succeed(fmt.Sprintf("PaddleJob %s successfully completed.", ref))
+			} else if r.Active > 0 {
+				u.Running(fmt.Sprintf("PaddleJob %s is running.", ref))
 			}
 		}
-
-		if rs.Failed > 0 && replicas > rs.Succeeded+rs.Active {
-			if spec.RestartPolicy != kubeflowv1.RestartPolicyNever {
-				set(kubeflowv1.JobRestarting, training.ReasonRestarting,
-					fmt.Sprintf("PaddleJob %s is restarting because %d %s replica(s) failed.", name, rs.Failed, rtype))
-				continue
-			}
-			complete()
-			set(kubeflowv1.JobFailed, training.ReasonFailed,
-				fmt.Sprintf("PaddleJob %s is failed because %d %s replica(s) failed.", name, rs.Failed, rtype))
-		}
+		u.RestartUnlessNever(r)
 	}
 }

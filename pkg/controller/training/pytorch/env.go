@@ -74,10 +74,10 @@ func (f *Framework) SetClusterSpec(job *training.Job, template *corev1.PodTempla
 func clusterEnv(name string, spec *kubeflowv1.PyTorchJobSpec, replicas map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec, rtype kubeflowv1.ReplicaType, index int) ([]corev1.EnvVar, error) {
 	// Unbuffered output, so logs show up as they are written.
 	env := []corev1.EnvVar{{Name: EnvPythonUnbuffered, Value: "1"}}
-	total := totalReplicas(replicas)
+	total := training.TotalReplicas(replicas)
 
 	if master := replicas[kubeflowv1.PyTorchJobReplicaTypeMaster]; master != nil {
-		port, err := pytorchPort(master)
+		port, err := description.RequiredPort(master)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", kubeflowv1.PyTorchJobReplicaTypeMaster, err)
 		}
@@ -126,7 +126,7 @@ func elasticEnv(name string, ep *kubeflowv1.ElasticPolicy, replicas map[kubeflow
 	case worker == nil:
 		return nil, fmt.Errorf("rendezvous port: no %s replicas", kubeflowv1.PyTorchJobReplicaTypeWorker)
 	default:
-		p, err := pytorchPort(worker)
+		p, err := description.RequiredPort(worker)
 		if err != nil {
 			return nil, fmt.Errorf("rendezvous port: %s: %w", kubeflowv1.PyTorchJobReplicaTypeWorker, err)
 		}
@@ -142,7 +142,7 @@ func elasticEnv(name string, ep *kubeflowv1.ElasticPolicy, replicas map[kubeflow
 		if worker == nil {
 			return nil, fmt.Errorf("%s: no %s replicas", EnvNnodes, kubeflowv1.PyTorchJobReplicaTypeWorker)
 		}
-		nnodes = strconv.Itoa(int(replicaCount(worker)))
+		nnodes = strconv.Itoa(int(training.ReplicaCount(worker)))
 	default:
 		// The server defaults the missing bound to the other one.
 		lo, hi := ep.MinReplicas, ep.MaxReplicas
@@ -186,17 +186,6 @@ func elasticEnv(name string, ep *kubeflowv1.ElasticPolicy, replicas map[kubeflow
 	return env, nil
 }
 
-// totalReplicas is the number of nodes: the replicas of every type.
-func totalReplicas(replicas map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec) int32 {
-	var total int32
-	for _, spec := range replicas {
-		if spec != nil {
-			total += replicaCount(spec)
-		}
-	}
-	return total
-}
-
 // nprocPerNode is spec.nprocPerNode as a number, or 1 when it is not one
 // (auto, cpu, gpu): torchrun then sizes the world itself.
 func nprocPerNode(spec *kubeflowv1.PyTorchJobSpec) int {
@@ -207,22 +196,6 @@ func nprocPerNode(spec *kubeflowv1.PyTorchJobSpec) int {
 		return n
 	}
 	return 1
-}
-
-// pytorchPort is the pytorchjob-port of the replica's pytorch container.
-// Unlike TensorFlow there is no fallback: the server defaults the port.
-func pytorchPort(spec *kubeflowv1.ReplicaSpec) (int32, error) {
-	for _, c := range spec.Template.Spec.Containers {
-		if c.Name != kubeflowv1.PyTorchJobDefaultContainerName {
-			continue
-		}
-		for _, p := range c.Ports {
-			if p.Name == kubeflowv1.PyTorchJobDefaultPortName {
-				return p.ContainerPort, nil
-			}
-		}
-	}
-	return 0, fmt.Errorf("container %q has no port %q", kubeflowv1.PyTorchJobDefaultContainerName, kubeflowv1.PyTorchJobDefaultPortName)
 }
 
 // replicaName is the pod and service name <job>-<type>-<index>.

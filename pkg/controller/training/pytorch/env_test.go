@@ -25,6 +25,7 @@ import (
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
+	"github.com/mlplane/mlplane/pkg/controller/training/internal/trainingtest"
 )
 
 // env builds an env list from name, value pairs.
@@ -52,7 +53,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 	}{
 		{
 			name:  "master and two workers: master",
-			job:   newPyTorchJob(replicas{master: 1, worker: 2}),
+			job:   newPyTorchJob(trainingtest.Replicas{master: 1, worker: 2}),
 			rtype: master,
 			want: env(
 				"PYTHONUNBUFFERED", "1",
@@ -69,7 +70,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 		},
 		{
 			name:  "master and two workers: worker 1 ranks after the master",
-			job:   newPyTorchJob(replicas{master: 1, worker: 2}),
+			job:   newPyTorchJob(trainingtest.Replicas{master: 1, worker: 2}),
 			rtype: worker,
 			index: 1,
 			want: env(
@@ -87,7 +88,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 		},
 		{
 			name:  "workers only: no master, world size or rank",
-			job:   newPyTorchJob(replicas{worker: 3}),
+			job:   newPyTorchJob(trainingtest.Replicas{worker: 3}),
 			rtype: worker,
 			index: 1,
 			want: env(
@@ -99,7 +100,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 		{
 			name: "numeric nprocPerNode multiplies the world size",
 			job: func() *kubeflowv1.PyTorchJob {
-				job := newPyTorchJob(replicas{master: 1, worker: 1})
+				job := newPyTorchJob(trainingtest.Replicas{master: 1, worker: 1})
 				job.Spec.NprocPerNode = ptr.To("4")
 				return job
 			}(),
@@ -120,7 +121,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 		{
 			name: "non-numeric nprocPerNode counts one process per node",
 			job: func() *kubeflowv1.PyTorchJob {
-				job := newPyTorchJob(replicas{master: 1, worker: 1})
+				job := newPyTorchJob(trainingtest.Replicas{master: 1, worker: 1})
 				job.Spec.NprocPerNode = ptr.To("gpu")
 				return job
 			}(),
@@ -141,7 +142,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 		{
 			name: "the master's own port",
 			job: func() *kubeflowv1.PyTorchJob {
-				job := newPyTorchJob(replicas{master: 1, worker: 1})
+				job := newPyTorchJob(trainingtest.Replicas{master: 1, worker: 1})
 				job.Spec.PyTorchReplicaSpecs[master].Template.Spec.Containers[0].Ports[0].ContainerPort = 29400
 				return job
 			}(),
@@ -161,7 +162,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 		},
 		{
 			name: "elastic with every field",
-			job: withElastic(newPyTorchJob(replicas{worker: 2}), &kubeflowv1.ElasticPolicy{
+			job: withElastic(newPyTorchJob(trainingtest.Replicas{worker: 2}), &kubeflowv1.ElasticPolicy{
 				MinReplicas: ptr.To[int32](1),
 				MaxReplicas: ptr.To[int32](3),
 				RDZVBackend: &etcd,
@@ -192,7 +193,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 		{
 			name: "elastic defaults: worker 0 on the worker port, c10d, worker count",
 			job: func() *kubeflowv1.PyTorchJob {
-				job := withElastic(newPyTorchJob(replicas{worker: 2}), &kubeflowv1.ElasticPolicy{Standalone: ptr.To(false)})
+				job := withElastic(newPyTorchJob(trainingtest.Replicas{worker: 2}), &kubeflowv1.ElasticPolicy{Standalone: ptr.To(false)})
 				job.Spec.PyTorchReplicaSpecs[worker].Template.Spec.Containers[0].Ports[0].ContainerPort = 29500
 				return job
 			}(),
@@ -208,7 +209,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 		{
 			name: "elastic with the deprecated nProcPerNode",
 			job: func() *kubeflowv1.PyTorchJob {
-				job := withElastic(newPyTorchJob(replicas{worker: 2}), &kubeflowv1.ElasticPolicy{
+				job := withElastic(newPyTorchJob(trainingtest.Replicas{worker: 2}), &kubeflowv1.ElasticPolicy{
 					MinReplicas:  ptr.To[int32](2),
 					MaxReplicas:  ptr.To[int32](2),
 					NProcPerNode: ptr.To[int32](8),
@@ -228,7 +229,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 		},
 		{
 			name: "elastic with a master",
-			job: withElastic(newPyTorchJob(replicas{master: 1, worker: 2}), &kubeflowv1.ElasticPolicy{
+			job: withElastic(newPyTorchJob(trainingtest.Replicas{master: 1, worker: 2}), &kubeflowv1.ElasticPolicy{
 				MinReplicas: ptr.To[int32](2),
 				MaxReplicas: ptr.To[int32](4),
 			}),
@@ -263,7 +264,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 }
 
 func TestSetClusterSpecEveryContainer(t *testing.T) {
-	job := newPyTorchJob(replicas{worker: 2})
+	job := newPyTorchJob(trainingtest.Replicas{worker: 2})
 	userAddr := corev1.EnvVar{Name: "PET_NNODES", Value: "7"}
 	userInit := corev1.Container{Name: "fetch-data", Env: env("A", "b")}
 	template := &corev1.PodTemplateSpec{Spec: corev1.PodSpec{
@@ -308,7 +309,7 @@ func TestSetClusterSpecErrors(t *testing.T) {
 		{
 			name: "master without its port",
 			job: func() *training.Job {
-				job := newPyTorchJob(replicas{master: 1, worker: 1})
+				job := newPyTorchJob(trainingtest.Replicas{master: 1, worker: 1})
 				job.Spec.PyTorchReplicaSpecs[master].Template.Spec.Containers[0].Ports = nil
 				return view(job)
 			}(),
@@ -317,7 +318,7 @@ func TestSetClusterSpecErrors(t *testing.T) {
 		{
 			name: "elastic rendezvous on a worker without its port",
 			job: func() *training.Job {
-				job := withElastic(newPyTorchJob(replicas{worker: 2}), &kubeflowv1.ElasticPolicy{})
+				job := withElastic(newPyTorchJob(trainingtest.Replicas{worker: 2}), &kubeflowv1.ElasticPolicy{})
 				job.Spec.PyTorchReplicaSpecs[worker].Template.Spec.Containers[0].Name = "main"
 				return view(job)
 			}(),
@@ -325,7 +326,7 @@ func TestSetClusterSpecErrors(t *testing.T) {
 		},
 		{
 			name:  "elastic without workers",
-			job:   view(withElastic(newPyTorchJob(replicas{master: 1}), &kubeflowv1.ElasticPolicy{RDZVPort: ptr.To[int32](1)})),
+			job:   view(withElastic(newPyTorchJob(trainingtest.Replicas{master: 1}), &kubeflowv1.ElasticPolicy{RDZVPort: ptr.To[int32](1)})),
 			rtype: master,
 		},
 	}

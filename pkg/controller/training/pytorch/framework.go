@@ -17,10 +17,6 @@ limitations under the License.
 package pytorch
 
 import (
-	"slices"
-
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
 )
@@ -45,9 +41,9 @@ type Options struct {
 
 // Framework is what PyTorchJobs contribute to the training engine.
 type Framework struct {
+	training.Description
+	training.Clock
 	opts Options
-	// Now stamps conditions and completionTime; tests replace it.
-	Now func() metav1.Time
 }
 
 var _ training.Framework = &Framework{}
@@ -60,22 +56,18 @@ func New(opts Options) *Framework {
 	if opts.InitContainerMaxTries <= 0 {
 		opts.InitContainerMaxTries = DefaultInitContainerMaxTries
 	}
-	return &Framework{opts: opts, Now: metav1.Now}
+	return &Framework{Description: description, opts: opts}
 }
 
-var replicaTypes = []kubeflowv1.ReplicaType{
-	kubeflowv1.PyTorchJobReplicaTypeMaster,
-	kubeflowv1.PyTorchJobReplicaTypeWorker,
+var description = training.Description{
+	JobKind:    kubeflowv1.PyTorchJobKind,
+	Name:       kubeflowv1.PyTorchJobFrameworkName,
+	Controller: ControllerName,
+	Container:  kubeflowv1.PyTorchJobDefaultContainerName,
+	PortName:   kubeflowv1.PyTorchJobDefaultPortName,
+	Port:       kubeflowv1.PyTorchJobDefaultPort,
+	Types:      []kubeflowv1.ReplicaType{kubeflowv1.PyTorchJobReplicaTypeMaster, kubeflowv1.PyTorchJobReplicaTypeWorker},
 }
-
-func (*Framework) Kind() string                 { return kubeflowv1.PyTorchJobKind }
-func (*Framework) ControllerName() string       { return ControllerName }
-func (*Framework) FrameworkName() string        { return kubeflowv1.PyTorchJobFrameworkName }
-func (*Framework) DefaultContainerName() string { return kubeflowv1.PyTorchJobDefaultContainerName }
-func (*Framework) DefaultPortName() string      { return kubeflowv1.PyTorchJobDefaultPortName }
-func (*Framework) DefaultPort() int32           { return kubeflowv1.PyTorchJobDefaultPort }
-
-func (*Framework) ReplicaTypes() []kubeflowv1.ReplicaType { return slices.Clone(replicaTypes) }
 
 // IsMasterRole labels the Master when the job has one, else worker 0.
 func (*Framework) IsMasterRole(replicas map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec, rtype kubeflowv1.ReplicaType, index int) bool {
@@ -88,20 +80,4 @@ func (*Framework) IsMasterRole(replicas map[kubeflowv1.ReplicaType]*kubeflowv1.R
 func hasMaster(replicas map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec) bool {
 	_, ok := replicas[kubeflowv1.PyTorchJobReplicaTypeMaster]
 	return ok
-}
-
-// replicaCount is spec.replicas; the server persists the default of 1, which
-// stands in for a missing count here too.
-func replicaCount(spec *kubeflowv1.ReplicaSpec) int32 {
-	if spec.Replicas == nil {
-		return 1
-	}
-	return *spec.Replicas
-}
-
-func (f *Framework) now() metav1.Time {
-	if f.Now == nil {
-		return metav1.Now()
-	}
-	return f.Now()
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/training/internal/trainingtest"
 )
 
 func TestFrameworkIdentity(t *testing.T) {
@@ -59,15 +60,15 @@ func TestNewOptions(t *testing.T) {
 func TestIsMasterRole(t *testing.T) {
 	tests := []struct {
 		name   string
-		counts replicas
+		counts trainingtest.Replicas
 		rtype  kubeflowv1.ReplicaType
 		index  int
 		want   bool
 	}{
-		{name: "master", counts: replicas{master: 1, worker: 2}, rtype: master, want: true},
-		{name: "worker 0 beside a master", counts: replicas{master: 1, worker: 2}, rtype: worker, want: false},
-		{name: "worker 0 without a master", counts: replicas{worker: 2}, rtype: worker, want: true},
-		{name: "worker 1 without a master", counts: replicas{worker: 2}, rtype: worker, index: 1, want: false},
+		{name: "master", counts: trainingtest.Replicas{master: 1, worker: 2}, rtype: master, want: true},
+		{name: "worker 0 beside a master", counts: trainingtest.Replicas{master: 1, worker: 2}, rtype: worker, want: false},
+		{name: "worker 0 without a master", counts: trainingtest.Replicas{worker: 2}, rtype: worker, want: true},
+		{name: "worker 1 without a master", counts: trainingtest.Replicas{worker: 2}, rtype: worker, index: 1, want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -23,6 +23,7 @@ import (
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
+	"github.com/mlplane/mlplane/pkg/controller/training/internal/trainingtest"
 )
 
 const (
@@ -31,35 +32,20 @@ const (
 	worker  = kubeflowv1.PyTorchJobReplicaTypeWorker
 )
 
-// replicas is a replica count per type.
-type replicas map[kubeflowv1.ReplicaType]int32
-
 func pytorchContainer() corev1.Container {
-	return corev1.Container{
-		Name:  kubeflowv1.PyTorchJobDefaultContainerName,
-		Image: "docker.io/kubeflow/pytorch-mnist:latest",
-		Ports: []corev1.ContainerPort{{Name: kubeflowv1.PyTorchJobDefaultPortName, ContainerPort: kubeflowv1.PyTorchJobDefaultPort}},
-	}
+	return trainingtest.Container(&description, "docker.io/kubeflow/pytorch-mnist:latest")
 }
 
 // newPyTorchJob returns a PyTorchJob as the server stores it after
 // defaulting (nprocPerNode auto, restartPolicy OnFailure, the port).
-func newPyTorchJob(counts replicas) *kubeflowv1.PyTorchJob {
-	job := &kubeflowv1.PyTorchJob{
+func newPyTorchJob(counts trainingtest.Replicas) *kubeflowv1.PyTorchJob {
+	return &kubeflowv1.PyTorchJob{
 		ObjectMeta: metav1.ObjectMeta{Name: jobName, Namespace: "default"},
 		Spec: kubeflowv1.PyTorchJobSpec{
-			PyTorchReplicaSpecs: map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec{},
+			PyTorchReplicaSpecs: trainingtest.Specs(counts, kubeflowv1.PyTorchJobDefaultRestartPolicy, pytorchContainer()),
 			NprocPerNode:        ptr.To("auto"),
 		},
 	}
-	for rtype, n := range counts {
-		job.Spec.PyTorchReplicaSpecs[rtype] = &kubeflowv1.ReplicaSpec{
-			Replicas:      ptr.To(n),
-			RestartPolicy: kubeflowv1.PyTorchJobDefaultRestartPolicy,
-			Template:      corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{pytorchContainer()}}},
-		}
-	}
-	return job
 }
 
 // view is the engine's view of a PyTorchJob.

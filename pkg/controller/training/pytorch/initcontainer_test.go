@@ -24,6 +24,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/training/internal/trainingtest"
 )
 
 // initPyTorch is upstream's rendered init container template.
@@ -51,7 +52,7 @@ func TestSetClusterSpecInitContainer(t *testing.T) {
 	tests := []struct {
 		name     string
 		opts     Options
-		counts   replicas
+		counts   trainingtest.Replicas
 		rtype    kubeflowv1.ReplicaType
 		index    int
 		existing []corev1.Container
@@ -59,7 +60,7 @@ func TestSetClusterSpecInitContainer(t *testing.T) {
 	}{
 		{
 			name:   "worker of a job with a master waits for it",
-			counts: replicas{master: 1, worker: 2},
+			counts: trainingtest.Replicas{master: 1, worker: 2},
 			rtype:  worker,
 			index:  1,
 			want: []corev1.Container{initPyTorch("alpine:3.10",
@@ -68,14 +69,14 @@ func TestSetClusterSpecInitContainer(t *testing.T) {
 		{
 			name:   "image and tries from the options",
 			opts:   Options{InitContainerImage: "registry.local/busybox:1.36", InitContainerMaxTries: 7},
-			counts: replicas{master: 1, worker: 1},
+			counts: trainingtest.Replicas{master: 1, worker: 1},
 			rtype:  worker,
 			want: []corev1.Container{initPyTorch("registry.local/busybox:1.36",
 				"err=1;for i in $(seq 7); do if nslookup test-pytorchjob-master-0; then err=0 && break; fi;echo waiting for master; sleep 2; done; exit $err")},
 		},
 		{
 			name:     "after the template's own init containers",
-			counts:   replicas{master: 1, worker: 1},
+			counts:   trainingtest.Replicas{master: 1, worker: 1},
 			rtype:    worker,
 			existing: []corev1.Container{userInit},
 			want: []corev1.Container{userInit, initPyTorch("alpine:3.10",
@@ -83,12 +84,12 @@ func TestSetClusterSpecInitContainer(t *testing.T) {
 		},
 		{
 			name:   "not on the master",
-			counts: replicas{master: 1, worker: 2},
+			counts: trainingtest.Replicas{master: 1, worker: 2},
 			rtype:  master,
 		},
 		{
 			name:   "not without a master",
-			counts: replicas{worker: 2},
+			counts: trainingtest.Replicas{worker: 2},
 			rtype:  worker,
 		},
 	}

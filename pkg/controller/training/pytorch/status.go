@@ -19,8 +19,6 @@ package pytorch
 import (
 	"fmt"
 
-	corev1 "k8s.io/api/core/v1"
-
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
 )
@@ -37,71 +35,36 @@ func (f *Framework) UpdateJobStatus(job *training.Job, _ bool) {
 	if pj, ok := job.Object.(*kubeflowv1.PyTorchJob); ok {
 		elastic = pj.Spec.ElasticPolicy != nil
 	}
-	status := job.Status
-	kind := kubeflowv1.PyTorchJobKind
+	u := training.NewStatusUpdate(job, f.Kind(), f.Time())
 	name := job.Object.GetName()
 	ref := job.Object.GetNamespace() + "/" + name
-	now := f.now()
 
 	// Upstream's messages name the job with its namespace only without a master.
-	succeed := func(message string) {
-		if status.CompletionTime == nil {
-			status.CompletionTime = &now
-		}
-		training.SetCondition(status, kubeflowv1.JobSucceeded, corev1.ConditionTrue, training.Reason(kind, training.ReasonSucceeded), message, now)
-	}
-	running := func(message string) {
-		training.SetCondition(status, kubeflowv1.JobRunning, corev1.ConditionTrue, training.Reason(kind, training.ReasonRunning), message, now)
-	}
-
 	masterLed := hasMaster(job.ReplicaSpecs)
-	for _, rtype := range replicaTypes {
-		spec := job.ReplicaSpecs[rtype]
-		if spec == nil {
-			continue
-		}
-		var rs kubeflowv1.ReplicaStatus
-		if s := status.ReplicaStatuses[rtype]; s != nil {
-			rs = *s
-		}
-		replicas := replicaCount(spec)
-		expected := replicas - rs.Succeeded
-
+	for _, r := range u.Replicas(f.Types) {
 		switch {
-		case masterLed && rtype == kubeflowv1.PyTorchJobReplicaTypeMaster:
-			if rs.Active > 0 {
-				running(fmt.Sprintf("PyTorchJob %s is running.", name))
+		case masterLed && r.Type == kubeflowv1.PyTorchJobReplicaTypeMaster:
+			if r.Active > 0 {
+				u.Running(fmt.Sprintf("PyTorchJob %s is running.", name))
 			}
-			if expected == 0 {
-				succeed(fmt.Sprintf("PyTorchJob %s is successfully completed.", name))
+			if r.AllSucceeded() {
+				u.Succeed(fmt.Sprintf("PyTorchJob %s is successfully completed.", name))
 				return
 			}
-		case !masterLed && rtype == kubeflowv1.PyTorchJobReplicaTypeWorker:
+		case !masterLed && r.Type == kubeflowv1.PyTorchJobReplicaTypeWorker:
 			// Elastic workers come and go, so one that succeeded completes
 			// the job.
-			if expected == 0 || (elastic && rs.Succeeded > 0) {
-				succeed(fmt.Sprintf("PyTorchJob %s successfully completed.", ref))
+			if r.AllSucceeded() || (elastic && r.Succeeded > 0) {
+				u.Succeed(fmt.Sprintf("PyTorchJob %s successfully completed.", ref))
 				// Upstream goes on to add Restarting or Failed for the
 				// other workers' failures, leaving a succeeded job printed
 				// as restarting or failed; the job is done.
 				return
 			}
-			if rs.Active > 0 {
-				running(fmt.Sprintf("PyTorchJob %s is running.", ref))
+			if r.Active > 0 {
+				u.Running(fmt.Sprintf("PyTorchJob %s is running.", ref))
 			}
 		}
-
-		if rs.Failed > 0 && replicas > rs.Succeeded+rs.Active {
-			if spec.RestartPolicy != kubeflowv1.RestartPolicyNever {
-				training.SetCondition(status, kubeflowv1.JobRestarting, corev1.ConditionTrue, training.Reason(kind, training.ReasonRestarting),
-					fmt.Sprintf("PyTorchJob %s is restarting because %d %s replica(s) failed.", name, rs.Failed, rtype), now)
-				continue
-			}
-			if status.CompletionTime == nil {
-				status.CompletionTime = &now
-			}
-			training.SetCondition(status, kubeflowv1.JobFailed, corev1.ConditionTrue, training.Reason(kind, training.ReasonFailed),
-				fmt.Sprintf("PyTorchJob %s is failed because %d %s replica(s) failed.", name, rs.Failed, rtype), now)
-		}
+		u.RestartUnlessNever(r)
 	}
 }

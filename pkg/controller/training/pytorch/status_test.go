@@ -17,21 +17,13 @@ limitations under the License.
 package pytorch
 
 import (
-	"fmt"
 	"testing"
-	"time"
 
-	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
-)
-
-var (
-	// t0 stamps conditions from earlier passes, t1 the pass under test.
-	t0 = metav1.NewTime(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	t1 = metav1.NewTime(time.Date(2026, 1, 1, 1, 0, 0, 0, time.UTC))
+	"github.com/mlplane/mlplane/pkg/controller/training/internal/trainingtest"
 )
 
 // Upstream names the job with its namespace only in the messages of jobs
@@ -43,44 +35,17 @@ const (
 	msgWorkersSucceeded = "PyTorchJob default/test-pytorchjob successfully completed."
 )
 
-func cond(typ kubeflowv1.JobConditionType, status corev1.ConditionStatus, reason, message string, at metav1.Time) kubeflowv1.JobCondition {
-	return kubeflowv1.JobCondition{Type: typ, Status: status, Reason: reason, Message: message, LastUpdateTime: at, LastTransitionTime: at}
-}
+var conds = trainingtest.Conditions{Kind: "PyTorchJob", Job: jobName}
 
-var created = cond(kubeflowv1.JobCreated, corev1.ConditionTrue, "PyTorchJobCreated", "PyTorchJob test-pytorchjob is created.", t0)
-
-func running(msg string) kubeflowv1.JobCondition {
-	return cond(kubeflowv1.JobRunning, corev1.ConditionTrue, "PyTorchJobRunning", msg, t1)
-}
-
-func notRunning(msg string) kubeflowv1.JobCondition {
-	return cond(kubeflowv1.JobRunning, corev1.ConditionFalse, "PyTorchJobRunning", msg, t1)
-}
-
-func succeeded(msg string) kubeflowv1.JobCondition {
-	return cond(kubeflowv1.JobSucceeded, corev1.ConditionTrue, "PyTorchJobSucceeded", msg, t1)
-}
-
-func restarting(n int, rtype kubeflowv1.ReplicaType) kubeflowv1.JobCondition {
-	return cond(kubeflowv1.JobRestarting, corev1.ConditionTrue, "PyTorchJobRestarting",
-		fmt.Sprintf("PyTorchJob test-pytorchjob is restarting because %d %s replica(s) failed.", n, rtype), t1)
-}
-
-func failed(n int, rtype kubeflowv1.ReplicaType) kubeflowv1.JobCondition {
-	return cond(kubeflowv1.JobFailed, corev1.ConditionTrue, "PyTorchJobFailed",
-		fmt.Sprintf("PyTorchJob test-pytorchjob is failed because %d %s replica(s) failed.", n, rtype), t1)
-}
-
-// pods counts the pods of one replica type by phase.
-type pods struct{ active, succeeded, failed int32 }
+var created = conds.Created()
 
 func TestUpdateJobStatus(t *testing.T) {
 	tests := []struct {
 		name           string
-		counts         replicas
+		counts         trainingtest.Replicas
 		restartPolicy  kubeflowv1.RestartPolicy
 		elastic        bool
-		pods           map[kubeflowv1.ReplicaType]pods
+		pods           trainingtest.Pods
 		before         []kubeflowv1.JobCondition
 		completionTime *metav1.Time
 		want           []kubeflowv1.JobCondition
@@ -89,138 +54,138 @@ func TestUpdateJobStatus(t *testing.T) {
 	}{
 		{
 			name:   "master running: running",
-			counts: replicas{master: 1, worker: 2},
-			pods:   map[kubeflowv1.ReplicaType]pods{master: {active: 1}, worker: {active: 2}},
+			counts: trainingtest.Replicas{master: 1, worker: 2},
+			pods:   trainingtest.Pods{master: {Active: 1}, worker: {Active: 2}},
 			before: []kubeflowv1.JobCondition{created},
-			want:   []kubeflowv1.JobCondition{created, running(msgMasterRunning)},
+			want:   []kubeflowv1.JobCondition{created, conds.Running(corev1.ConditionTrue, msgMasterRunning, trainingtest.T1)},
 		},
 		{
 			name:           "master succeeded: succeeded, whatever the workers",
-			counts:         replicas{master: 1, worker: 2},
+			counts:         trainingtest.Replicas{master: 1, worker: 2},
 			restartPolicy:  kubeflowv1.RestartPolicyNever,
-			pods:           map[kubeflowv1.ReplicaType]pods{master: {succeeded: 1}, worker: {failed: 2}},
+			pods:           trainingtest.Pods{master: {Succeeded: 1}, worker: {Failed: 2}},
 			before:         []kubeflowv1.JobCondition{created},
-			want:           []kubeflowv1.JobCondition{created, succeeded(msgMasterSucceeded)},
-			wantCompletion: &t1,
+			want:           []kubeflowv1.JobCondition{created, conds.Succeeded(msgMasterSucceeded)},
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:   "workers succeeding alone do not complete a job with a master",
-			counts: replicas{master: 1, worker: 2},
-			pods:   map[kubeflowv1.ReplicaType]pods{master: {active: 1}, worker: {succeeded: 2}},
+			counts: trainingtest.Replicas{master: 1, worker: 2},
+			pods:   trainingtest.Pods{master: {Active: 1}, worker: {Succeeded: 2}},
 			before: []kubeflowv1.JobCondition{created},
-			want:   []kubeflowv1.JobCondition{created, running(msgMasterRunning)},
+			want:   []kubeflowv1.JobCondition{created, conds.Running(corev1.ConditionTrue, msgMasterRunning, trainingtest.T1)},
 		},
 		{
 			name:   "master running, a worker failed under OnFailure: restarting",
-			counts: replicas{master: 1, worker: 2},
-			pods:   map[kubeflowv1.ReplicaType]pods{master: {active: 1}, worker: {active: 1, failed: 1}},
+			counts: trainingtest.Replicas{master: 1, worker: 2},
+			pods:   trainingtest.Pods{master: {Active: 1}, worker: {Active: 1, Failed: 1}},
 			before: []kubeflowv1.JobCondition{created},
-			want:   []kubeflowv1.JobCondition{created, restarting(1, worker)},
+			want:   []kubeflowv1.JobCondition{created, conds.Restarting(1, worker)},
 		},
 		{
 			name:          "master running, a worker failed under ExitCode: restarting",
-			counts:        replicas{master: 1, worker: 2},
+			counts:        trainingtest.Replicas{master: 1, worker: 2},
 			restartPolicy: kubeflowv1.RestartPolicyExitCode,
-			pods:          map[kubeflowv1.ReplicaType]pods{master: {active: 1}, worker: {active: 1, failed: 1}},
+			pods:          trainingtest.Pods{master: {Active: 1}, worker: {Active: 1, Failed: 1}},
 			before:        []kubeflowv1.JobCondition{created},
-			want:          []kubeflowv1.JobCondition{created, restarting(1, worker)},
+			want:          []kubeflowv1.JobCondition{created, conds.Restarting(1, worker)},
 		},
 		{
 			name:           "master running, a worker failed under Never: failed",
-			counts:         replicas{master: 1, worker: 2},
+			counts:         trainingtest.Replicas{master: 1, worker: 2},
 			restartPolicy:  kubeflowv1.RestartPolicyNever,
-			pods:           map[kubeflowv1.ReplicaType]pods{master: {active: 1}, worker: {active: 1, failed: 1}},
+			pods:           trainingtest.Pods{master: {Active: 1}, worker: {Active: 1, Failed: 1}},
 			before:         []kubeflowv1.JobCondition{created},
-			want:           []kubeflowv1.JobCondition{created, notRunning(msgMasterRunning), failed(1, worker)},
-			wantCompletion: &t1,
+			want:           []kubeflowv1.JobCondition{created, conds.Running(corev1.ConditionFalse, msgMasterRunning, trainingtest.T1), conds.Failed(1, worker)},
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:          "a failure already replaced by a running pod: no change",
-			counts:        replicas{master: 1, worker: 2},
+			counts:        trainingtest.Replicas{master: 1, worker: 2},
 			restartPolicy: kubeflowv1.RestartPolicyNever,
-			pods:          map[kubeflowv1.ReplicaType]pods{master: {active: 1}, worker: {active: 2, failed: 1}},
+			pods:          trainingtest.Pods{master: {Active: 1}, worker: {Active: 2, Failed: 1}},
 			before:        []kubeflowv1.JobCondition{created},
-			want:          []kubeflowv1.JobCondition{created, running(msgMasterRunning)},
+			want:          []kubeflowv1.JobCondition{created, conds.Running(corev1.ConditionTrue, msgMasterRunning, trainingtest.T1)},
 		},
 		{
 			name:   "master failed under OnFailure: restarting",
-			counts: replicas{master: 1, worker: 1},
-			pods:   map[kubeflowv1.ReplicaType]pods{master: {failed: 1}, worker: {active: 1}},
+			counts: trainingtest.Replicas{master: 1, worker: 1},
+			pods:   trainingtest.Pods{master: {Failed: 1}, worker: {Active: 1}},
 			before: []kubeflowv1.JobCondition{created},
-			want:   []kubeflowv1.JobCondition{created, restarting(1, master)},
+			want:   []kubeflowv1.JobCondition{created, conds.Restarting(1, master)},
 		},
 		{
 			name:           "workers only, all succeeded: succeeded",
-			counts:         replicas{worker: 3},
-			pods:           map[kubeflowv1.ReplicaType]pods{worker: {succeeded: 3}},
+			counts:         trainingtest.Replicas{worker: 3},
+			pods:           trainingtest.Pods{worker: {Succeeded: 3}},
 			before:         []kubeflowv1.JobCondition{created},
-			want:           []kubeflowv1.JobCondition{created, succeeded(msgWorkersSucceeded)},
-			wantCompletion: &t1,
+			want:           []kubeflowv1.JobCondition{created, conds.Succeeded(msgWorkersSucceeded)},
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:   "workers only, some succeeded: running",
-			counts: replicas{worker: 3},
-			pods:   map[kubeflowv1.ReplicaType]pods{worker: {succeeded: 1, active: 2}},
+			counts: trainingtest.Replicas{worker: 3},
+			pods:   trainingtest.Pods{worker: {Succeeded: 1, Active: 2}},
 			before: []kubeflowv1.JobCondition{created},
-			want:   []kubeflowv1.JobCondition{created, running(msgWorkersRunning)},
+			want:   []kubeflowv1.JobCondition{created, conds.Running(corev1.ConditionTrue, msgWorkersRunning, trainingtest.T1)},
 		},
 		{
 			name:           "elastic, any worker succeeded: succeeded",
-			counts:         replicas{worker: 3},
+			counts:         trainingtest.Replicas{worker: 3},
 			elastic:        true,
-			pods:           map[kubeflowv1.ReplicaType]pods{worker: {succeeded: 1, active: 2}},
+			pods:           trainingtest.Pods{worker: {Succeeded: 1, Active: 2}},
 			before:         []kubeflowv1.JobCondition{created},
-			want:           []kubeflowv1.JobCondition{created, succeeded(msgWorkersSucceeded)},
-			wantCompletion: &t1,
+			want:           []kubeflowv1.JobCondition{created, conds.Succeeded(msgWorkersSucceeded)},
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			// Upstream adds Restarting after Succeeded here; see status.go.
 			name:           "elastic, a worker succeeded and another failed: succeeded only",
-			counts:         replicas{worker: 3},
+			counts:         trainingtest.Replicas{worker: 3},
 			elastic:        true,
-			pods:           map[kubeflowv1.ReplicaType]pods{worker: {succeeded: 1, active: 1, failed: 1}},
+			pods:           trainingtest.Pods{worker: {Succeeded: 1, Active: 1, Failed: 1}},
 			before:         []kubeflowv1.JobCondition{created},
-			want:           []kubeflowv1.JobCondition{created, succeeded(msgWorkersSucceeded)},
-			wantCompletion: &t1,
+			want:           []kubeflowv1.JobCondition{created, conds.Succeeded(msgWorkersSucceeded)},
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:    "elastic, workers running, one failed: restarting",
-			counts:  replicas{worker: 3},
+			counts:  trainingtest.Replicas{worker: 3},
 			elastic: true,
-			pods:    map[kubeflowv1.ReplicaType]pods{worker: {active: 2, failed: 1}},
-			before:  []kubeflowv1.JobCondition{created, cond(kubeflowv1.JobRunning, corev1.ConditionTrue, "PyTorchJobRunning", msgWorkersRunning, t0)},
-			want:    []kubeflowv1.JobCondition{created, restarting(1, worker)},
+			pods:    trainingtest.Pods{worker: {Active: 2, Failed: 1}},
+			before:  []kubeflowv1.JobCondition{created, conds.Running(corev1.ConditionTrue, msgWorkersRunning, trainingtest.T0)},
+			want:    []kubeflowv1.JobCondition{created, conds.Restarting(1, worker)},
 		},
 		{
 			name:           "workers only, failed under Never: failed",
-			counts:         replicas{worker: 2},
+			counts:         trainingtest.Replicas{worker: 2},
 			restartPolicy:  kubeflowv1.RestartPolicyNever,
-			pods:           map[kubeflowv1.ReplicaType]pods{worker: {active: 1, failed: 1}},
+			pods:           trainingtest.Pods{worker: {Active: 1, Failed: 1}},
 			before:         []kubeflowv1.JobCondition{created},
-			want:           []kubeflowv1.JobCondition{created, notRunning(msgWorkersRunning), failed(1, worker)},
-			wantCompletion: &t1,
+			want:           []kubeflowv1.JobCondition{created, conds.Running(corev1.ConditionFalse, msgWorkersRunning, trainingtest.T1), conds.Failed(1, worker)},
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:           "an earlier completion time is kept",
-			counts:         replicas{worker: 1},
-			pods:           map[kubeflowv1.ReplicaType]pods{worker: {succeeded: 1}},
+			counts:         trainingtest.Replicas{worker: 1},
+			pods:           trainingtest.Pods{worker: {Succeeded: 1}},
 			before:         []kubeflowv1.JobCondition{created},
-			completionTime: &t0,
-			want:           []kubeflowv1.JobCondition{created, succeeded(msgWorkersSucceeded)},
-			wantCompletion: &t0,
+			completionTime: &trainingtest.T0,
+			want:           []kubeflowv1.JobCondition{created, conds.Succeeded(msgWorkersSucceeded)},
+			wantCompletion: &trainingtest.T0,
 		},
 		{
 			name:           "a failed job stays failed",
-			counts:         replicas{master: 1, worker: 1},
-			pods:           map[kubeflowv1.ReplicaType]pods{master: {succeeded: 1}},
-			before:         []kubeflowv1.JobCondition{created, cond(kubeflowv1.JobFailed, corev1.ConditionTrue, "PyTorchJobFailed", "deadline", t0)},
-			completionTime: &t0,
-			want:           []kubeflowv1.JobCondition{created, cond(kubeflowv1.JobFailed, corev1.ConditionTrue, "PyTorchJobFailed", "deadline", t0)},
-			wantCompletion: &t0,
+			counts:         trainingtest.Replicas{master: 1, worker: 1},
+			pods:           trainingtest.Pods{master: {Succeeded: 1}},
+			before:         []kubeflowv1.JobCondition{created, trainingtest.Cond(kubeflowv1.JobFailed, corev1.ConditionTrue, "PyTorchJobFailed", "deadline", trainingtest.T0)},
+			completionTime: &trainingtest.T0,
+			want:           []kubeflowv1.JobCondition{created, trainingtest.Cond(kubeflowv1.JobFailed, corev1.ConditionTrue, "PyTorchJobFailed", "deadline", trainingtest.T0)},
+			wantCompletion: &trainingtest.T0,
 		},
 		{
 			name:   "no pods yet: no condition",
-			counts: replicas{master: 1, worker: 2},
+			counts: trainingtest.Replicas{master: 1, worker: 2},
 			before: []kubeflowv1.JobCondition{created},
 			want:   []kubeflowv1.JobCondition{created},
 		},
@@ -231,29 +196,14 @@ func TestUpdateJobStatus(t *testing.T) {
 			if tc.elastic {
 				job.Spec.ElasticPolicy = &kubeflowv1.ElasticPolicy{}
 			}
-			if tc.restartPolicy != "" {
-				for _, spec := range job.Spec.PyTorchReplicaSpecs {
-					spec.RestartPolicy = tc.restartPolicy
-				}
-			}
-			job.Status.Conditions = append([]kubeflowv1.JobCondition(nil), tc.before...)
-			job.Status.CompletionTime = tc.completionTime
-			job.Status.ReplicaStatuses = map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaStatus{}
-			for rtype := range tc.counts {
-				p := tc.pods[rtype]
-				job.Status.ReplicaStatuses[rtype] = &kubeflowv1.ReplicaStatus{Active: p.active, Succeeded: p.succeeded, Failed: p.failed}
-			}
+			v := view(job)
+			trainingtest.Before(v, tc.restartPolicy, tc.pods, tc.before, tc.completionTime)
 			f := New(Options{})
-			f.Now = func() metav1.Time { return t1 }
+			f.Now = func() metav1.Time { return trainingtest.T1 }
 
-			f.UpdateJobStatus(view(job), false)
+			f.UpdateJobStatus(v, false)
 
-			if d := cmp.Diff(tc.want, job.Status.Conditions); d != "" {
-				t.Errorf("conditions (-want +got):\n%s", d)
-			}
-			if d := cmp.Diff(tc.wantCompletion, job.Status.CompletionTime); d != "" {
-				t.Errorf("completionTime (-want +got):\n%s", d)
-			}
+			trainingtest.After(t, v, tc.want, tc.wantCompletion)
 		})
 	}
 }

@@ -17,10 +17,6 @@ limitations under the License.
 package tensorflow
 
 import (
-	"slices"
-
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
 )
@@ -38,36 +34,35 @@ type Options struct {
 
 // Framework is what TFJobs contribute to the training engine.
 type Framework struct {
+	training.Description
+	training.Clock
 	opts Options
-	// Now stamps conditions and completionTime; tests replace it.
-	Now func() metav1.Time
 }
 
 var _ training.Framework = &Framework{}
 
 // New returns the TFJob adapter.
 func New(opts Options) *Framework {
-	return &Framework{opts: opts, Now: metav1.Now}
+	return &Framework{Description: description, opts: opts}
 }
 
-// replicaTypes is upstream's status order, which decides the outcome when
-// several replica types report at once.
-var replicaTypes = []kubeflowv1.ReplicaType{
-	kubeflowv1.TFJobReplicaTypeChief,
-	kubeflowv1.TFJobReplicaTypeEval,
-	kubeflowv1.TFJobReplicaTypeMaster,
-	kubeflowv1.TFJobReplicaTypePS,
-	kubeflowv1.TFJobReplicaTypeWorker,
+var description = training.Description{
+	JobKind:    kubeflowv1.TFJobKind,
+	Name:       kubeflowv1.TFJobFrameworkName,
+	Controller: ControllerName,
+	Container:  kubeflowv1.TFJobDefaultContainerName,
+	PortName:   kubeflowv1.TFJobDefaultPortName,
+	Port:       kubeflowv1.TFJobDefaultPort,
+	// Upstream's status order, which decides the outcome when several
+	// replica types report at once.
+	Types: []kubeflowv1.ReplicaType{
+		kubeflowv1.TFJobReplicaTypeChief,
+		kubeflowv1.TFJobReplicaTypeEval,
+		kubeflowv1.TFJobReplicaTypeMaster,
+		kubeflowv1.TFJobReplicaTypePS,
+		kubeflowv1.TFJobReplicaTypeWorker,
+	},
 }
-
-func (*Framework) Kind() string                 { return kubeflowv1.TFJobKind }
-func (*Framework) ControllerName() string       { return ControllerName }
-func (*Framework) FrameworkName() string        { return kubeflowv1.TFJobFrameworkName }
-func (*Framework) DefaultContainerName() string { return kubeflowv1.TFJobDefaultContainerName }
-func (*Framework) DefaultPortName() string      { return kubeflowv1.TFJobDefaultPortName }
-func (*Framework) DefaultPort() int32           { return kubeflowv1.TFJobDefaultPort }
-
-func (*Framework) ReplicaTypes() []kubeflowv1.ReplicaType { return slices.Clone(replicaTypes) }
 
 // IsMasterRole labels the Chief or Master when the job has one, else worker 0.
 func (*Framework) IsMasterRole(replicas map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec, rtype kubeflowv1.ReplicaType, index int) bool {
@@ -81,20 +76,4 @@ func hasChiefOrMaster(replicas map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpe
 	_, chief := replicas[kubeflowv1.TFJobReplicaTypeChief]
 	_, master := replicas[kubeflowv1.TFJobReplicaTypeMaster]
 	return chief || master
-}
-
-// replicaCount is spec.replicas; the server persists the default of 1, which
-// stands in for a missing count here too.
-func replicaCount(spec *kubeflowv1.ReplicaSpec) int32 {
-	if spec.Replicas == nil {
-		return 1
-	}
-	return *spec.Replicas
-}
-
-func (f *Framework) now() metav1.Time {
-	if f.Now == nil {
-		return metav1.Now()
-	}
-	return f.Now()
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/training/internal/trainingtest"
 )
 
 func TestFrameworkIdentity(t *testing.T) {
@@ -41,19 +42,19 @@ func TestFrameworkIdentity(t *testing.T) {
 func TestIsMasterRole(t *testing.T) {
 	tests := []struct {
 		name   string
-		counts replicas
+		counts trainingtest.Replicas
 		rtype  kubeflowv1.ReplicaType
 		index  int
 		want   bool
 	}{
-		{name: "chief", counts: replicas{chief: 1, worker: 2}, rtype: chief, want: true},
-		{name: "worker 0 beside a chief", counts: replicas{chief: 1, worker: 2}, rtype: worker, want: false},
-		{name: "master", counts: replicas{master: 1, worker: 2}, rtype: master, want: true},
-		{name: "worker 0 beside a master", counts: replicas{master: 1, worker: 2}, rtype: worker, want: false},
-		{name: "worker 0 without chief", counts: replicas{ps: 1, worker: 2}, rtype: worker, want: true},
-		{name: "worker 1 without chief", counts: replicas{ps: 1, worker: 2}, rtype: worker, index: 1, want: false},
-		{name: "PS 0 without chief", counts: replicas{ps: 1, worker: 2}, rtype: ps, want: false},
-		{name: "evaluator", counts: replicas{chief: 1, evaluator: 1}, rtype: evaluator, want: false},
+		{name: "chief", counts: trainingtest.Replicas{chief: 1, worker: 2}, rtype: chief, want: true},
+		{name: "worker 0 beside a chief", counts: trainingtest.Replicas{chief: 1, worker: 2}, rtype: worker, want: false},
+		{name: "master", counts: trainingtest.Replicas{master: 1, worker: 2}, rtype: master, want: true},
+		{name: "worker 0 beside a master", counts: trainingtest.Replicas{master: 1, worker: 2}, rtype: worker, want: false},
+		{name: "worker 0 without chief", counts: trainingtest.Replicas{ps: 1, worker: 2}, rtype: worker, want: true},
+		{name: "worker 1 without chief", counts: trainingtest.Replicas{ps: 1, worker: 2}, rtype: worker, index: 1, want: false},
+		{name: "PS 0 without chief", counts: trainingtest.Replicas{ps: 1, worker: 2}, rtype: ps, want: false},
+		{name: "evaluator", counts: trainingtest.Replicas{chief: 1, evaluator: 1}, rtype: evaluator, want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -47,9 +47,8 @@ func (f *Framework) updateJobStatus(job *training.Job, worker0Completed bool) {
 		dynamicWorker = tfjob.Spec.EnableDynamicWorker
 	}
 	status := job.Status
-	kind := kubeflowv1.TFJobKind
+	u := training.NewStatusUpdate(job, f.Kind(), f.Time())
 	ref := job.Object.GetNamespace() + "/" + job.Object.GetName()
-	now := f.now()
 
 	// Setting Running drops a Restarting condition, which still has to
 	// decide what a failed replica means, so keep it from the start.
@@ -57,44 +56,25 @@ func (f *Framework) updateJobStatus(job *training.Job, worker0Completed bool) {
 	if c := training.GetCondition(status, kubeflowv1.JobRestarting); c != nil {
 		restarting = &kubeflowv1.JobCondition{Reason: c.Reason, Message: c.Message}
 	}
-	succeed := func() {
-		if status.CompletionTime == nil {
-			status.CompletionTime = &now
-		}
-		training.SetCondition(status, kubeflowv1.JobSucceeded, corev1.ConditionTrue,
-			training.Reason(kind, training.ReasonSucceeded), fmt.Sprintf("TFJob %s successfully completed.", ref), now)
-	}
-	running := func() {
-		training.SetCondition(status, kubeflowv1.JobRunning, corev1.ConditionTrue,
-			training.Reason(kind, training.ReasonRunning), fmt.Sprintf("TFJob %s is running.", ref), now)
-	}
+	succeed := func() { u.Succeed(fmt.Sprintf("TFJob %s successfully completed.", ref)) }
+	running := func() { u.Running(fmt.Sprintf("TFJob %s is running.", ref)) }
 
 	chiefLed := hasChiefOrMaster(job.ReplicaSpecs)
-	for _, rtype := range replicaTypes {
-		spec := job.ReplicaSpecs[rtype]
-		if spec == nil {
-			continue
-		}
-		var rs kubeflowv1.ReplicaStatus
-		if s := status.ReplicaStatuses[rtype]; s != nil {
-			rs = *s
-		}
-		expected := replicaCount(spec) - rs.Succeeded
-
+	for _, r := range u.Replicas(f.Types) {
 		switch {
-		case chiefLed && kubeflowv1.IsChiefOrMaster(rtype):
-			if rs.Active > 0 {
+		case chiefLed && kubeflowv1.IsChiefOrMaster(r.Type):
+			if r.Active > 0 {
 				running()
 			}
-			if expected == 0 {
+			if r.AllSucceeded() {
 				succeed()
 			}
-		case !chiefLed && rtype == kubeflowv1.TFJobReplicaTypeWorker:
+		case !chiefLed && r.Type == kubeflowv1.TFJobReplicaTypeWorker:
 			// Workers succeed all together, or with worker 0 unless every
 			// worker has to.
-			if expected == 0 || (worker0Completed && successPolicy != kubeflowv1.SuccessPolicyAllWorkers) {
+			if r.AllSucceeded() || (worker0Completed && successPolicy != kubeflowv1.SuccessPolicyAllWorkers) {
 				succeed()
-			} else if rs.Active > 0 {
+			} else if r.Active > 0 {
 				running()
 			}
 		}
@@ -106,20 +86,16 @@ func (f *Framework) updateJobStatus(job *training.Job, worker0Completed bool) {
 			// success). The job is done; later replicas do not matter.
 			return
 		}
-		if rs.Failed == 0 {
+		if r.Failed == 0 {
 			continue
 		}
 		switch {
 		case restarting != nil:
-			training.SetCondition(status, kubeflowv1.JobRestarting, corev1.ConditionTrue, restarting.Reason, restarting.Message, now)
-		case dynamicWorker && rtype == kubeflowv1.TFJobReplicaTypeWorker:
+			training.SetCondition(status, kubeflowv1.JobRestarting, corev1.ConditionTrue, restarting.Reason, restarting.Message, u.Now)
+		case dynamicWorker && r.Type == kubeflowv1.TFJobReplicaTypeWorker:
 			// Dynamic workers may fail without failing the job.
 		default:
-			if status.CompletionTime == nil {
-				status.CompletionTime = &now
-			}
-			training.SetCondition(status, kubeflowv1.JobFailed, corev1.ConditionTrue, training.Reason(kind, training.ReasonFailed),
-				fmt.Sprintf("TFJob %s has failed because %d %s replica(s) failed.", ref, rs.Failed, rtype), now)
+			u.Fail(fmt.Sprintf("TFJob %s has failed because %d %s replica(s) failed.", ref, r.Failed, r.Type))
 		}
 	}
 }

@@ -19,19 +19,13 @@ package tensorflow
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
-)
-
-var (
-	// t0 stamps conditions from earlier passes, t1 the pass under test.
-	t0 = metav1.NewTime(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	t1 = metav1.NewTime(time.Date(2026, 1, 1, 1, 0, 0, 0, time.UTC))
+	"github.com/mlplane/mlplane/pkg/controller/training/internal/trainingtest"
 )
 
 const (
@@ -45,35 +39,28 @@ func msgFailed(n int, rtype kubeflowv1.ReplicaType) string {
 	return fmt.Sprintf("TFJob default/test-tfjob has failed because %d %s replica(s) failed.", n, rtype)
 }
 
-func cond(typ kubeflowv1.JobConditionType, status corev1.ConditionStatus, reason, message string, at metav1.Time) kubeflowv1.JobCondition {
-	return kubeflowv1.JobCondition{Type: typ, Status: status, Reason: reason, Message: message, LastUpdateTime: at, LastTransitionTime: at}
-}
-
 var (
-	created          = cond(kubeflowv1.JobCreated, corev1.ConditionTrue, "TFJobCreated", "TFJob test-tfjob is created.", t0)
-	runningBefore    = cond(kubeflowv1.JobRunning, corev1.ConditionTrue, "TFJobRunning", msgRunning, t0)
-	restartingBefore = cond(kubeflowv1.JobRestarting, corev1.ConditionTrue, "TFJobRestarting", msgRestarting, t0)
-	running          = cond(kubeflowv1.JobRunning, corev1.ConditionTrue, "TFJobRunning", msgRunning, t1)
-	notRunning       = cond(kubeflowv1.JobRunning, corev1.ConditionFalse, "TFJobRunning", msgRunning, t1)
-	succeeded        = cond(kubeflowv1.JobSucceeded, corev1.ConditionTrue, "TFJobSucceeded", msgSucceeded, t1)
-	restarting       = cond(kubeflowv1.JobRestarting, corev1.ConditionTrue, "TFJobRestarting", msgRestarting, t1)
+	created          = trainingtest.Conditions{Kind: "TFJob", Job: jobName}.Created()
+	runningBefore    = trainingtest.Cond(kubeflowv1.JobRunning, corev1.ConditionTrue, "TFJobRunning", msgRunning, trainingtest.T0)
+	restartingBefore = trainingtest.Cond(kubeflowv1.JobRestarting, corev1.ConditionTrue, "TFJobRestarting", msgRestarting, trainingtest.T0)
+	running          = trainingtest.Cond(kubeflowv1.JobRunning, corev1.ConditionTrue, "TFJobRunning", msgRunning, trainingtest.T1)
+	notRunning       = trainingtest.Cond(kubeflowv1.JobRunning, corev1.ConditionFalse, "TFJobRunning", msgRunning, trainingtest.T1)
+	succeeded        = trainingtest.Cond(kubeflowv1.JobSucceeded, corev1.ConditionTrue, "TFJobSucceeded", msgSucceeded, trainingtest.T1)
+	restarting       = trainingtest.Cond(kubeflowv1.JobRestarting, corev1.ConditionTrue, "TFJobRestarting", msgRestarting, trainingtest.T1)
 )
 
 func failed(n int, rtype kubeflowv1.ReplicaType) kubeflowv1.JobCondition {
-	return cond(kubeflowv1.JobFailed, corev1.ConditionTrue, "TFJobFailed", msgFailed(n, rtype), t1)
+	return trainingtest.Cond(kubeflowv1.JobFailed, corev1.ConditionTrue, "TFJobFailed", msgFailed(n, rtype), trainingtest.T1)
 }
-
-// pods counts the pods of one replica type by phase.
-type pods struct{ active, succeeded, failed int32 }
 
 func TestUpdateJobStatus(t *testing.T) {
 	allWorkers := kubeflowv1.SuccessPolicyAllWorkers
 	tests := []struct {
 		name             string
-		counts           replicas
+		counts           trainingtest.Replicas
 		successPolicy    *kubeflowv1.SuccessPolicy
 		dynamicWorker    bool
-		pods             map[kubeflowv1.ReplicaType]pods
+		pods             trainingtest.Pods
 		worker0Completed bool
 		before           []kubeflowv1.JobCondition
 		completionTime   *metav1.Time
@@ -84,165 +71,165 @@ func TestUpdateJobStatus(t *testing.T) {
 		// The first cases are upstream's status_test.go "Test Status", in its order.
 		{
 			name:           "chief succeeded: succeeded with a completion time",
-			counts:         replicas{chief: 1, worker: 1},
-			pods:           map[kubeflowv1.ReplicaType]pods{chief: {succeeded: 1}, worker: {succeeded: 1}},
+			counts:         trainingtest.Replicas{chief: 1, worker: 1},
+			pods:           trainingtest.Pods{chief: {Succeeded: 1}, worker: {Succeeded: 1}},
 			before:         []kubeflowv1.JobCondition{created, runningBefore},
-			want:           []kubeflowv1.JobCondition{created, cond(kubeflowv1.JobRunning, corev1.ConditionFalse, "TFJobRunning", msgRunning, t0), succeeded},
-			wantCompletion: &t1,
+			want:           []kubeflowv1.JobCondition{created, trainingtest.Cond(kubeflowv1.JobRunning, corev1.ConditionFalse, "TFJobRunning", msgRunning, trainingtest.T0), succeeded},
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:   "chief running: running",
-			counts: replicas{chief: 1, worker: 1},
-			pods:   map[kubeflowv1.ReplicaType]pods{chief: {active: 1}},
+			counts: trainingtest.Replicas{chief: 1, worker: 1},
+			pods:   trainingtest.Pods{chief: {Active: 1}},
 			before: []kubeflowv1.JobCondition{created},
 			want:   []kubeflowv1.JobCondition{created, running},
 		},
 		{
 			name:           "chief failed: failed",
-			counts:         replicas{chief: 1, worker: 1},
-			pods:           map[kubeflowv1.ReplicaType]pods{chief: {failed: 1}},
+			counts:         trainingtest.Replicas{chief: 1, worker: 1},
+			pods:           trainingtest.Pods{chief: {Failed: 1}},
 			before:         []kubeflowv1.JobCondition{created},
 			want:           []kubeflowv1.JobCondition{created, failed(1, chief)},
-			wantCompletion: &t1,
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:           "no chief, worker failed: failed",
-			counts:         replicas{worker: 1},
-			pods:           map[kubeflowv1.ReplicaType]pods{worker: {failed: 1}},
+			counts:         trainingtest.Replicas{worker: 1},
+			pods:           trainingtest.Pods{worker: {Failed: 1}},
 			before:         []kubeflowv1.JobCondition{created},
 			want:           []kubeflowv1.JobCondition{created, failed(1, worker)},
-			wantCompletion: &t1,
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:           "no chief, worker succeeded: succeeded",
-			counts:         replicas{worker: 1},
-			pods:           map[kubeflowv1.ReplicaType]pods{worker: {succeeded: 1}},
+			counts:         trainingtest.Replicas{worker: 1},
+			pods:           trainingtest.Pods{worker: {Succeeded: 1}},
 			before:         []kubeflowv1.JobCondition{created},
 			want:           []kubeflowv1.JobCondition{created, succeeded},
-			wantCompletion: &t1,
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:   "no chief, worker running: running",
-			counts: replicas{worker: 1},
-			pods:   map[kubeflowv1.ReplicaType]pods{worker: {active: 1}},
+			counts: trainingtest.Replicas{worker: 1},
+			pods:   trainingtest.Pods{worker: {Active: 1}},
 			before: []kubeflowv1.JobCondition{created},
 			want:   []kubeflowv1.JobCondition{created, running},
 		},
 		{
 			name:   "no chief, 2 workers succeeded and 2 active: running",
-			counts: replicas{worker: 4, ps: 2},
-			pods:   map[kubeflowv1.ReplicaType]pods{ps: {active: 2}, worker: {succeeded: 2, active: 2}},
+			counts: trainingtest.Replicas{worker: 4, ps: 2},
+			pods:   trainingtest.Pods{ps: {Active: 2}, worker: {Succeeded: 2, Active: 2}},
 			before: []kubeflowv1.JobCondition{created},
 			want:   []kubeflowv1.JobCondition{created, running},
 		},
 		{
 			name:           "no chief, 2 workers running and 2 failed: failed",
-			counts:         replicas{worker: 4, ps: 2},
-			pods:           map[kubeflowv1.ReplicaType]pods{ps: {active: 2}, worker: {active: 2, failed: 2}},
+			counts:         trainingtest.Replicas{worker: 4, ps: 2},
+			pods:           trainingtest.Pods{ps: {Active: 2}, worker: {Active: 2, Failed: 2}},
 			before:         []kubeflowv1.JobCondition{created},
 			want:           []kubeflowv1.JobCondition{created, notRunning, failed(2, worker)},
-			wantCompletion: &t1,
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:           "no chief, 2 workers succeeded and 2 failed: failed",
-			counts:         replicas{worker: 4, ps: 2},
-			pods:           map[kubeflowv1.ReplicaType]pods{ps: {active: 2}, worker: {succeeded: 2, failed: 2}},
+			counts:         trainingtest.Replicas{worker: 4, ps: 2},
+			pods:           trainingtest.Pods{ps: {Active: 2}, worker: {Succeeded: 2, Failed: 2}},
 			before:         []kubeflowv1.JobCondition{created},
 			want:           []kubeflowv1.JobCondition{created, failed(2, worker)},
-			wantCompletion: &t1,
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:             "no chief, worker 0 completed and 3 active: succeeded",
-			counts:           replicas{worker: 4, ps: 2},
-			pods:             map[kubeflowv1.ReplicaType]pods{ps: {active: 2}, worker: {succeeded: 1, active: 3}},
+			counts:           trainingtest.Replicas{worker: 4, ps: 2},
+			pods:             trainingtest.Pods{ps: {Active: 2}, worker: {Succeeded: 1, Active: 3}},
 			worker0Completed: true,
 			before:           []kubeflowv1.JobCondition{created},
 			want:             []kubeflowv1.JobCondition{created, succeeded},
-			wantCompletion:   &t1,
+			wantCompletion:   &trainingtest.T1,
 		},
 		{
 			name:             "successPolicy AllWorkers, worker 0 completed and 3 active: running",
-			counts:           replicas{worker: 4},
+			counts:           trainingtest.Replicas{worker: 4},
 			successPolicy:    &allWorkers,
-			pods:             map[kubeflowv1.ReplicaType]pods{worker: {succeeded: 1, active: 3}},
+			pods:             trainingtest.Pods{worker: {Succeeded: 1, Active: 3}},
 			worker0Completed: true,
 			before:           []kubeflowv1.JobCondition{created},
 			want:             []kubeflowv1.JobCondition{created, running},
 		},
 		{
 			name:             "successPolicy AllWorkers, all 4 workers succeeded: succeeded",
-			counts:           replicas{worker: 4},
+			counts:           trainingtest.Replicas{worker: 4},
 			successPolicy:    &allWorkers,
-			pods:             map[kubeflowv1.ReplicaType]pods{worker: {succeeded: 4}},
+			pods:             trainingtest.Pods{worker: {Succeeded: 4}},
 			worker0Completed: true,
 			before:           []kubeflowv1.JobCondition{created},
 			want:             []kubeflowv1.JobCondition{created, succeeded},
-			wantCompletion:   &t1,
+			wantCompletion:   &trainingtest.T1,
 		},
 		{
 			name:             "successPolicy AllWorkers, worker 0 completed, 2 running, 1 failed: failed",
-			counts:           replicas{worker: 4},
+			counts:           trainingtest.Replicas{worker: 4},
 			successPolicy:    &allWorkers,
-			pods:             map[kubeflowv1.ReplicaType]pods{worker: {succeeded: 1, active: 2, failed: 1}},
+			pods:             trainingtest.Pods{worker: {Succeeded: 1, Active: 2, Failed: 1}},
 			worker0Completed: true,
 			before:           []kubeflowv1.JobCondition{created},
 			want:             []kubeflowv1.JobCondition{created, notRunning, failed(1, worker)},
-			wantCompletion:   &t1,
+			wantCompletion:   &trainingtest.T1,
 		},
 		{
 			// Upstream's test only looks for a Running condition; it is
 			// there, turned false by the failure.
 			name:           "chief running, workers failed: failed",
-			counts:         replicas{chief: 1, worker: 4, ps: 2},
-			pods:           map[kubeflowv1.ReplicaType]pods{chief: {active: 1}, ps: {active: 2}, worker: {failed: 4}},
+			counts:         trainingtest.Replicas{chief: 1, worker: 4, ps: 2},
+			pods:           trainingtest.Pods{chief: {Active: 1}, ps: {Active: 2}, worker: {Failed: 4}},
 			before:         []kubeflowv1.JobCondition{created},
 			want:           []kubeflowv1.JobCondition{created, notRunning, failed(4, worker)},
-			wantCompletion: &t1,
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:   "chief running, workers succeeded: running",
-			counts: replicas{chief: 1, worker: 4, ps: 2},
-			pods:   map[kubeflowv1.ReplicaType]pods{chief: {active: 1}, ps: {active: 2}, worker: {succeeded: 4}},
+			counts: trainingtest.Replicas{chief: 1, worker: 4, ps: 2},
+			pods:   trainingtest.Pods{chief: {Active: 1}, ps: {Active: 2}, worker: {Succeeded: 4}},
 			before: []kubeflowv1.JobCondition{created},
 			want:   []kubeflowv1.JobCondition{created, running},
 		},
 		{
 			name:           "chief running, a PS failed: failed",
-			counts:         replicas{chief: 1, worker: 4, ps: 2},
-			pods:           map[kubeflowv1.ReplicaType]pods{chief: {active: 1}, ps: {active: 1, failed: 1}, worker: {succeeded: 4}},
+			counts:         trainingtest.Replicas{chief: 1, worker: 4, ps: 2},
+			pods:           trainingtest.Pods{chief: {Active: 1}, ps: {Active: 1, Failed: 1}, worker: {Succeeded: 4}},
 			before:         []kubeflowv1.JobCondition{created},
 			want:           []kubeflowv1.JobCondition{created, notRunning, failed(1, ps)},
-			wantCompletion: &t1,
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:           "chief failed, workers succeeded: failed",
-			counts:         replicas{chief: 1, worker: 4, ps: 2},
-			pods:           map[kubeflowv1.ReplicaType]pods{chief: {failed: 1}, ps: {active: 2}, worker: {succeeded: 4}},
+			counts:         trainingtest.Replicas{chief: 1, worker: 4, ps: 2},
+			pods:           trainingtest.Pods{chief: {Failed: 1}, ps: {Active: 2}, worker: {Succeeded: 4}},
 			before:         []kubeflowv1.JobCondition{created},
 			want:           []kubeflowv1.JobCondition{created, failed(1, chief)},
-			wantCompletion: &t1,
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			// Upstream also adds Failed after Succeeded here; see status.go.
 			name:           "chief succeeded, workers failed: succeeded only",
-			counts:         replicas{chief: 1, worker: 4, ps: 2},
-			pods:           map[kubeflowv1.ReplicaType]pods{chief: {succeeded: 1}, ps: {active: 2}, worker: {failed: 4}},
+			counts:         trainingtest.Replicas{chief: 1, worker: 4, ps: 2},
+			pods:           trainingtest.Pods{chief: {Succeeded: 1}, ps: {Active: 2}, worker: {Failed: 4}},
 			before:         []kubeflowv1.JobCondition{created},
 			want:           []kubeflowv1.JobCondition{created, succeeded},
-			wantCompletion: &t1,
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:   "chief failed and restarting: stays restarting",
-			counts: replicas{chief: 1, worker: 4, ps: 2},
-			pods:   map[kubeflowv1.ReplicaType]pods{chief: {failed: 1}, ps: {active: 2}, worker: {failed: 4}},
+			counts: trainingtest.Replicas{chief: 1, worker: 4, ps: 2},
+			pods:   trainingtest.Pods{chief: {Failed: 1}, ps: {Active: 2}, worker: {Failed: 4}},
 			before: []kubeflowv1.JobCondition{created, restartingBefore},
 			want:   []kubeflowv1.JobCondition{created, restartingBefore},
 		},
 		// Further rules.
 		{
 			name:   "worker failure with a prior Restarting condition: restarting, not failed",
-			counts: replicas{chief: 1, worker: 2},
-			pods:   map[kubeflowv1.ReplicaType]pods{chief: {active: 1}, worker: {active: 1, failed: 1}},
+			counts: trainingtest.Replicas{chief: 1, worker: 2},
+			pods:   trainingtest.Pods{chief: {Active: 1}, worker: {Active: 1, Failed: 1}},
 			before: []kubeflowv1.JobCondition{created, restartingBefore},
 			// Running drops Restarting, which comes back with the engine's
 			// reason and message.
@@ -250,48 +237,48 @@ func TestUpdateJobStatus(t *testing.T) {
 		},
 		{
 			name:   "Restarting condition, nothing failed any more: running",
-			counts: replicas{worker: 2},
-			pods:   map[kubeflowv1.ReplicaType]pods{worker: {active: 2}},
+			counts: trainingtest.Replicas{worker: 2},
+			pods:   trainingtest.Pods{worker: {Active: 2}},
 			before: []kubeflowv1.JobCondition{created, restartingBefore},
 			want:   []kubeflowv1.JobCondition{created, running},
 		},
 		{
 			name:           "worker failure without a prior Restarting condition: failed",
-			counts:         replicas{chief: 1, worker: 2},
-			pods:           map[kubeflowv1.ReplicaType]pods{chief: {active: 1}, worker: {active: 1, failed: 1}},
+			counts:         trainingtest.Replicas{chief: 1, worker: 2},
+			pods:           trainingtest.Pods{chief: {Active: 1}, worker: {Active: 1, Failed: 1}},
 			before:         []kubeflowv1.JobCondition{created, runningBefore},
-			want:           []kubeflowv1.JobCondition{created, cond(kubeflowv1.JobRunning, corev1.ConditionFalse, "TFJobRunning", msgRunning, t0), failed(1, worker)},
-			wantCompletion: &t1,
+			want:           []kubeflowv1.JobCondition{created, trainingtest.Cond(kubeflowv1.JobRunning, corev1.ConditionFalse, "TFJobRunning", msgRunning, trainingtest.T0), failed(1, worker)},
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:          "dynamic worker: a failed worker does not fail the job",
-			counts:        replicas{ps: 1, worker: 3},
+			counts:        trainingtest.Replicas{ps: 1, worker: 3},
 			dynamicWorker: true,
-			pods:          map[kubeflowv1.ReplicaType]pods{ps: {active: 1}, worker: {active: 2, failed: 1}},
+			pods:          trainingtest.Pods{ps: {Active: 1}, worker: {Active: 2, Failed: 1}},
 			before:        []kubeflowv1.JobCondition{created},
 			want:          []kubeflowv1.JobCondition{created, running},
 		},
 		{
 			name:          "dynamic worker: a failed PS fails the job",
-			counts:        replicas{ps: 1, worker: 3},
+			counts:        trainingtest.Replicas{ps: 1, worker: 3},
 			dynamicWorker: true,
-			pods:          map[kubeflowv1.ReplicaType]pods{ps: {failed: 1}, worker: {active: 3}},
+			pods:          trainingtest.Pods{ps: {Failed: 1}, worker: {Active: 3}},
 			before:        []kubeflowv1.JobCondition{created},
 			// PS comes before Worker, and a failed job stays as it is.
 			want:           []kubeflowv1.JobCondition{created, failed(1, ps)},
-			wantCompletion: &t1,
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:   "master running: running",
-			counts: replicas{master: 1, worker: 2},
-			pods:   map[kubeflowv1.ReplicaType]pods{master: {active: 1}, worker: {active: 2}},
+			counts: trainingtest.Replicas{master: 1, worker: 2},
+			pods:   trainingtest.Pods{master: {Active: 1}, worker: {Active: 2}},
 			before: []kubeflowv1.JobCondition{created},
 			want:   []kubeflowv1.JobCondition{created, running},
 		},
 		{
 			name:   "chief led: workers succeeding alone do not complete the job",
-			counts: replicas{chief: 1, worker: 2},
-			pods:   map[kubeflowv1.ReplicaType]pods{chief: {active: 1}, worker: {succeeded: 2}},
+			counts: trainingtest.Replicas{chief: 1, worker: 2},
+			pods:   trainingtest.Pods{chief: {Active: 1}, worker: {Succeeded: 2}},
 			// A completed worker 0 does not matter either with a chief.
 			worker0Completed: true,
 			before:           []kubeflowv1.JobCondition{created, runningBefore},
@@ -299,33 +286,33 @@ func TestUpdateJobStatus(t *testing.T) {
 		},
 		{
 			name:           "chief led: a failed evaluator fails the job",
-			counts:         replicas{chief: 1, evaluator: 1, worker: 1},
-			pods:           map[kubeflowv1.ReplicaType]pods{chief: {active: 1}, evaluator: {failed: 1}, worker: {active: 1}},
+			counts:         trainingtest.Replicas{chief: 1, evaluator: 1, worker: 1},
+			pods:           trainingtest.Pods{chief: {Active: 1}, evaluator: {Failed: 1}, worker: {Active: 1}},
 			before:         []kubeflowv1.JobCondition{created},
 			want:           []kubeflowv1.JobCondition{created, notRunning, failed(1, evaluator)},
-			wantCompletion: &t1,
+			wantCompletion: &trainingtest.T1,
 		},
 		{
 			name:           "an earlier completion time is kept",
-			counts:         replicas{worker: 1},
-			pods:           map[kubeflowv1.ReplicaType]pods{worker: {succeeded: 1}},
+			counts:         trainingtest.Replicas{worker: 1},
+			pods:           trainingtest.Pods{worker: {Succeeded: 1}},
 			before:         []kubeflowv1.JobCondition{created},
-			completionTime: &t0,
+			completionTime: &trainingtest.T0,
 			want:           []kubeflowv1.JobCondition{created, succeeded},
-			wantCompletion: &t0,
+			wantCompletion: &trainingtest.T0,
 		},
 		{
 			name:           "a failed job stays failed",
-			counts:         replicas{worker: 1},
-			pods:           map[kubeflowv1.ReplicaType]pods{worker: {succeeded: 1}},
-			before:         []kubeflowv1.JobCondition{created, cond(kubeflowv1.JobFailed, corev1.ConditionTrue, "TFJobFailed", "deadline", t0)},
-			completionTime: &t0,
-			want:           []kubeflowv1.JobCondition{created, cond(kubeflowv1.JobFailed, corev1.ConditionTrue, "TFJobFailed", "deadline", t0)},
-			wantCompletion: &t0,
+			counts:         trainingtest.Replicas{worker: 1},
+			pods:           trainingtest.Pods{worker: {Succeeded: 1}},
+			before:         []kubeflowv1.JobCondition{created, trainingtest.Cond(kubeflowv1.JobFailed, corev1.ConditionTrue, "TFJobFailed", "deadline", trainingtest.T0)},
+			completionTime: &trainingtest.T0,
+			want:           []kubeflowv1.JobCondition{created, trainingtest.Cond(kubeflowv1.JobFailed, corev1.ConditionTrue, "TFJobFailed", "deadline", trainingtest.T0)},
+			wantCompletion: &trainingtest.T0,
 		},
 		{
 			name:   "no pods yet: no condition",
-			counts: replicas{chief: 1, worker: 2},
+			counts: trainingtest.Replicas{chief: 1, worker: 2},
 			before: []kubeflowv1.JobCondition{created},
 			want:   []kubeflowv1.JobCondition{created},
 		},
@@ -335,34 +322,24 @@ func TestUpdateJobStatus(t *testing.T) {
 			job := newTFJob("default", tc.counts)
 			job.Spec.SuccessPolicy = tc.successPolicy
 			job.Spec.EnableDynamicWorker = tc.dynamicWorker
-			job.Status.Conditions = append([]kubeflowv1.JobCondition(nil), tc.before...)
-			job.Status.CompletionTime = tc.completionTime
-			job.Status.ReplicaStatuses = map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaStatus{}
-			for rtype := range tc.counts {
-				p := tc.pods[rtype]
-				job.Status.ReplicaStatuses[rtype] = &kubeflowv1.ReplicaStatus{Active: p.active, Succeeded: p.succeeded, Failed: p.failed}
-			}
+			v := view(job)
+			trainingtest.Before(v, "", tc.pods, tc.before, tc.completionTime)
 			f := New(Options{})
-			f.Now = func() metav1.Time { return t1 }
+			f.Now = func() metav1.Time { return trainingtest.T1 }
 
-			f.updateJobStatus(view(job), tc.worker0Completed)
+			f.updateJobStatus(v, tc.worker0Completed)
 
-			if d := cmp.Diff(tc.want, job.Status.Conditions); d != "" {
-				t.Errorf("conditions (-want +got):\n%s", d)
-			}
-			if d := cmp.Diff(tc.wantCompletion, job.Status.CompletionTime); d != "" {
-				t.Errorf("completionTime (-want +got):\n%s", d)
-			}
+			trainingtest.After(t, v, tc.want, tc.wantCompletion)
 		})
 	}
 }
 
 // UpdateJobStatus is the engine's entry point to the same rules.
 func TestUpdateJobStatusInterface(t *testing.T) {
-	job := newTFJob("default", replicas{chief: 1, worker: 1})
+	job := newTFJob("default", trainingtest.Replicas{chief: 1, worker: 1})
 	job.Status.ReplicaStatuses = map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaStatus{chief: {Succeeded: 1}, worker: {Active: 1}}
 	f := New(Options{})
-	f.Now = func() metav1.Time { return t1 }
+	f.Now = func() metav1.Time { return trainingtest.T1 }
 
 	f.UpdateJobStatus(view(job), false)
 

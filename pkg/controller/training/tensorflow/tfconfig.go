@@ -85,9 +85,9 @@ func (f *Framework) SetClusterSpec(job *training.Job, template *corev1.PodTempla
 // one; a single process needs no cluster spec.
 func isDistributed(replicas map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec) bool {
 	var total int32
-	for _, rtype := range replicaTypes {
+	for _, rtype := range description.Types {
 		if spec := replicas[rtype]; spec != nil {
-			total += replicaCount(spec)
+			total += training.ReplicaCount(spec)
 		}
 	}
 	return total != 1
@@ -131,7 +131,7 @@ func (f *Framework) clusterSpec(name, namespace string, replicas map[kubeflowv1.
 		}
 		rt := strings.ToLower(string(rtype))
 		port := replicaPort(spec)
-		n := replicaCount(spec)
+		n := training.ReplicaCount(spec)
 		addrs := make([]string, 0, max(n, 0))
 		for i := range n {
 			host := strings.ReplaceAll(fmt.Sprintf("%s-%s-%d", name, rt, i), "/", "-")
@@ -170,15 +170,8 @@ func sparseClusterSpec(cluster map[string][]string, rt string, index int) (spars
 // replicaPort is the tfjob-port of the replica's tensorflow container, or
 // the default port when it has none.
 func replicaPort(spec *kubeflowv1.ReplicaSpec) int32 {
-	for _, c := range spec.Template.Spec.Containers {
-		if c.Name != kubeflowv1.TFJobDefaultContainerName {
-			continue
-		}
-		for _, p := range c.Ports {
-			if p.Name == kubeflowv1.TFJobDefaultPortName {
-				return p.ContainerPort
-			}
-		}
+	if port, ok := description.ContainerPort(spec); ok {
+		return port
 	}
 	return kubeflowv1.TFJobDefaultPort
 }

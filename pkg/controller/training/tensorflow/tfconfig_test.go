@@ -24,6 +24,7 @@ import (
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
+	"github.com/mlplane/mlplane/pkg/controller/training/internal/trainingtest"
 )
 
 const (
@@ -46,21 +47,21 @@ func TestSetClusterSpecTFConfig(t *testing.T) {
 	}{
 		{
 			name:  "one PS and two workers, worker 0",
-			job:   newTFJob("default", replicas{ps: 1, worker: 2}),
+			job:   newTFJob("default", trainingtest.Replicas{ps: 1, worker: 2}),
 			rtype: worker,
 			index: 0,
 			want:  `{"cluster":{"ps":["test-tfjob-ps-0.default.svc:2222"],"worker":["test-tfjob-worker-0.default.svc:2222","test-tfjob-worker-1.default.svc:2222"]},"task":{"type":"worker","index":0},"environment":"cloud"}`,
 		},
 		{
 			name:  "one PS and two workers, PS 0",
-			job:   newTFJob("default", replicas{ps: 1, worker: 2}),
+			job:   newTFJob("default", trainingtest.Replicas{ps: 1, worker: 2}),
 			rtype: ps,
 			index: 0,
 			want:  `{"cluster":{"ps":["test-tfjob-ps-0.default.svc:2222"],"worker":["test-tfjob-worker-0.default.svc:2222","test-tfjob-worker-1.default.svc:2222"]},"task":{"type":"ps","index":0},"environment":"cloud"}`,
 		},
 		{
 			name:  "one PS and two workers, worker 1",
-			job:   newTFJob("default", replicas{ps: 1, worker: 2}),
+			job:   newTFJob("default", trainingtest.Replicas{ps: 1, worker: 2}),
 			rtype: worker,
 			index: 1,
 			want:  `{"cluster":{"ps":["test-tfjob-ps-0.default.svc:2222"],"worker":["test-tfjob-worker-0.default.svc:2222","test-tfjob-worker-1.default.svc:2222"]},"task":{"type":"worker","index":1},"environment":"cloud"}`,
@@ -68,14 +69,14 @@ func TestSetClusterSpecTFConfig(t *testing.T) {
 		// The next five are upstream's pod_test.go "should generate desired cluster spec".
 		{
 			name:  "upstream: a single worker is not distributed",
-			job:   newTFJob("ns0", replicas{worker: 1}),
+			job:   newTFJob("ns0", trainingtest.Replicas{worker: 1}),
 			rtype: worker,
 			index: 0,
 			want:  "",
 		},
 		{
 			name:          "upstream: a single worker with a cluster domain is not distributed",
-			job:           newTFJob("ns1", replicas{worker: 1}),
+			job:           newTFJob("ns1", trainingtest.Replicas{worker: 1}),
 			clusterDomain: "tf.training.com",
 			rtype:         worker,
 			index:         0,
@@ -83,7 +84,7 @@ func TestSetClusterSpecTFConfig(t *testing.T) {
 		},
 		{
 			name:          "upstream: cluster domain",
-			job:           newTFJob("ns2", replicas{worker: 1, ps: 1}),
+			job:           newTFJob("ns2", trainingtest.Replicas{worker: 1, ps: 1}),
 			clusterDomain: "tf.training.org",
 			rtype:         worker,
 			index:         0,
@@ -91,7 +92,7 @@ func TestSetClusterSpecTFConfig(t *testing.T) {
 		},
 		{
 			name:          "upstream: evaluator with a cluster domain",
-			job:           newTFJob("ns3", replicas{worker: 1, ps: 1, evaluator: 1}),
+			job:           newTFJob("ns3", trainingtest.Replicas{worker: 1, ps: 1, evaluator: 1}),
 			clusterDomain: "tf.training.io",
 			rtype:         worker,
 			index:         0,
@@ -99,28 +100,28 @@ func TestSetClusterSpecTFConfig(t *testing.T) {
 		},
 		{
 			name:  "upstream: evaluator is part of the cluster",
-			job:   newTFJob("ns3", replicas{worker: 1, ps: 1, evaluator: 1}),
+			job:   newTFJob("ns3", trainingtest.Replicas{worker: 1, ps: 1, evaluator: 1}),
 			rtype: worker,
 			index: 0,
 			want:  `{"cluster":{"evaluator":["test-tfjob-evaluator-0.ns3.svc:2222"],"ps":["test-tfjob-ps-0.ns3.svc:2222"],"worker":["test-tfjob-worker-0.ns3.svc:2222"]},"task":{"type":"worker","index":0},"environment":"cloud"}`,
 		},
 		{
 			name:  "chief, evaluator, PS and workers: keys sorted, chief task",
-			job:   newTFJob("default", replicas{chief: 1, ps: 1, worker: 2, evaluator: 1}),
+			job:   newTFJob("default", trainingtest.Replicas{chief: 1, ps: 1, worker: 2, evaluator: 1}),
 			rtype: chief,
 			index: 0,
 			want:  `{"cluster":{"chief":["test-tfjob-chief-0.default.svc:2222"],"evaluator":["test-tfjob-evaluator-0.default.svc:2222"],"ps":["test-tfjob-ps-0.default.svc:2222"],"worker":["test-tfjob-worker-0.default.svc:2222","test-tfjob-worker-1.default.svc:2222"]},"task":{"type":"chief","index":0},"environment":"cloud"}`,
 		},
 		{
 			name:  "chief, evaluator, PS and workers: evaluator task",
-			job:   newTFJob("default", replicas{chief: 1, ps: 1, worker: 2, evaluator: 1}),
+			job:   newTFJob("default", trainingtest.Replicas{chief: 1, ps: 1, worker: 2, evaluator: 1}),
 			rtype: evaluator,
 			index: 0,
 			want:  `{"cluster":{"chief":["test-tfjob-chief-0.default.svc:2222"],"evaluator":["test-tfjob-evaluator-0.default.svc:2222"],"ps":["test-tfjob-ps-0.default.svc:2222"],"worker":["test-tfjob-worker-0.default.svc:2222","test-tfjob-worker-1.default.svc:2222"]},"task":{"type":"evaluator","index":0},"environment":"cloud"}`,
 		},
 		{
 			name:  "master and a worker",
-			job:   newTFJob("default", replicas{master: 1, worker: 1}),
+			job:   newTFJob("default", trainingtest.Replicas{master: 1, worker: 1}),
 			rtype: master,
 			index: 0,
 			want:  `{"cluster":{"master":["test-tfjob-master-0.default.svc:2222"],"worker":["test-tfjob-worker-0.default.svc:2222"]},"task":{"type":"master","index":0},"environment":"cloud"}`,
@@ -128,7 +129,7 @@ func TestSetClusterSpecTFConfig(t *testing.T) {
 		{
 			name: "custom port per replica type, default without a tfjob-port",
 			job: func() *kubeflowv1.TFJob {
-				job := newTFJob("default", replicas{ps: 1, worker: 2})
+				job := newTFJob("default", trainingtest.Replicas{ps: 1, worker: 2})
 				job.Spec.TFReplicaSpecs[worker].Template.Spec.Containers[0].Ports[0].ContainerPort = 3333
 				job.Spec.TFReplicaSpecs[ps].Template.Spec.Containers[0].Ports = []corev1.ContainerPort{{Name: "other", ContainerPort: 4444}}
 				return job
@@ -140,7 +141,7 @@ func TestSetClusterSpecTFConfig(t *testing.T) {
 		{
 			name: "port from the tensorflow container, not the first",
 			job: func() *kubeflowv1.TFJob {
-				job := newTFJob("default", replicas{worker: 2})
+				job := newTFJob("default", trainingtest.Replicas{worker: 2})
 				spec := &job.Spec.TFReplicaSpecs[worker].Template.Spec
 				spec.Containers[0].Ports[0].ContainerPort = 5555
 				spec.Containers = append([]corev1.Container{{Name: "sidecar", Image: "sidecar",
@@ -153,14 +154,14 @@ func TestSetClusterSpecTFConfig(t *testing.T) {
 		},
 		{
 			name:  "a PS alone with no workers is not distributed",
-			job:   newTFJob("default", replicas{ps: 1}),
+			job:   newTFJob("default", trainingtest.Replicas{ps: 1}),
 			rtype: ps,
 			index: 0,
 			want:  "",
 		},
 		{
 			name:  "a chief alone is not distributed",
-			job:   newTFJob("default", replicas{chief: 1, worker: 0}),
+			job:   newTFJob("default", trainingtest.Replicas{chief: 1, worker: 0}),
 			rtype: chief,
 			index: 0,
 			want:  "",
@@ -168,7 +169,7 @@ func TestSetClusterSpecTFConfig(t *testing.T) {
 		{
 			name: "dynamic worker: a worker sees every PS and itself",
 			job: func() *kubeflowv1.TFJob {
-				job := newTFJob("default", replicas{ps: 2, worker: 2})
+				job := newTFJob("default", trainingtest.Replicas{ps: 2, worker: 2})
 				job.Spec.EnableDynamicWorker = true
 				return job
 			}(),
@@ -179,7 +180,7 @@ func TestSetClusterSpecTFConfig(t *testing.T) {
 		{
 			name: "dynamic worker: a PS sees only itself",
 			job: func() *kubeflowv1.TFJob {
-				job := newTFJob("default", replicas{ps: 2, worker: 2})
+				job := newTFJob("default", trainingtest.Replicas{ps: 2, worker: 2})
 				job.Spec.EnableDynamicWorker = true
 				return job
 			}(),
@@ -190,7 +191,7 @@ func TestSetClusterSpecTFConfig(t *testing.T) {
 		{
 			name: "dynamic worker: a chief sees nothing",
 			job: func() *kubeflowv1.TFJob {
-				job := newTFJob("default", replicas{chief: 1, ps: 1, worker: 2})
+				job := newTFJob("default", trainingtest.Replicas{chief: 1, ps: 1, worker: 2})
 				job.Spec.EnableDynamicWorker = true
 				return job
 			}(),
@@ -201,7 +202,7 @@ func TestSetClusterSpecTFConfig(t *testing.T) {
 		{
 			name: "dynamic worker: an evaluator sees nothing",
 			job: func() *kubeflowv1.TFJob {
-				job := newTFJob("default", replicas{evaluator: 1, ps: 1, worker: 2})
+				job := newTFJob("default", trainingtest.Replicas{evaluator: 1, ps: 1, worker: 2})
 				job.Spec.EnableDynamicWorker = true
 				return job
 			}(),
@@ -212,7 +213,7 @@ func TestSetClusterSpecTFConfig(t *testing.T) {
 		{
 			name: "dynamic worker with a cluster domain",
 			job: func() *kubeflowv1.TFJob {
-				job := newTFJob("ns1", replicas{ps: 1, worker: 2})
+				job := newTFJob("ns1", trainingtest.Replicas{ps: 1, worker: 2})
 				job.Spec.EnableDynamicWorker = true
 				return job
 			}(),
@@ -225,7 +226,7 @@ func TestSetClusterSpecTFConfig(t *testing.T) {
 			// Upstream writes "ps":null here, which TensorFlow rejects.
 			name: "dynamic worker without PS lists no PS",
 			job: func() *kubeflowv1.TFJob {
-				job := newTFJob("default", replicas{worker: 2})
+				job := newTFJob("default", trainingtest.Replicas{worker: 2})
 				job.Spec.EnableDynamicWorker = true
 				return job
 			}(),
@@ -292,7 +293,7 @@ func TestSetClusterSpecContainers(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			job := newTFJob("default", replicas{worker: 2})
+			job := newTFJob("default", trainingtest.Replicas{worker: 2})
 			template := &corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: tc.containers}}
 			if err := New(Options{}).SetClusterSpec(view(job), template, worker, 0); err != nil {
 				t.Fatalf("SetClusterSpec: %v", err)
@@ -309,7 +310,7 @@ func TestSetClusterSpecContainers(t *testing.T) {
 }
 
 func TestSetClusterSpecErrors(t *testing.T) {
-	dynamic := newTFJob("default", replicas{ps: 1, worker: 2})
+	dynamic := newTFJob("default", trainingtest.Replicas{ps: 1, worker: 2})
 	dynamic.Spec.EnableDynamicWorker = true
 	tests := []struct {
 		name  string
@@ -384,15 +385,15 @@ func TestSparseClusterSpec(t *testing.T) {
 func TestIsDistributed(t *testing.T) {
 	tests := []struct {
 		name   string
-		counts replicas
+		counts trainingtest.Replicas
 		want   bool
 	}{
-		{name: "one worker", counts: replicas{worker: 1}, want: false},
-		{name: "a worker and a PS", counts: replicas{worker: 1, ps: 1}, want: true},
-		{name: "one PS", counts: replicas{ps: 1}, want: false},
-		{name: "a chief and a worker", counts: replicas{chief: 1, worker: 1}, want: true},
-		{name: "nothing", counts: replicas{}, want: true},
-		{name: "two evaluators", counts: replicas{evaluator: 2}, want: true},
+		{name: "one worker", counts: trainingtest.Replicas{worker: 1}, want: false},
+		{name: "a worker and a PS", counts: trainingtest.Replicas{worker: 1, ps: 1}, want: true},
+		{name: "one PS", counts: trainingtest.Replicas{ps: 1}, want: false},
+		{name: "a chief and a worker", counts: trainingtest.Replicas{chief: 1, worker: 1}, want: true},
+		{name: "nothing", counts: trainingtest.Replicas{}, want: true},
+		{name: "two evaluators", counts: trainingtest.Replicas{evaluator: 2}, want: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -62,18 +62,13 @@ func clusterEnv(name string, replicas map[kubeflowv1.ReplicaType]*kubeflowv1.Rep
 	// The master has rank 0, workers follow it.
 	rank := index
 	if rtype == kubeflowv1.XGBoostJobReplicaTypeWorker {
-		rank += int(replicaCount(master))
+		rank += int(training.ReplicaCount(master))
 	}
-	masterPort, err := xgboostPort(master)
+	masterPort, err := description.RequiredPort(master)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", kubeflowv1.XGBoostJobReplicaTypeMaster, err)
 	}
-	var total int32
-	for _, spec := range replicas {
-		if spec != nil {
-			total += replicaCount(spec)
-		}
-	}
+	total := training.TotalReplicas(replicas)
 	env := []corev1.EnvVar{
 		{Name: EnvMasterPort, Value: strconv.Itoa(int(masterPort))},
 		{Name: EnvMasterAddr, Value: training.ChildName(name, kubeflowv1.XGBoostJobReplicaTypeMaster, 0)},
@@ -90,7 +85,7 @@ func clusterEnv(name string, replicas map[kubeflowv1.ReplicaType]*kubeflowv1.Rep
 	if worker == nil {
 		return nil, fmt.Errorf("%d replicas but no %s replicas", total, kubeflowv1.XGBoostJobReplicaTypeWorker)
 	}
-	workerPort, err := xgboostPort(worker)
+	workerPort, err := description.RequiredPort(worker)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", kubeflowv1.XGBoostJobReplicaTypeWorker, err)
 	}
@@ -102,20 +97,4 @@ func clusterEnv(name string, replicas map[kubeflowv1.ReplicaType]*kubeflowv1.Rep
 		corev1.EnvVar{Name: EnvWorkerPort, Value: strconv.Itoa(int(workerPort))},
 		corev1.EnvVar{Name: EnvWorkerAddrs, Value: strings.Join(addrs, ",")},
 	), nil
-}
-
-// xgboostPort is the xgboostjob-port of the replica's xgboost container;
-// the server defaults it, so there is no fallback.
-func xgboostPort(spec *kubeflowv1.ReplicaSpec) (int32, error) {
-	for _, c := range spec.Template.Spec.Containers {
-		if c.Name != kubeflowv1.XGBoostJobDefaultContainerName {
-			continue
-		}
-		for _, p := range c.Ports {
-			if p.Name == kubeflowv1.XGBoostJobDefaultPortName {
-				return p.ContainerPort, nil
-			}
-		}
-	}
-	return 0, fmt.Errorf("container %q has no port %q", kubeflowv1.XGBoostJobDefaultContainerName, kubeflowv1.XGBoostJobDefaultPortName)
 }

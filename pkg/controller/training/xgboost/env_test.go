@@ -24,6 +24,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/training/internal/trainingtest"
 )
 
 // env builds an env list from name, value pairs.
@@ -47,7 +48,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 	}{
 		{
 			name:  "master alone: no worker variables",
-			job:   newXGBoostJob(replicas{master: 1, worker: 0}),
+			job:   newXGBoostJob(trainingtest.Replicas{master: 1, worker: 0}),
 			rtype: master,
 			want: env(
 				"MASTER_PORT", "9999",
@@ -59,7 +60,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 		},
 		{
 			name:  "one worker: index 1 of the master, as upstream's test",
-			job:   newXGBoostJob(replicas{master: 1, worker: 1}),
+			job:   newXGBoostJob(trainingtest.Replicas{master: 1, worker: 1}),
 			rtype: master,
 			index: 1,
 			want: env(
@@ -74,7 +75,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 		},
 		{
 			name:  "two workers: master",
-			job:   newXGBoostJob(replicas{master: 1, worker: 2}),
+			job:   newXGBoostJob(trainingtest.Replicas{master: 1, worker: 2}),
 			rtype: master,
 			want: env(
 				"MASTER_PORT", "9999",
@@ -88,7 +89,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 		},
 		{
 			name:  "two workers: worker 0 ranks after the master",
-			job:   newXGBoostJob(replicas{master: 1, worker: 2}),
+			job:   newXGBoostJob(trainingtest.Replicas{master: 1, worker: 2}),
 			rtype: worker,
 			want: env(
 				"MASTER_PORT", "9999",
@@ -102,7 +103,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 		},
 		{
 			name:  "two workers: worker 1",
-			job:   newXGBoostJob(replicas{master: 1, worker: 2}),
+			job:   newXGBoostJob(trainingtest.Replicas{master: 1, worker: 2}),
 			rtype: worker,
 			index: 1,
 			want: env(
@@ -118,7 +119,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 		{
 			name: "each type's own port: the master's, the workers'",
 			job: func() *kubeflowv1.XGBoostJob {
-				job := newXGBoostJob(replicas{master: 1, worker: 1})
+				job := newXGBoostJob(trainingtest.Replicas{master: 1, worker: 1})
 				job.Spec.XGBReplicaSpecs[master].Template.Spec.Containers[0].Ports[0].ContainerPort = 9991
 				job.Spec.XGBReplicaSpecs[worker].Template.Spec.Containers[0].Ports[0].ContainerPort = 9992
 				return job
@@ -149,7 +150,7 @@ func TestSetClusterSpecEnv(t *testing.T) {
 }
 
 func TestSetClusterSpecEveryContainerAfterItsOwnEnv(t *testing.T) {
-	job := newXGBoostJob(replicas{master: 1})
+	job := newXGBoostJob(trainingtest.Replicas{master: 1})
 	template := job.Spec.XGBReplicaSpecs[master].Template.DeepCopy()
 	template.Spec.Containers[0].Env = env("RANK", "7")
 	template.Spec.Containers = append(template.Spec.Containers, corev1.Container{Name: "sidecar"})
@@ -171,11 +172,11 @@ func TestSetClusterSpecErrors(t *testing.T) {
 		job  *kubeflowv1.XGBoostJob
 		want string
 	}{
-		{name: "no master", job: newXGBoostJob(replicas{worker: 2}), want: "no Master replicas"},
+		{name: "no master", job: newXGBoostJob(trainingtest.Replicas{worker: 2}), want: "no Master replicas"},
 		{
 			name: "master without its port",
 			job: func() *kubeflowv1.XGBoostJob {
-				job := newXGBoostJob(replicas{master: 1, worker: 1})
+				job := newXGBoostJob(trainingtest.Replicas{master: 1, worker: 1})
 				job.Spec.XGBReplicaSpecs[master].Template.Spec.Containers[0].Ports = nil
 				return job
 			}(),
@@ -184,7 +185,7 @@ func TestSetClusterSpecErrors(t *testing.T) {
 		{
 			name: "workers without their port",
 			job: func() *kubeflowv1.XGBoostJob {
-				job := newXGBoostJob(replicas{master: 1, worker: 1})
+				job := newXGBoostJob(trainingtest.Replicas{master: 1, worker: 1})
 				job.Spec.XGBReplicaSpecs[worker].Template.Spec.Containers[0].Ports[0].Name = "other"
 				return job
 			}(),

@@ -17,10 +17,6 @@ limitations under the License.
 package xgboost
 
 import (
-	"slices"
-
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
 )
@@ -30,51 +26,31 @@ const ControllerName = "xgboostjob-controller"
 
 // Framework is what XGBoostJobs contribute to the training engine.
 type Framework struct {
-	// Now stamps conditions and completionTime; tests replace it.
-	Now func() metav1.Time
+	training.Description
+	training.Clock
 }
 
 var _ training.Framework = &Framework{}
 
 // New returns the XGBoostJob adapter.
 func New() *Framework {
-	return &Framework{Now: metav1.Now}
+	return &Framework{Description: description}
 }
 
-// replicaTypes is the order status is evaluated in: the master first, so
-// that its outcome does not depend on map order as upstream's does.
-var replicaTypes = []kubeflowv1.ReplicaType{
-	kubeflowv1.XGBoostJobReplicaTypeMaster,
-	kubeflowv1.XGBoostJobReplicaTypeWorker,
+var description = training.Description{
+	JobKind:    kubeflowv1.XGBoostJobKind,
+	Name:       kubeflowv1.XGBoostJobFrameworkName,
+	Controller: ControllerName,
+	Container:  kubeflowv1.XGBoostJobDefaultContainerName,
+	PortName:   kubeflowv1.XGBoostJobDefaultPortName,
+	Port:       kubeflowv1.XGBoostJobDefaultPort,
+	// The master first, so that the outcome does not depend on map order
+	// as upstream's does.
+	Types: []kubeflowv1.ReplicaType{kubeflowv1.XGBoostJobReplicaTypeMaster, kubeflowv1.XGBoostJobReplicaTypeWorker},
 }
-
-func (*Framework) Kind() string                 { return kubeflowv1.XGBoostJobKind }
-func (*Framework) ControllerName() string       { return ControllerName }
-func (*Framework) FrameworkName() string        { return kubeflowv1.XGBoostJobFrameworkName }
-func (*Framework) DefaultContainerName() string { return kubeflowv1.XGBoostJobDefaultContainerName }
-func (*Framework) DefaultPortName() string      { return kubeflowv1.XGBoostJobDefaultPortName }
-func (*Framework) DefaultPort() int32           { return kubeflowv1.XGBoostJobDefaultPort }
-
-func (*Framework) ReplicaTypes() []kubeflowv1.ReplicaType { return slices.Clone(replicaTypes) }
 
 // IsMasterRole labels the Master, the Rabit tracker; validation makes
 // every XGBoostJob have one.
 func (*Framework) IsMasterRole(_ map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec, rtype kubeflowv1.ReplicaType, _ int) bool {
 	return rtype == kubeflowv1.XGBoostJobReplicaTypeMaster
-}
-
-// replicaCount is spec.replicas; the server persists the default of 1, which
-// stands in for a missing count here too.
-func replicaCount(spec *kubeflowv1.ReplicaSpec) int32 {
-	if spec.Replicas == nil {
-		return 1
-	}
-	return *spec.Replicas
-}
-
-func (f *Framework) now() metav1.Time {
-	if f.Now == nil {
-		return metav1.Now()
-	}
-	return f.Now()
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/training/internal/trainingtest"
 )
 
 func TestFrameworkIdentity(t *testing.T) {
@@ -35,7 +36,7 @@ func TestFrameworkIdentity(t *testing.T) {
 }
 
 func TestIsMasterRole(t *testing.T) {
-	specs := newXGBoostJob(replicas{master: 1, worker: 2}).Spec.XGBReplicaSpecs
+	specs := newXGBoostJob(trainingtest.Replicas{master: 1, worker: 2}).Spec.XGBReplicaSpecs
 	tests := []struct {
 		name  string
 		rtype kubeflowv1.ReplicaType

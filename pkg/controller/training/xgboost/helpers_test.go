@@ -19,10 +19,10 @@ package xgboost
 import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
+	"github.com/mlplane/mlplane/pkg/controller/training/internal/trainingtest"
 )
 
 const (
@@ -31,32 +31,17 @@ const (
 	worker  = kubeflowv1.XGBoostJobReplicaTypeWorker
 )
 
-// replicas is a replica count per type.
-type replicas map[kubeflowv1.ReplicaType]int32
-
 func xgboostContainer() corev1.Container {
-	return corev1.Container{
-		Name:  kubeflowv1.XGBoostJobDefaultContainerName,
-		Image: "docker.io/kubeflow/xgboost-dist-iris:latest",
-		Ports: []corev1.ContainerPort{{Name: kubeflowv1.XGBoostJobDefaultPortName, ContainerPort: kubeflowv1.XGBoostJobDefaultPort}},
-	}
+	return trainingtest.Container(&description, "docker.io/kubeflow/xgboost-dist-iris:latest")
 }
 
 // newXGBoostJob returns an XGBoostJob as the server stores it after
 // defaulting (restartPolicy Never, the port).
-func newXGBoostJob(counts replicas) *kubeflowv1.XGBoostJob {
-	job := &kubeflowv1.XGBoostJob{
+func newXGBoostJob(counts trainingtest.Replicas) *kubeflowv1.XGBoostJob {
+	return &kubeflowv1.XGBoostJob{
 		ObjectMeta: metav1.ObjectMeta{Name: jobName, Namespace: "default"},
-		Spec:       kubeflowv1.XGBoostJobSpec{XGBReplicaSpecs: map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec{}},
+		Spec:       kubeflowv1.XGBoostJobSpec{XGBReplicaSpecs: trainingtest.Specs(counts, kubeflowv1.XGBoostJobDefaultRestartPolicy, xgboostContainer())},
 	}
-	for rtype, n := range counts {
-		job.Spec.XGBReplicaSpecs[rtype] = &kubeflowv1.ReplicaSpec{
-			Replicas:      ptr.To(n),
-			RestartPolicy: kubeflowv1.XGBoostJobDefaultRestartPolicy,
-			Template:      corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{xgboostContainer()}}},
-		}
-	}
-	return job
 }
 
 // view is the engine's view of an XGBoostJob.

@@ -19,8 +19,6 @@ package xgboost
 import (
 	"fmt"
 
-	corev1 "k8s.io/api/core/v1"
-
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
 )
@@ -35,55 +33,27 @@ import (
 // Types are taken Master first, where upstream ranges over a map: with a
 // succeeded master and a failed worker its outcome was random.
 func (f *Framework) UpdateJobStatus(job *training.Job, _ bool) {
-	status := job.Status
-	kind := kubeflowv1.XGBoostJobKind
+	u := training.NewStatusUpdate(job, f.Kind(), f.Time())
 	name := job.Object.GetName()
-	now := f.now()
-	set := func(t kubeflowv1.JobConditionType, reason, message string) {
-		training.SetCondition(status, t, corev1.ConditionTrue, training.Reason(kind, reason), message, now)
-	}
-	complete := func() {
-		if status.CompletionTime == nil {
-			status.CompletionTime = &now
-		}
-	}
 	runningMsg := fmt.Sprintf("XGBoostJob %s is running.", name)
 
-	for _, rtype := range replicaTypes {
-		spec := job.ReplicaSpecs[rtype]
-		if spec == nil {
-			continue
-		}
-		var rs kubeflowv1.ReplicaStatus
-		if s := status.ReplicaStatuses[rtype]; s != nil {
-			rs = *s
-		}
-		expected := replicaCount(spec) - rs.Succeeded
-
-		if rtype == kubeflowv1.XGBoostJobReplicaTypeMaster {
-			if rs.Active > 0 {
-				set(kubeflowv1.JobRunning, training.ReasonRunning, runningMsg)
+	for _, r := range u.Replicas(f.Types) {
+		if r.Type == kubeflowv1.XGBoostJobReplicaTypeMaster {
+			if r.Active > 0 {
+				u.Running(runningMsg)
 			}
-			if expected == 0 {
+			if r.AllSucceeded() {
 				// Upstream marks the job running first, so a master that
 				// finished between two passes still leaves Running=False
 				// behind Succeeded.
-				set(kubeflowv1.JobRunning, training.ReasonRunning, runningMsg)
-				complete()
-				set(kubeflowv1.JobSucceeded, training.ReasonSucceeded, fmt.Sprintf("XGBoostJob %s is successfully completed.", name))
+				u.Running(runningMsg)
+				u.Succeed(fmt.Sprintf("XGBoostJob %s is successfully completed.", name))
 				return
 			}
 		}
-		if rs.Failed > 0 {
-			set(kubeflowv1.JobRunning, training.ReasonRunning, runningMsg)
-			if spec.RestartPolicy == kubeflowv1.RestartPolicyExitCode {
-				set(kubeflowv1.JobRestarting, training.ReasonRestarting,
-					fmt.Sprintf("XGBoostJob %s is restarting because %d %s replica(s) failed.", name, rs.Failed, rtype))
-				continue
-			}
-			complete()
-			set(kubeflowv1.JobFailed, training.ReasonFailed,
-				fmt.Sprintf("XGBoostJob %s is failed because %d %s replica(s) failed.", name, rs.Failed, rtype))
+		if r.Failed > 0 {
+			u.Running(runningMsg)
+			u.ReplicasFailed(r, r.Spec.RestartPolicy == kubeflowv1.RestartPolicyExitCode)
 		}
 	}
 }
