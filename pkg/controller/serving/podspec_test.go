@@ -20,6 +20,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -196,4 +197,35 @@ func containerNames(cs []corev1.Container) []string {
 		out = append(out, c.Name)
 	}
 	return out
+}
+
+func TestUnsupportedExtensionsAreRefusedNotDropped(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		ext         servingv1beta1.ComponentExtensionSpec
+		annotations map[string]string
+		want        string
+	}{
+		{name: "plain", want: ""},
+		{name: "logger", ext: servingv1beta1.ComponentExtensionSpec{Logger: &servingv1beta1.LoggerSpec{Mode: "all"}}, want: "logger"},
+		{name: "batcher", ext: servingv1beta1.ComponentExtensionSpec{Batcher: &servingv1beta1.Batcher{}}, want: "batcher"},
+		{name: "keda", annotations: map[string]string{servingv1beta1.AutoscalerClassAnnotation: "keda"}, want: "keda"},
+		{name: "external autoscaler is the user's", annotations: map[string]string{servingv1beta1.AutoscalerClassAnnotation: "external"}, want: ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			isvc := isvcWithModel("")
+			isvc.Annotations = tc.annotations
+			err := unsupportedExtensions(isvc, &component{kind: "predictor", name: "iris-predictor", ext: &tc.ext})
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("err = %v, want none", err)
+				}
+				return
+			}
+			var specErr *runtimeError
+			if !errors.As(err, &specErr) || specErr.reason != servingv1beta1.ReasonInvalidPredictorSpec || !strings.Contains(specErr.message, tc.want) {
+				t.Fatalf("err = %v, want an InvalidPredictorSpec naming %s", err, tc.want)
+			}
+		})
+	}
 }

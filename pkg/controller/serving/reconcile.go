@@ -242,7 +242,32 @@ func (c *Controller) plan(isvc *servingv1beta1.InferenceService, cfg *Config) (*
 			name: ComponentName(isvc.Name, servingv1beta1.ExplainerComponent, ""), trafficPercent: 100,
 			ext: &e.ComponentExtensionSpec, pod: pod})
 	}
+	for _, comp := range p.components {
+		if err := unsupportedExtensions(isvc, &comp); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
+}
+
+// unsupportedExtensions refuses what a component asks for that mlplane does
+// not run yet, rather than deploying it without: the request logger and
+// the batcher need KServe's agent sidecar, and class keda a KEDA
+// ScaledObject.
+func unsupportedExtensions(isvc *servingv1beta1.InferenceService, comp *component) error {
+	what := ""
+	switch {
+	case comp.ext.Logger != nil:
+		what = "the request logger (logger) needs KServe's agent sidecar, which mlplane does not run yet"
+	case comp.ext.Batcher != nil:
+		what = "request batching (batcher) needs KServe's agent sidecar, which mlplane does not run yet"
+	case AutoscalerClass(isvc.Annotations, comp.ext) == servingv1beta1.AutoscalerClassKEDA:
+		what = "autoscaler class keda needs a KEDA ScaledObject, which mlplane does not create yet; " +
+			"use hpa, none, or external"
+	default:
+		return nil
+	}
+	return &runtimeError{reason: servingv1beta1.ReasonInvalidPredictorSpec, message: fmt.Sprintf("%s %s: %s", comp.kind, comp.name, what)}
 }
 
 // predictorPod builds a predictor's pod: from its runtime for a model,
