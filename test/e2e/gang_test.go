@@ -214,7 +214,7 @@ func installPodGroupCRD(t *testing.T) {
 			t.Logf("deleting the PodGroup CRD: %v %s", r.err, r.stderr)
 		}
 	})
-	kubectl(t, "wait", "--for=condition=Established", "--timeout=60s", "crd/podgroups.scheduling.x-k8s.io")
+	waitCRDEstablished(t, "podgroups.scheduling.x-k8s.io")
 	eventually(t, 30*time.Second, "discovery serves podgroups.scheduling.x-k8s.io", func() error {
 		out := kubectl(t, "api-resources", "--api-group=scheduling.x-k8s.io", "-o", "name")
 		if !strings.Contains(out, "podgroups.scheduling.x-k8s.io") {

@@ -469,7 +469,20 @@ func installHTTPRouteCRD(t *testing.T) {
 		t.Fatalf("go mod download: %v %s", err, out)
 	}
 	kubectl(t, "apply", "--server-side", "-f", filepath.Join(mod.Dir, "config", "crd", "standard", "gateway.networking.k8s.io_httproutes.yaml"))
-	kubectl(t, "wait", "--for=condition=Established", "--timeout=60s", "crd/httproutes.gateway.networking.k8s.io")
+	waitCRDEstablished(t, "httproutes.gateway.networking.k8s.io")
+}
+
+// waitCRDEstablished waits for a CRD's Established condition. kubectl wait
+// fails at once, rather than waiting, while the new CRD has no conditions.
+func waitCRDEstablished(t *testing.T, name string) {
+	t.Helper()
+	eventually(t, time.Minute, "CRD "+name+" is Established", func() error {
+		r := kubectlAs(t, "admin", "", "get", "crd", name, "-o", `jsonpath={.status.conditions[?(@.type=="Established")].status}`)
+		if strings.TrimSpace(r.stdout) != "True" {
+			return fmt.Errorf("Established %q %s", r.stdout, r.stderr)
+		}
+		return nil
+	})
 }
 
 // useGatewayAPI switches the serving configuration to Gateway API routes
