@@ -59,14 +59,21 @@ const (
 	exitSignaled = `mlplane.io/kwok-exit-code: "137", mlplane.io/kwok-finish-after: "1s"`
 )
 
+// waitForCondition waits until a job's condition is True. It polls rather
+// than running kubectl wait, which fails at once while the object has no
+// conditions yet.
 func waitForCondition(t *testing.T, kind, name, ns, condition string, timeout time.Duration) {
 	t.Helper()
-	r := kubectlAs(t, "admin", "", "wait", "--for=condition="+condition, "--timeout="+timeout.String(),
-		strings.ToLower(kind)+"/"+name, "-n", ns)
-	if r.err != nil {
-		t.Fatalf("waiting for %s %s to be %s: %v %s\nstatus: %s", kind, name, condition, r.err, r.stderr,
-			kubectlAs(t, "admin", "", "get", strings.ToLower(kind), name, "-n", ns, "-o", "jsonpath={.status}").stdout)
-	}
+	resource := strings.ToLower(kind) + "/" + name
+	eventually(t, timeout, fmt.Sprintf("%s %s is %s", kind, name, condition), func() error {
+		r := kubectlAs(t, "admin", "", "get", resource, "-n", ns, "-o",
+			fmt.Sprintf(`jsonpath={.status.conditions[?(@.type==%q)].status}`, condition))
+		if strings.TrimSpace(r.stdout) != "True" {
+			return fmt.Errorf("%s=%q %s; status: %s", condition, r.stdout, r.stderr,
+				kubectlAs(t, "admin", "", "get", resource, "-n", ns, "-o", "jsonpath={.status}").stdout)
+		}
+		return nil
+	})
 }
 
 // podEnv returns the env of a pod's named container as name=value lines in order.
