@@ -59,21 +59,30 @@ const (
 	exitSignaled = `mlplane.io/kwok-exit-code: "137", mlplane.io/kwok-finish-after: "1s"`
 )
 
-// waitForCondition waits until a job's condition is True. It polls rather
-// than running kubectl wait, which fails at once while the object has no
-// conditions yet.
+// waitForCondition waits until a job's condition is True. kubectl wait
+// watches, so it also sees conditions that hold only for a moment
+// (Restarting); but it fails at once while the object has no conditions
+// yet, so that failure is retried until the timeout.
 func waitForCondition(t *testing.T, kind, name, ns, condition string, timeout time.Duration) {
 	t.Helper()
 	resource := strings.ToLower(kind) + "/" + name
-	eventually(t, timeout, fmt.Sprintf("%s %s is %s", kind, name, condition), func() error {
-		r := kubectlAs(t, "admin", "", "get", resource, "-n", ns, "-o",
-			fmt.Sprintf(`jsonpath={.status.conditions[?(@.type==%q)].status}`, condition))
-		if strings.TrimSpace(r.stdout) != "True" {
-			return fmt.Errorf("%s=%q %s; status: %s", condition, r.stdout, r.stderr,
-				kubectlAs(t, "admin", "", "get", resource, "-n", ns, "-o", "jsonpath={.status}").stdout)
+	deadline := time.Now().Add(timeout)
+	for {
+		left := time.Until(deadline).Round(time.Second)
+		if left < time.Second {
+			left = time.Second
 		}
-		return nil
-	})
+		r := kubectlAs(t, "admin", "", "wait", "--for=condition="+condition, "--timeout="+left.String(), resource, "-n", ns)
+		if r.err == nil {
+			return
+		}
+		if strings.Contains(r.stderr, "accessor error") && time.Now().Before(deadline) {
+			time.Sleep(250 * time.Millisecond)
+			continue
+		}
+		t.Fatalf("waiting for %s %s to be %s: %v %s\nstatus: %s", kind, name, condition, r.err, r.stderr,
+			kubectlAs(t, "admin", "", "get", resource, "-n", ns, "-o", "jsonpath={.status}").stdout)
+	}
 }
 
 // podEnv returns the env of a pod's named container as name=value lines in order.
