@@ -40,6 +40,7 @@ import (
 	"k8s.io/klog/v2"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/servedapi"
 	"github.com/mlplane/mlplane/pkg/controller/metrics"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
 	"github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
@@ -94,9 +95,9 @@ type Controller struct {
 	// when culling is off.
 	cullQueue workqueue.TypedRateLimitingInterface[cache.ObjectName]
 	// virtualServices finds the served VirtualService API.
-	virtualServices *servedAPI
+	virtualServices *servedapi.API
 	// httpRoutes finds the served Gateway API HTTPRoute API.
-	httpRoutes *servedAPI
+	httpRoutes *servedapi.API
 	now        func() metav1.Time
 	// started is when the controller was built: events older than it were
 	// re-emitted by a previous run, if at all.

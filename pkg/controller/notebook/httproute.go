@@ -155,7 +155,7 @@ func (c *Controller) syncHTTPRoute(ctx context.Context, nb *kubeflowv1.Notebook)
 	if cfg.GatewayAPIParent == "" {
 		return nil
 	}
-	gvr, err := c.httpRoutes.get()
+	gvr, err := c.httpRoutes.Get()
 	if err != nil {
 		return err
 	}

@@ -20,19 +20,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sync"
-	"time"
 
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/klog/v2"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/servedapi"
 )
 
 // Routing annotations on a Notebook, as upstream reads them.
@@ -77,59 +75,12 @@ type RoutingConfig struct {
 	Discovery     discovery.DiscoveryInterface
 }
 
-// rediscoverAfter is how long "no such API" is believed.
-const rediscoverAfter = time.Minute
-
-// servedAPI finds, once, which version of a resource the cluster serves.
-// Until one is found it asks again at most every rediscoverAfter, so an API
-// installed after the controller started (Istio, Gateway API) is picked up
-// without a discovery call per reconcile.
-type servedAPI struct {
-	discovery discovery.DiscoveryInterface
-	group     string
-	// versions are tried in order; the first that serves resource wins.
-	versions []string
-	resource string
-	mu       sync.Mutex
-	found    *schema.GroupVersionResource
-	missedAt time.Time
+func newVirtualServiceAPI(d discovery.DiscoveryInterface) *servedapi.API {
+	return servedapi.New(d, istioNetworkingGroup, "virtualservices", virtualServiceVersions...)
 }
 
-func newVirtualServiceAPI(d discovery.DiscoveryInterface) *servedAPI {
-	return &servedAPI{discovery: d, group: istioNetworkingGroup, versions: virtualServiceVersions, resource: "virtualservices"}
-}
-
-func newHTTPRouteAPI(d discovery.DiscoveryInterface) *servedAPI {
-	return &servedAPI{discovery: d, group: gatewayAPIGroup, versions: []string{httpRouteVersion}, resource: "httproutes"}
-}
-
-// get returns the served resource, or nil when none is.
-func (a *servedAPI) get() (*schema.GroupVersionResource, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.found != nil {
-		return a.found, nil
-	}
-	if !a.missedAt.IsZero() && time.Since(a.missedAt) < rediscoverAfter {
-		return nil, nil
-	}
-	for _, v := range a.versions {
-		list, err := a.discovery.ServerResourcesForGroupVersion(a.group + "/" + v)
-		if apierrors.IsNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("discovering %s/%s: %w", a.group, v, err)
-		}
-		for _, r := range list.APIResources {
-			if r.Name == a.resource {
-				a.found = &schema.GroupVersionResource{Group: a.group, Version: v, Resource: r.Name}
-				return a.found, nil
-			}
-		}
-	}
-	a.missedAt = time.Now()
-	return nil, nil
+func newHTTPRouteAPI(d discovery.DiscoveryInterface) *servedapi.API {
+	return servedapi.New(d, gatewayAPIGroup, "httproutes", httpRouteVersion)
 }
 
 // virtualServiceName is upstream's: notebook-<namespace>-<name>.
@@ -192,7 +143,7 @@ func (c *Controller) syncVirtualService(ctx context.Context, nb *kubeflowv1.Note
 	if !cfg.Enabled {
 		return nil
 	}
-	gvr, err := c.virtualServices.get()
+	gvr, err := c.virtualServices.Get()
 	if err != nil {
 		return err
 	}

@@ -22,8 +22,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"sync"
-	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
@@ -34,11 +32,11 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/servedapi"
 	"github.com/mlplane/mlplane/pkg/controller/internal/unstructuredspec"
 )
 
@@ -274,63 +272,33 @@ func setOwner(obj metav1.Object, isvc *servingv1beta1.InferenceService) {
 		servingv1beta1.SchemeGroupVersion.WithKind(servingv1beta1.InferenceServiceKind))})
 }
 
-// httpRouteAPI finds whether the Gateway API HTTPRoute is served, asking
-// discovery until it is.
+// httpRouteAPI is the cluster's Gateway API HTTPRoute resource, found by
+// discovery, and the dynamic client that writes it.
 type httpRouteAPI struct {
-	client    dynamic.Interface
-	discovery discovery.DiscoveryInterface
-	mu        sync.Mutex
-	served    bool
-	// checked is when discovery last said the API is not served; it is
-	// asked again after a minute, not on every sync.
-	checked time.Time
+	client dynamic.Interface
+	api    *servedapi.API
 }
 
-var httpRouteGVR = schema.GroupVersionResource{Group: "gateway.networking.k8s.io", Version: "v1", Resource: "httproutes"}
-
 func newHTTPRouteAPI(client dynamic.Interface, d discovery.DiscoveryInterface) *httpRouteAPI {
-	return &httpRouteAPI{client: client, discovery: d}
+	return &httpRouteAPI{client: client, api: servedapi.New(d, "gateway.networking.k8s.io", "httproutes", "v1")}
 }
 
 // resource is the namespace's HTTPRoute client, or nil when the cluster
-// does not serve HTTPRoutes. A "not served" answer is kept for a minute
+// does not serve HTTPRoutes. A "not served" answer is kept for a while
 // unless fresh asks discovery again.
 func (a *httpRouteAPI) resource(namespace string, fresh bool) (dynamic.ResourceInterface, error) {
-	if a.client == nil || a.discovery == nil {
+	if a.client == nil {
 		return nil, fmt.Errorf("the Gateway API is enabled but the controller has no dynamic client")
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if !a.served {
-		if !fresh && time.Since(a.checked) < time.Minute {
-			return nil, nil
-		}
-		a.checked = time.Now()
-		list, err := a.discovery.ServerResourcesForGroupVersion(httpRouteGVR.GroupVersion().String())
-		if err != nil && !apierrors.IsNotFound(err) {
-			return nil, fmt.Errorf("discovering %s: %w", httpRouteGVR.GroupVersion(), err)
-		}
-		for _, r := range listResources(list) {
-			if r == httpRouteGVR.Resource {
-				a.served = true
-			}
-		}
-		if !a.served {
-			return nil, nil
-		}
+	gvr, err := a.api.Get()
+	if err == nil && gvr == nil && fresh {
+		a.api.Forget()
+		gvr, err = a.api.Get()
 	}
-	return a.client.Resource(httpRouteGVR).Namespace(namespace), nil
-}
-
-func listResources(list *metav1.APIResourceList) []string {
-	if list == nil {
-		return nil
+	if err != nil || gvr == nil {
+		return nil, err
 	}
-	var out []string
-	for _, r := range list.APIResources {
-		out = append(out, r.Name)
-	}
-	return out
+	return a.client.Resource(*gvr).Namespace(namespace), nil
 }
 
 // syncRoute creates or updates one HTTPRoute the InferenceService controls.
