@@ -9,7 +9,13 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=${CODEGEN_OUTPUT_ROOT:-${ROOT}}
 
 THIS_PKG=github.com/mlplane/mlplane
-CODEGEN_PKG=$(cd "${ROOT}" && go list -m -f '{{.Dir}}' k8s.io/code-generator)
+# `go list -m` prints no directory for a module that is not downloaded yet (a
+# fresh module cache), so download it first and fail loudly if it is missing.
+CODEGEN_PKG=$(cd "${ROOT}" && go mod download k8s.io/code-generator && go list -m -f '{{.Dir}}' k8s.io/code-generator)
+if [[ -z ${CODEGEN_PKG} || ! -f ${CODEGEN_PKG}/kube_codegen.sh ]]; then
+    echo "k8s.io/code-generator is not in the module cache (go mod download k8s.io/code-generator failed?)" >&2
+    exit 1
+fi
 cd "${OUT}"
 # Generators are installed into the project, not the user's GOPATH.
 export GOBIN=${ROOT}/_output/tools

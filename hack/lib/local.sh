@@ -266,7 +266,7 @@ start_kube_scheduler() {
 
 kwok_config() {
     local stages
-    stages=$(cd "${ROOT}/hack/tools" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage
+    stages=$(cd "${ROOT}/hack/tools" && go mod download sigs.k8s.io/kwok && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage
     local files=(
         "${stages}/node/fast/node-initialize.yaml"
         "${stages}/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml"
