@@ -73,6 +73,10 @@ start_mlplane_controller
 wait_for "mlplane-controller" 60 curl -fsS "http://127.0.0.1:${CONTROLLER_HEALTH_PORT}/healthz"
 wait_for "kwok nodes Ready" 60 kc wait --for=condition=Ready --timeout=5s node -l type=kwok
 wait_for "ServiceAccount default/default" 60 kc get serviceaccount default -n default
+wait_for "tenant Profiles applied (artifacts/local/profiles.yaml)" 30 apply_local_profiles
+for profile in "${LOCAL_PROFILES[@]}"; do
+    wait_for "Profile ${profile} ready for workloads" 60 profile_ready "${profile}"
+done
 trap - EXIT
 
 log "ready in $((SECONDS - UP_START))s (total with builds $((SECONDS - START))s)"

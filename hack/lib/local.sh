@@ -31,7 +31,10 @@ log() { echo "mlplane: $*"; }
 warn() { echo "mlplane: $*" >&2; }
 die() { warn "$*"; exit 1; }
 
-kc() { kubectl --kubeconfig "${ADMIN_KUBECONFIG}" "$@"; }
+# kubectl v1.37 built by hack/build-tools.sh with the control plane, so the
+# client is inside Kubernetes' version-skew policy whatever the machine has.
+KUBECTL=${BIN}/kubectl
+kc() { "${KUBECTL}" --kubeconfig "${ADMIN_KUBECONFIG}" "$@"; }
 
 kube_curl() {
     curl -fsS --cacert "${PKI}/ca.crt" --cert "${PKI}/admin.crt" --key "${PKI}/admin.key" \
@@ -40,11 +43,11 @@ kube_curl() {
 
 check_prerequisites() {
     local missing=()
-    for cmd in go openssl kubectl curl make; do
+    for cmd in go openssl curl make; do
         command -v "${cmd}" >/dev/null || missing+=("${cmd}")
     done
     if [[ ${#missing[@]} -gt 0 ]]; then
-        die "missing prerequisites: ${missing[*]} (install them, e.g. apt-get install openssl curl make; kubectl >= 1.32)"
+        die "missing prerequisites: ${missing[*]} (install them, e.g. apt-get install openssl curl make)"
     fi
 }
 
@@ -172,13 +175,13 @@ new_kubeconfig() {
     local name=$1
     local file=${PKI}/${name}.kubeconfig
     [[ -f ${file} ]] && return
-    kubectl config --kubeconfig "${file}" set-cluster mlplane-local --embed-certs \
+    "${KUBECTL}" config --kubeconfig "${file}" set-cluster mlplane-local --embed-certs \
         --certificate-authority "${PKI}/ca.crt" --server "https://127.0.0.1:${KAS_PORT}" >/dev/null
-    kubectl config --kubeconfig "${file}" set-credentials "${name}" --embed-certs \
+    "${KUBECTL}" config --kubeconfig "${file}" set-credentials "${name}" --embed-certs \
         --client-certificate "${PKI}/${name}.crt" --client-key "${PKI}/${name}.key" >/dev/null
-    kubectl config --kubeconfig "${file}" set-context "${name}@mlplane-local" \
+    "${KUBECTL}" config --kubeconfig "${file}" set-context "${name}@mlplane-local" \
         --cluster mlplane-local --user "${name}" >/dev/null
-    kubectl config --kubeconfig "${file}" use-context "${name}@mlplane-local" >/dev/null
+    "${KUBECTL}" config --kubeconfig "${file}" use-context "${name}@mlplane-local" >/dev/null
 }
 
 generate_pki() {
@@ -310,6 +313,26 @@ apply_serving_runtimes() {
     kc apply --server-side --field-manager mlplane-local-up -k "${ROOT}/artifacts/serving"
 }
 
+# LOCAL_PROFILES are the tenants of artifacts/local/profiles.yaml: a namespace
+# for the admin's own work and one for alice.
+LOCAL_PROFILES=(mlplane-user alice)
+
+# apply_local_profiles applies artifacts/local/profiles.yaml (kubeflow.org, so
+# once mlplane serves it).
+apply_local_profiles() {
+    kc apply --server-side --field-manager mlplane-local-up -f "${ROOT}/artifacts/local/profiles.yaml"
+}
+
+# profile_ready succeeds once a Profile's namespace takes workloads: the
+# Profile is Successful and the ServiceAccounts its workloads run as exist.
+profile_ready() {
+    local name=$1 sa
+    [[ $(kc get profile "${name}" -o 'jsonpath={.status.conditions[?(@.type=="Successful")].status}') == True ]] || return 1
+    for sa in default default-editor; do
+        kc get serviceaccount "${sa}" -n "${name}" >/dev/null || return 1
+    done
+}
+
 # mlplane-apiserver runs the admission plugins of artifacts/deploy, with the
 # same configuration file the Deployment mounts from its ConfigMap.
 start_mlplane_apiserver() {
@@ -337,14 +360,30 @@ start_mlplane_controller() {
         --leader-elect=true "${extra[@]}"
 }
 
+# print_usage prints how to use the running platform; each command line is
+# run as printed by test/e2e's quick start test.
 print_usage() {
+    local examples=${ROOT}/artifacts/examples
     cat <<USAGE
 
-  export KUBECONFIG=${ADMIN_KUBECONFIG}
-  kubectl get tfjobs -A
-  kubectl apply -f ${ROOT}/artifacts/examples/tfjob-mnist.yaml
+  The platform is up. Use it from any shell with the kubectl built beside it:
 
-  Users: ${PKI}/alice.kubeconfig and ${PKI}/bob.kubeconfig (no rights until you grant some).
+  export PATH=${BIN}:\$PATH
+  export KUBECONFIG=${ADMIN_KUBECONFIG}
+
+  Your tenant namespace is the Profile mlplane-user's (owner: mlplane-admin, the user of that kubeconfig):
+
+  kubectl apply -n mlplane-user -f ${examples}/tfjob-mnist.yaml
+  kubectl apply -n mlplane-user -f ${examples}/notebook-jupyter.yaml
+  kubectl apply -n mlplane-user -f ${examples}/sklearn-iris.yaml
+  kubectl get tfjobs,notebooks,inferenceservices,pods -n mlplane-user
+
+  alice has a Profile of her own (namespace alice); as alice:
+
+  kubectl --kubeconfig ${PKI}/alice.kubeconfig apply -n alice -f ${examples}/tfjob-mnist.yaml
+  kubectl --kubeconfig ${PKI}/alice.kubeconfig get tfjobs -n alice
+
+  bob (${PKI}/bob.kubeconfig) has no Profile and no rights until someone grants some.
   mlplane-controller: http://127.0.0.1:${CONTROLLER_METRICS_PORT}/metrics, http://127.0.0.1:${CONTROLLER_HEALTH_PORT}/healthz
   Logs: ${LOGS}    Stop: make down (or Ctrl-C when running in the foreground)
 

@@ -25,10 +25,12 @@ import (
 	"sync"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
+
+	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 )
 
 // clientLimits are mlplane-controller's client QPS, burst and workers,
@@ -166,33 +168,58 @@ feed:
 	return sent, context.Cause(ctx)
 }
 
-// createNamespace creates a namespace and waits for its default
-// ServiceAccount, without which pods are refused.
+// createNamespace creates a tenant namespace as users get them, through a
+// Profile of that name (mlplane's admission accepts workloads only in
+// profile namespaces), and waits until it takes workloads: the Profile
+// Successful and its default ServiceAccount there, without which pods are
+// refused.
 func createNamespace(ctx context.Context, c *cluster, name string) error {
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
-	if _, err := c.kube.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil {
-		return fmt.Errorf("creating namespace %s: %w", name, err)
+	profile := &kubeflowv1.Profile{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec:       kubeflowv1.ProfileSpec{Owner: rbacv1.Subject{Kind: rbacv1.UserKind, Name: "mlplane-admin"}},
+	}
+	if _, err := c.mlplane.KubeflowV1().Profiles().Create(ctx, profile, metav1.CreateOptions{}); err != nil {
+		return fmt.Errorf("creating profile %s: %w", name, err)
 	}
 	const timeout = time.Minute
 	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
-		_, err := c.kube.CoreV1().ServiceAccounts(name).Get(ctx, "default", metav1.GetOptions{})
+		p, err := c.mlplane.KubeflowV1().Profiles().Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return false, err
+		}
+		if !profileSuccessful(p) {
+			return false, nil
+		}
+		_, err = c.kube.CoreV1().ServiceAccounts(name).Get(ctx, "default", metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
 			return false, nil
 		}
 		return err == nil, err
 	})
 	if err != nil {
-		return fmt.Errorf("waiting up to %v for ServiceAccount %s/default: %w", timeout, name, err)
+		return fmt.Errorf("waiting up to %v for profile %s to be Successful with ServiceAccount %s/default: %w", timeout, name, name, err)
 	}
 	return nil
+}
+
+// profileSuccessful tells whether the profile controller has made the
+// profile's namespace and everything in it.
+func profileSuccessful(p *kubeflowv1.Profile) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == "Successful" {
+			return c.Status == "True"
+		}
+	}
+	return false
 }
 
 // deleteNamespace deletes a namespace and waits until it is gone, so the
 // next scenario starts on a quiet control plane.
 func deleteNamespace(ctx context.Context, c *cluster, name string, timeout time.Duration) error {
 	start := time.Now()
-	if err := c.kube.CoreV1().Namespaces().Delete(ctx, name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
-		return fmt.Errorf("deleting namespace %s: %w", name, err)
+	// The Profile owns the namespace: deleting it deletes the namespace.
+	if err := c.mlplane.KubeflowV1().Profiles().Delete(ctx, name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("deleting profile %s: %w", name, err)
 	}
 	lastReport := start
 	err := wait.PollUntilContextTimeout(ctx, time.Second, timeout, true, func(ctx context.Context) (bool, error) {

@@ -33,6 +33,12 @@ func kubeconfig(user string) string {
 	return filepath.Join(cluster.dir, "pki", user+".kubeconfig")
 }
 
+// kubectlBinary is the kubectl v1.37 that hack/build-tools.sh builds with the
+// control plane (the machine's own may be outside the version-skew policy).
+func kubectlBinary() string {
+	return filepath.Join(cluster.root, "_output", "bin", "kubectl")
+}
+
 // result is what one kubectl run printed.
 type result struct {
 	stdout, stderr string
@@ -44,7 +50,7 @@ func kubectlAs(t *testing.T, user, stdin string, args ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "kubectl", append([]string{"--kubeconfig", kubeconfig(user)}, args...)...)
+	cmd := exec.CommandContext(ctx, kubectlBinary(), append([]string{"--kubeconfig", kubeconfig(user)}, args...)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if stdin != "" {
