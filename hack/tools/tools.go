@@ -17,13 +17,19 @@ limitations under the License.
 */
 
 // Package tools pins the real Kubernetes components the local control plane
-// and the end-to-end tests run: kube-apiserver, kube-controller-manager and
-// kube-scheduler from k8s.io/kubernetes, kwok, and an etcd server. It is a
+// and the end-to-end tests run: kube-apiserver, kube-controller-manager,
+// kube-scheduler and kubectl from k8s.io/kubernetes, kwok, and an etcd server.
+// The imports are what those main packages import, so go.sum holds every
+// checksum their builds need. It is a
 // separate module so mlplane itself does not depend on k8s.io/kubernetes.
 package tools
 
 import (
 	_ "go.etcd.io/etcd/server/v3/etcdmain"
+	_ "k8s.io/client-go/plugin/pkg/client/auth"
+	_ "k8s.io/component-base/cli"
+	_ "k8s.io/kubectl/pkg/cmd"
+	_ "k8s.io/kubectl/pkg/cmd/util"
 	_ "k8s.io/kubernetes/cmd/kube-apiserver/app"
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager/app"
 	_ "k8s.io/kubernetes/cmd/kube-scheduler/app"
