@@ -17,7 +17,6 @@ limitations under the License.
 package schemadefaults_test
 
 import (
-	"encoding"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -65,16 +64,23 @@ func servedKinds() map[string]reflect.Type {
 	return out
 }
 
-var (
-	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
-	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
-)
+var definitions = openapi.GetOpenAPIDefinitions(func(name string) spec.Ref {
+	return spec.MustCreateRef("#/definitions/" + name)
+})
 
-// opaque types have their own JSON form; their schema has no properties.
-func opaque(t reflect.Type) bool {
-	pt := reflect.PointerTo(t)
-	return t.Kind() == reflect.Interface || t.Implements(jsonMarshaler) || pt.Implements(jsonMarshaler) ||
-		t.Implements(textMarshaler) || pt.Implements(textMarshaler)
+// leaf reports whether the schema describes values of typ as a whole (a
+// quantity, a time, an int-or-string, raw JSON): an interface, or a struct
+// whose OpenAPI definition has no properties. The tests decide this from
+// the schema, not from the Go methods the defaulting looks at.
+func leaf(typ reflect.Type) bool {
+	if typ.Kind() == reflect.Interface {
+		return true
+	}
+	if typ.Kind() != reflect.Struct {
+		return false
+	}
+	def, ok := definition(definitions, typ)
+	return ok && len(def.Schema.Properties) == 0
 }
 
 func jsonName(f reflect.StructField) (string, []string) {
@@ -111,12 +117,11 @@ func effective(f reflect.StructField, def any) (bool, error) {
 // OpenAPI that are reachable from root, as "Type.field" -> JSON value.
 func schemaDefaults(t *testing.T, root reflect.Type) map[string]string {
 	t.Helper()
-	defs := openapi.GetOpenAPIDefinitions(func(name string) spec.Ref { return spec.MustCreateRef("#/definitions/" + name) })
 	out := map[string]string{}
 	seen := map[reflect.Type]bool{}
 	var visit func(reflect.Type)
 	visit = func(typ reflect.Type) {
-		if seen[typ] || opaque(typ) {
+		if seen[typ] || leaf(typ) {
 			return
 		}
 		seen[typ] = true
@@ -128,7 +133,7 @@ func schemaDefaults(t *testing.T, root reflect.Type) map[string]string {
 		default:
 			return
 		}
-		def, ok := definition(defs, typ)
+		def, ok := definition(definitions, typ)
 		if !ok {
 			t.Errorf("%s (reachable from %s) has no OpenAPI definition", typ, root)
 			return
@@ -243,7 +248,7 @@ func paths(typ, target reflect.Type, onPath map[reflect.Type]bool, prefix []step
 		*out = append(*out, slices.Clone(prefix))
 		return
 	}
-	if onPath[typ] || opaque(typ) {
+	if onPath[typ] || leaf(typ) {
 		return
 	}
 	onPath[typ] = true
