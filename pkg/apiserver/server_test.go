@@ -117,6 +117,7 @@ func TestServer(t *testing.T) {
 	t.Run("Notebook", func(t *testing.T) { testNotebooks(t, e) })
 	t.Run("Profile", func(t *testing.T) { testProfiles(t, e) })
 	t.Run("Serving", func(t *testing.T) { testServing(t, e) })
+	t.Run("SchemaDefaults", func(t *testing.T) { testSchemaDefaults(t, e) })
 }
 
 // job is a versioned training job.
@@ -606,7 +607,7 @@ func testDefaults[J job, L runtime.Object](t *testing.T, k kind[J, L]) {
 	}
 	var wantPorts []corev1.ContainerPort
 	if k.portName != "" {
-		wantPorts = []corev1.ContainerPort{{Name: k.portName, ContainerPort: k.port}}
+		wantPorts = []corev1.ContainerPort{{Name: k.portName, ContainerPort: k.port, Protocol: corev1.ProtocolTCP}}
 	}
 	for rt, spec := range specs {
 		if want := k.defaultReplicas(rt); spec.Replicas == nil || *spec.Replicas != want {

@@ -18,15 +18,20 @@ package training
 
 import (
 	"context"
+	"errors"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/wait"
 	kubeinformers "k8s.io/client-go/informers"
 	kubefake "k8s.io/client-go/kubernetes/fake"
+	clienttesting "k8s.io/client-go/testing"
 	"k8s.io/client-go/tools/record"
 	"k8s.io/utils/ptr"
 
@@ -250,6 +255,99 @@ func TestEngineSuspendedJobGetsNoPods(t *testing.T) {
 	}
 	if !HasCondition(&got.Status, kubeflowv1.JobSuspended) || got.Status.StartTime != nil {
 		t.Errorf("suspended job status = %+v", got.Status)
+	}
+}
+
+// TestEngineResumedJobIsNoLongerSuspendedWhenPodCreationFails resumes a job
+// (Kueue sets suspend: false) whose pods cannot be created: the status
+// still says it was resumed, as upstream's rule sets Suspended=False with
+// reason <Kind>Resumed on resume, whatever pod creation does next.
+func TestEngineResumedJobIsNoLongerSuspendedWhenPodCreationFails(t *testing.T) {
+	job := testJob(1)
+	suspendedAt := metav1.NewTime(time.Now().Add(-time.Hour).Truncate(time.Second))
+	job.Status.Conditions = []kubeflowv1.JobCondition{
+		{Type: kubeflowv1.JobCreated, Status: corev1.ConditionTrue, Reason: "TFJobCreated", LastTransitionTime: suspendedAt},
+		{Type: kubeflowv1.JobSuspended, Status: corev1.ConditionTrue, Reason: "TFJobSuspended", LastTransitionTime: suspendedAt},
+	}
+	h := newHarness(t, job)
+	h.kube.PrependReactor("create", "pods", func(clienttesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewForbidden(corev1.Resource("pods"), "", errors.New("exceeded quota"))
+	})
+
+	if _, err := h.c.reconcile(context.Background(), h.key); err == nil {
+		t.Fatal("reconcile succeeded although no pod could be created")
+	}
+	got, err := h.client.KubeflowV1().TFJobs("ns").Get(context.Background(), "job", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conds := got.Status.Conditions
+	if len(conds) == 0 {
+		t.Fatal("no conditions written")
+	}
+	last := conds[len(conds)-1]
+	if c := GetCondition(&got.Status, kubeflowv1.JobSuspended); c == nil || c.Status != corev1.ConditionFalse ||
+		c.Reason != "TFJobResumed" || last.Type != kubeflowv1.JobSuspended {
+		t.Errorf("conditions after resuming = %+v, want Suspended=False (TFJobResumed) last", conds)
+	}
+	if got.Status.StartTime == nil || !got.Status.StartTime.After(suspendedAt.Time) {
+		t.Errorf("startTime = %v, want the time of the resume", got.Status.StartTime)
+	}
+}
+
+// TestEngineKeepsARestartCountedWhenALaterCreationFails restarts a failed
+// PS pod and then fails to create a missing Worker in the same pass: the
+// restart stays counted (backoffLimit counts it) and its event is not sent
+// twice.
+func TestEngineKeepsARestartCountedWhenALaterCreationFails(t *testing.T) {
+	job := testJob(1)
+	job.Spec.TFReplicaSpecs["PS"].RestartPolicy = kubeflowv1.RestartPolicyOnFailure
+	h := newHarness(t, job)
+	h.sync(0)
+	ctx := context.Background()
+	ps, err := h.kube.CoreV1().Pods("ns").Get(ctx, "job-ps-0", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps.Status.Phase = corev1.PodFailed
+	if _, err := h.kube.CoreV1().Pods("ns").UpdateStatus(ctx, ps, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.kube.CoreV1().Pods("ns").Delete(ctx, "job-worker-0", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	err = wait.PollUntilContextTimeout(ctx, 10*time.Millisecond, 5*time.Second, true, func(context.Context) (bool, error) {
+		list, err := h.c.pods.List(jobSelector(testFramework{}, h.key.name))
+		return err == nil && len(list) == 1 && list[0].Status.Phase == corev1.PodFailed, nil
+	})
+	if err != nil {
+		t.Fatal("informer never showed the failed PS pod alone")
+	}
+	h.kube.PrependReactor("create", "pods", func(clienttesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewForbidden(corev1.Resource("pods"), "", errors.New("exceeded quota"))
+	})
+	recorder := record.NewFakeRecorder(100)
+	h.c.cfg.Recorder = recorder
+
+	if _, err := h.c.reconcile(ctx, h.key); err == nil {
+		t.Fatal("reconcile succeeded although the Worker could not be created")
+	}
+	got, err := h.client.KubeflowV1().TFJobs("ns").Get(ctx, "job", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs := got.Status.ReplicaStatuses["PS"]; rs == nil || rs.Restarts != 1 || !HasCondition(&got.Status, kubeflowv1.JobRestarting) {
+		t.Errorf("after a restart and a failed creation: PS status %+v, conditions %+v", rs, got.Status.Conditions)
+	}
+	close(recorder.Events)
+	restartEvents := 0
+	for e := range recorder.Events {
+		if strings.Contains(e, "TFJobRestarting") {
+			restartEvents++
+		}
+	}
+	if restartEvents != 1 {
+		t.Errorf("%d restart events, want 1", restartEvents)
 	}
 }
 

@@ -18,6 +18,7 @@ package training
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -77,19 +78,26 @@ func (c *Controller) reconcile(ctx context.Context, key jobKey) (time.Duration, 
 	}
 
 	requeue, restarted, err := c.reconcileJob(ctx, kind, key, job, pods, services, now)
-	if err != nil {
-		return 0, err
+	if err == nil {
+		job.Status.ObservedGeneration = job.Object.GetGeneration()
 	}
-	job.Status.ObservedGeneration = job.Object.GetGeneration()
+	// What the pass did is written even when a later step failed: a resumed
+	// job is no longer suspended (and its deadline counts from the resume),
+	// a restarted pod stays counted, however pod creation fares afterwards.
 	if !equality.Semantic.DeepEqual(before, job.Status) {
-		if err := kind.updateStatus(ctx, job); err != nil {
-			if apierrors.IsConflict(err) {
+		if werr := kind.updateStatus(ctx, job); werr != nil {
+			if apierrors.IsConflict(werr) {
 				// A newer version is on its way through the informer.
-				return 0, fmt.Errorf("status of %s changed meanwhile: %w", key, err)
+				werr = fmt.Errorf("status of %s changed meanwhile: %w", key, werr)
+			} else {
+				werr = fmt.Errorf("writing status of %s: %w", key, werr)
 			}
-			return 0, fmt.Errorf("writing status of %s: %w", key, err)
+			return 0, errors.Join(err, werr)
 		}
 		c.recordTransitions(fw, job, before, restarted)
+	}
+	if err != nil {
+		return 0, err
 	}
 	return requeue, nil
 }
@@ -167,12 +175,13 @@ func (c *Controller) reconcileJob(ctx context.Context, kind Kind, key jobKey, jo
 	restarting := false
 	for _, rtype := range replicaTypes(fw, job.ReplicaSpecs) {
 		restarted, err := c.reconcilePods(ctx, kind, key, job, pods, rtype, now)
-		if err != nil {
-			return 0, false, err
-		}
 		restarting = restarting || restarted
+		if err != nil {
+			// The restarts made so far are recorded already.
+			return 0, restarting, err
+		}
 		if err := c.reconcileServices(ctx, kind, key, job, services, rtype); err != nil {
-			return 0, false, err
+			return 0, restarting, err
 		}
 	}
 	fw.UpdateJobStatus(job, restarting)

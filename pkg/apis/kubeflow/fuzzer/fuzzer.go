@@ -31,6 +31,7 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/randfill"
 
+	"github.com/mlplane/mlplane/pkg/apis/internal/schemadefaults"
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 )
@@ -136,6 +137,24 @@ func Funcs(_ runtimeserializer.CodecFactory) []any {
 		func(r *runtime.RawExtension, c randfill.Continue) {
 			*r = runtime.RawExtension{Raw: rawJSONObject(c)}
 		},
+		withSchemaDefaults[kubeflow.TFJob](),
+		withSchemaDefaults[kubeflow.PyTorchJob](),
+		withSchemaDefaults[kubeflow.MPIJob](),
+		withSchemaDefaults[kubeflow.XGBoostJob](),
+		withSchemaDefaults[kubeflow.PaddleJob](),
+		withSchemaDefaults[kubeflow.JAXJob](),
+		withSchemaDefaults[kubeflow.Notebook](),
+		withSchemaDefaults[kubeflow.Profile](),
+	}
+}
+
+// withSchemaDefaults fills a whole object and then applies the schema
+// defaults of the Kubernetes types in it (a port's protocol, ...), which
+// every kind's defaulting applies last.
+func withSchemaDefaults[T any]() func(*T, randfill.Continue) {
+	return func(obj *T, c randfill.Continue) {
+		c.FillNoCustom(obj)
+		schemadefaults.Apply(obj)
 	}
 }
 

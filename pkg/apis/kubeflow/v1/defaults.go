@@ -26,11 +26,17 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
 	"k8s.io/utils/ptr"
+
+	"github.com/mlplane/mlplane/pkg/apis/internal/schemadefaults"
 )
 
 // Defaults are applied by the server when an object is decoded, so they are
 // persisted and visible in "kubectl get -o yaml" (upstream applies the same
 // rules only in the controller's memory).
+//
+// Every kind ends with the schema defaults of the Kubernetes types it embeds
+// (schemadefaults.Apply), which upstream's CRD applies: last, so that the
+// ports the kind's own defaults add get them too.
 
 // defaulter-gen is not used: it would only wrap these calls, and it emits
 // an unused import for the core types embedded in pod templates.
@@ -69,6 +75,12 @@ func addDefaultingFuncs(scheme *runtime.Scheme) error {
 	scheme.AddTypeDefaultingFunc(&JAXJobList{}, func(obj any) {
 		for i := range obj.(*JAXJobList).Items {
 			SetDefaults_JAXJob(&obj.(*JAXJobList).Items[i])
+		}
+	})
+	scheme.AddTypeDefaultingFunc(&Notebook{}, func(obj any) { SetDefaults_Notebook(obj.(*Notebook)) })
+	scheme.AddTypeDefaultingFunc(&NotebookList{}, func(obj any) {
+		for i := range obj.(*NotebookList).Items {
+			SetDefaults_Notebook(&obj.(*NotebookList).Items[i])
 		}
 	})
 	scheme.AddTypeDefaultingFunc(&Profile{}, func(obj any) { SetDefaults_Profile(obj.(*Profile)) })
@@ -145,6 +157,7 @@ var (
 func SetDefaults_TFJob(job *TFJob) {
 	setDefaultsRunPolicy(&job.Spec.RunPolicy)
 	job.Spec.TFReplicaSpecs = tfJobReplicaDefaults.apply(job.Spec.TFReplicaSpecs)
+	schemadefaults.Apply(job)
 }
 
 // SetDefaults_PyTorchJob sets the PyTorchJob defaults of training-operator v1.9.4.
@@ -159,6 +172,7 @@ func SetDefaults_PyTorchJob(job *PyTorchJob) {
 	if spec.NprocPerNode == nil && (spec.ElasticPolicy == nil || spec.ElasticPolicy.NProcPerNode == nil) {
 		spec.NprocPerNode = ptr.To("auto")
 	}
+	schemadefaults.Apply(job)
 }
 
 // SetDefaults_MPIJob sets the MPIJob defaults of training-operator v1.9.4.
@@ -181,12 +195,14 @@ func SetDefaults_MPIJob(job *MPIJob) {
 		spec.SlotsPerWorker = ptr.To[int32](1)
 	}
 	spec.MPIReplicaSpecs = mpiJobReplicaDefaults.apply(spec.MPIReplicaSpecs)
+	schemadefaults.Apply(job)
 }
 
 // SetDefaults_XGBoostJob sets the XGBoostJob defaults of training-operator v1.9.4.
 func SetDefaults_XGBoostJob(job *XGBoostJob) {
 	setDefaultsRunPolicy(&job.Spec.RunPolicy)
 	job.Spec.XGBReplicaSpecs = xgboostJobReplicaDefaults.apply(job.Spec.XGBReplicaSpecs)
+	schemadefaults.Apply(job)
 }
 
 // SetDefaults_PaddleJob sets the PaddleJob defaults of training-operator v1.9.4.
@@ -197,12 +213,14 @@ func SetDefaults_PaddleJob(job *PaddleJob) {
 	if ep := spec.ElasticPolicy; ep != nil {
 		setDefaultsElasticBounds(&ep.MinReplicas, &ep.MaxReplicas, spec.PaddleReplicaSpecs[PaddleJobReplicaTypeWorker])
 	}
+	schemadefaults.Apply(job)
 }
 
 // SetDefaults_JAXJob sets the JAXJob defaults of training-operator v1.9.4.
 func SetDefaults_JAXJob(job *JAXJob) {
 	setDefaultsRunPolicy(&job.Spec.RunPolicy)
 	job.Spec.JAXReplicaSpecs = jaxJobReplicaDefaults.apply(job.Spec.JAXReplicaSpecs)
+	schemadefaults.Apply(job)
 }
 
 // setDefaultsElasticBounds completes an elastic policy's worker bounds as
@@ -224,13 +242,21 @@ func setDefaultsElasticBounds(minReplicas, maxReplicas **int32, worker *ReplicaS
 	}
 }
 
+// SetDefaults_Notebook sets the schema defaults of the notebook's pod
+// template, as notebook-controller's CRD does; it has no defaults of its own.
+func SetDefaults_Notebook(nb *Notebook) {
+	schemadefaults.Apply(nb)
+}
+
 // SetDefaults_Profile completes the owner and the contributors as RBAC
-// completes a RoleBinding's subjects. Upstream defaults nothing in a Profile.
+// completes a RoleBinding's subjects. Upstream defaults nothing else in a
+// Profile (its embedded types have no schema defaults today).
 func SetDefaults_Profile(p *Profile) {
 	SetDefaults_Subject(&p.Spec.Owner)
 	for i := range p.Spec.Contributors {
 		SetDefaults_Subject(&p.Spec.Contributors[i].Subject)
 	}
+	schemadefaults.Apply(p)
 }
 
 // SetDefaults_Subject sets apiGroup rbac.authorization.k8s.io on a User or

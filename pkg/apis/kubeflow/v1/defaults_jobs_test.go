@@ -150,7 +150,7 @@ func TestSetDefaultsPortedKinds(t *testing.T) {
 			kind:          "XGBoostJob",
 			types:         []kubeflowv1.ReplicaType{"Master", "Worker"},
 			container:     "xgboost",
-			port:          corev1.ContainerPort{Name: "xgboostjob-port", ContainerPort: 9999},
+			port:          corev1.ContainerPort{Name: "xgboostjob-port", ContainerPort: 9999, Protocol: corev1.ProtocolTCP},
 			restartPolicy: kubeflowv1.RestartPolicyNever,
 			job: func(rp kubeflowv1.RunPolicy, s specs) runtime.Object {
 				return &kubeflowv1.XGBoostJob{Spec: kubeflowv1.XGBoostJobSpec{RunPolicy: rp, XGBReplicaSpecs: s}}
@@ -160,7 +160,7 @@ func TestSetDefaultsPortedKinds(t *testing.T) {
 			kind:          "PaddleJob",
 			types:         []kubeflowv1.ReplicaType{"Master", "Worker"},
 			container:     "paddle",
-			port:          corev1.ContainerPort{Name: "master", ContainerPort: 36543},
+			port:          corev1.ContainerPort{Name: "master", ContainerPort: 36543, Protocol: corev1.ProtocolTCP},
 			restartPolicy: kubeflowv1.RestartPolicyOnFailure,
 			job: func(rp kubeflowv1.RunPolicy, s specs) runtime.Object {
 				return &kubeflowv1.PaddleJob{Spec: kubeflowv1.PaddleJobSpec{RunPolicy: rp, PaddleReplicaSpecs: s}}
@@ -170,7 +170,7 @@ func TestSetDefaultsPortedKinds(t *testing.T) {
 			kind:          "JAXJob",
 			types:         []kubeflowv1.ReplicaType{"Worker"},
 			container:     "jax",
-			port:          corev1.ContainerPort{Name: "jaxjob-port", ContainerPort: 6666},
+			port:          corev1.ContainerPort{Name: "jaxjob-port", ContainerPort: 6666, Protocol: corev1.ProtocolTCP},
 			restartPolicy: kubeflowv1.RestartPolicyNever,
 			job: func(rp kubeflowv1.RunPolicy, s specs) runtime.Object {
 				return &kubeflowv1.JAXJob{Spec: kubeflowv1.JAXJobSpec{RunPolicy: rp, JAXReplicaSpecs: s}}
@@ -208,7 +208,7 @@ func TestSetDefaultsPortedKinds(t *testing.T) {
 
 func TestSetDefaultsPaddleJobElasticPolicy(t *testing.T) {
 	onFailure := kubeflowv1.RestartPolicyOnFailure
-	paddlePort := corev1.ContainerPort{Name: "master", ContainerPort: 36543}
+	paddlePort := corev1.ContainerPort{Name: "master", ContainerPort: 36543, Protocol: corev1.ProtocolTCP}
 	paddle := func(workers *int32, ep *kubeflowv1.PaddleElasticPolicy, defaulted bool) *kubeflowv1.PaddleJob {
 		job := &kubeflowv1.PaddleJob{Spec: kubeflowv1.PaddleJobSpec{ElasticPolicy: ep}}
 		if !defaulted {

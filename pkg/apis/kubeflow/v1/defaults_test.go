@@ -52,8 +52,8 @@ func replica(replicas *int32, policy kubeflowv1.RestartPolicy, containers ...cor
 }
 
 var (
-	tfPort      = corev1.ContainerPort{Name: "tfjob-port", ContainerPort: 2222}
-	pyTorchPort = corev1.ContainerPort{Name: "pytorchjob-port", ContainerPort: 23456}
+	tfPort      = corev1.ContainerPort{Name: "tfjob-port", ContainerPort: 2222, Protocol: corev1.ProtocolTCP}
+	pyTorchPort = corev1.ContainerPort{Name: "pytorchjob-port", ContainerPort: 23456, Protocol: corev1.ProtocolTCP}
 )
 
 // defaultedRunPolicy is an empty run policy after defaulting.
@@ -163,16 +163,16 @@ func TestSetDefaultsTFJob(t *testing.T) {
 		{
 			name: "existing port of the default name is not duplicated or changed",
 			in: tf(kubeflowv1.RunPolicy{}, specs{"Worker": replica(nil, "",
-				container("tensorflow", corev1.ContainerPort{Name: "tfjob-port", ContainerPort: 3333}))}),
+				container("tensorflow", corev1.ContainerPort{Name: "tfjob-port", ContainerPort: 3333, Protocol: corev1.ProtocolTCP}))}),
 			want: tf(defaultedRunPolicy(), specs{"Worker": replica(one, never,
-				container("tensorflow", corev1.ContainerPort{Name: "tfjob-port", ContainerPort: 3333}))}),
+				container("tensorflow", corev1.ContainerPort{Name: "tfjob-port", ContainerPort: 3333, Protocol: corev1.ProtocolTCP}))}),
 		},
 		{
 			name: "port is added after the ports already there",
 			in: tf(kubeflowv1.RunPolicy{}, specs{"Worker": replica(nil, "",
-				container("tensorflow", corev1.ContainerPort{Name: "metrics", ContainerPort: 9090}))}),
+				container("tensorflow", corev1.ContainerPort{Name: "metrics", ContainerPort: 9090, Protocol: corev1.ProtocolTCP}))}),
 			want: tf(defaultedRunPolicy(), specs{"Worker": replica(one, never,
-				container("tensorflow", corev1.ContainerPort{Name: "metrics", ContainerPort: 9090}, tfPort))}),
+				container("tensorflow", corev1.ContainerPort{Name: "metrics", ContainerPort: 9090, Protocol: corev1.ProtocolTCP}, tfPort))}),
 		},
 		{
 			name: "port goes to the default container behind a sidecar",
@@ -394,5 +394,65 @@ func TestSetDefaultsLists(t *testing.T) {
 		if item.Spec.NprocPerNode == nil || !apiequality.Semantic.DeepEqual(item.Spec.RunPolicy, defaultedRunPolicy()) {
 			t.Errorf("PyTorchJobList item %d not defaulted: %+v", i, item.Spec)
 		}
+	}
+}
+
+// TestSetDefaultsAppliesTheSchemaDefaultsOfPodTemplates checks the defaults
+// training-operator's CRD (and Kueue's Workload CRD) apply to a pod template:
+// a port's protocol, including the default port's, and a gRPC probe's
+// service; and no in-tree pod defaulting (dnsPolicy, imagePullPolicy, ...),
+// which no CRD applies.
+func TestSetDefaultsAppliesTheSchemaDefaultsOfPodTemplates(t *testing.T) {
+	grpc := func(service *string) *corev1.Probe {
+		return &corev1.Probe{ProbeHandler: corev1.ProbeHandler{GRPC: &corev1.GRPCAction{Port: 9000, Service: service}}}
+	}
+	in := &kubeflowv1.TFJob{Spec: kubeflowv1.TFJobSpec{TFReplicaSpecs: map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec{
+		"Worker": {Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
+			Containers: []corev1.Container{{
+				Name: "tensorflow", Image: image,
+				Ports: []corev1.ContainerPort{
+					{Name: "metrics", ContainerPort: 9090},
+					{Name: "dns", ContainerPort: 53, Protocol: corev1.ProtocolUDP},
+				},
+				LivenessProbe:  grpc(nil),
+				ReadinessProbe: grpc(ptr.To("ready")),
+			}},
+			InitContainers: []corev1.Container{{Name: "init", Image: image, StartupProbe: grpc(nil)}},
+		}}},
+	}}}
+	want := in.DeepCopy()
+	want.Spec.RunPolicy = defaultedRunPolicy()
+	worker := want.Spec.TFReplicaSpecs["Worker"]
+	worker.Replicas, worker.RestartPolicy = ptr.To[int32](1), kubeflowv1.RestartPolicyNever
+	c := &worker.Template.Spec.Containers[0]
+	c.Ports = []corev1.ContainerPort{
+		{Name: "metrics", ContainerPort: 9090, Protocol: corev1.ProtocolTCP},
+		{Name: "dns", ContainerPort: 53, Protocol: corev1.ProtocolUDP},
+		{Name: "tfjob-port", ContainerPort: 2222, Protocol: corev1.ProtocolTCP},
+	}
+	c.LivenessProbe = grpc(ptr.To(""))
+	worker.Template.Spec.InitContainers[0].StartupProbe = grpc(ptr.To(""))
+
+	got := in.DeepCopy()
+	newScheme().Default(got)
+	if !apiequality.Semantic.DeepEqual(want, got) {
+		t.Errorf("unexpected defaults (-want +got):\n%s", diff.Diff(want, got))
+	}
+}
+
+func TestSetDefaultsNotebookAppliesTheSchemaDefaultsOfItsTemplate(t *testing.T) {
+	nb := &kubeflowv1.Notebook{Spec: kubeflowv1.NotebookSpec{Template: kubeflowv1.NotebookTemplateSpec{Spec: corev1.PodSpec{
+		Containers: []corev1.Container{container("notebook", corev1.ContainerPort{Name: "notebook-port", ContainerPort: 8888})},
+	}}}}
+	want := nb.DeepCopy()
+	want.Spec.Template.Spec.Containers[0].Ports[0].Protocol = corev1.ProtocolTCP
+	list := &kubeflowv1.NotebookList{Items: []kubeflowv1.Notebook{*nb}}
+	newScheme().Default(nb)
+	if !apiequality.Semantic.DeepEqual(want, nb) {
+		t.Errorf("unexpected defaults (-want +got):\n%s", diff.Diff(want, nb))
+	}
+	newScheme().Default(list)
+	if !apiequality.Semantic.DeepEqual(*want, list.Items[0]) {
+		t.Errorf("NotebookList item not defaulted (-want +got):\n%s", diff.Diff(*want, list.Items[0]))
 	}
 }

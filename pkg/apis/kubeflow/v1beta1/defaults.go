@@ -19,13 +19,19 @@ package v1beta1
 import (
 	"k8s.io/apimachinery/pkg/runtime"
 
+	"github.com/mlplane/mlplane/pkg/apis/internal/schemadefaults"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 )
 
 // Defaults are applied by the server when an object is decoded, so they are
-// persisted. v1beta1 defaults a Profile exactly as v1 does; Notebook has no
-// defaults in either version.
+// persisted. v1beta1 defaults a Notebook and a Profile exactly as v1 does.
 func addDefaultingFuncs(scheme *runtime.Scheme) error {
+	scheme.AddTypeDefaultingFunc(&Notebook{}, func(obj any) { SetDefaults_Notebook(obj.(*Notebook)) })
+	scheme.AddTypeDefaultingFunc(&NotebookList{}, func(obj any) {
+		for i := range obj.(*NotebookList).Items {
+			SetDefaults_Notebook(&obj.(*NotebookList).Items[i])
+		}
+	})
 	scheme.AddTypeDefaultingFunc(&Profile{}, func(obj any) { SetDefaults_Profile(obj.(*Profile)) })
 	scheme.AddTypeDefaultingFunc(&ProfileList{}, func(obj any) {
 		for i := range obj.(*ProfileList).Items {
@@ -35,6 +41,12 @@ func addDefaultingFuncs(scheme *runtime.Scheme) error {
 	return nil
 }
 
+// SetDefaults_Notebook sets the schema defaults of the notebook's pod
+// template; see kubeflowv1.SetDefaults_Notebook.
+func SetDefaults_Notebook(nb *Notebook) {
+	schemadefaults.Apply(nb)
+}
+
 // SetDefaults_Profile completes the owner and the contributors as RBAC
 // completes a RoleBinding's subjects; see kubeflowv1.SetDefaults_Profile.
 func SetDefaults_Profile(p *Profile) {
@@ -42,4 +54,5 @@ func SetDefaults_Profile(p *Profile) {
 	for i := range p.Spec.Contributors {
 		kubeflowv1.SetDefaults_Subject(&p.Spec.Contributors[i].Subject)
 	}
+	schemadefaults.Apply(p)
 }

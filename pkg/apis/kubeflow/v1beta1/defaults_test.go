@@ -20,6 +20,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
@@ -52,5 +53,29 @@ func TestSetDefaultsProfile(t *testing.T) {
 	scheme.Default(list)
 	if d := cmp.Diff(*profile(rbacv1.GroupName), list.Items[0]); d != "" {
 		t.Errorf("ProfileList item not defaulted (-want +got):\n%s", d)
+	}
+}
+
+// TestSetDefaultsNotebook checks that a v1beta1 Notebook gets the schema
+// defaults of its pod template, as one decoded as v1.
+func TestSetDefaultsNotebook(t *testing.T) {
+	scheme := runtime.NewScheme()
+	install.Install(scheme)
+	notebook := func(protocol corev1.Protocol) *kubeflowv1beta1.Notebook {
+		return &kubeflowv1beta1.Notebook{Spec: kubeflowv1beta1.NotebookSpec{Template: kubeflowv1beta1.NotebookTemplateSpec{
+			Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "notebook", Image: "jupyter",
+				Ports: []corev1.ContainerPort{{Name: "notebook-port", ContainerPort: 8888, Protocol: protocol}}}}},
+		}}}
+	}
+	got := notebook("")
+	scheme.Default(got)
+	if d := cmp.Diff(notebook(corev1.ProtocolTCP), got); d != "" {
+		t.Errorf("unexpected defaults (-want +got):\n%s", d)
+	}
+
+	list := &kubeflowv1beta1.NotebookList{Items: []kubeflowv1beta1.Notebook{*notebook("")}}
+	scheme.Default(list)
+	if d := cmp.Diff(*notebook(corev1.ProtocolTCP), list.Items[0]); d != "" {
+		t.Errorf("NotebookList item not defaulted (-want +got):\n%s", d)
 	}
 }

@@ -22,6 +22,7 @@ import (
 	runtimeserializer "k8s.io/apimachinery/pkg/runtime/serializer"
 	"sigs.k8s.io/randfill"
 
+	"github.com/mlplane/mlplane/pkg/apis/internal/schemadefaults"
 	"github.com/mlplane/mlplane/pkg/apis/serving"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
 )
@@ -45,6 +46,15 @@ func Funcs(_ runtimeserializer.CodecFactory) []any {
 			if err := servingv1beta1.Convert_v1beta1_InferenceService_To_serving_InferenceService(versioned, isvc, nil); err != nil {
 				panic(err)
 			}
+		},
+		// Runtimes have only the schema defaults of their Kubernetes types.
+		func(r *serving.ServingRuntime, c randfill.Continue) {
+			c.FillNoCustom(r)
+			schemadefaults.Apply(r)
+		},
+		func(r *serving.ClusterServingRuntime, c randfill.Continue) {
+			c.FillNoCustom(r)
+			schemadefaults.Apply(r)
 		},
 		func(s *serving.StorageSpec, c randfill.Continue) {
 			c.FillNoCustom(s)

@@ -22,6 +22,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/utils/ptr"
+
+	"github.com/mlplane/mlplane/pkg/apis/internal/schemadefaults"
 )
 
 // Defaults are applied by the server when an object is decoded, so they are
@@ -65,6 +67,10 @@ func addDefaultingFuncs(scheme *runtime.Scheme) error {
 //   - storageUris[*].mountPath defaults to /mnt/models.
 //   - logger.mode defaults to all, the default KServe documents (its
 //     validation rejects an empty mode; mlplane fills it in instead).
+//
+// Last come the schema defaults of the embedded Kubernetes types (a
+// container port's protocol TCP, ...) that KServe's CRD applies, wherever a
+// container, pod spec or volume sits in the object.
 func SetDefaults_InferenceService(isvc *InferenceService) {
 	modelMesh := isvc.Annotations[DeploymentModeAnnotation] == DeploymentModeModelMesh
 	setPredictorDefaults(&isvc.Spec.Predictor, !modelMesh)
@@ -87,6 +93,7 @@ func SetDefaults_InferenceService(isvc *InferenceService) {
 		setStorageURIDefaults(e.StorageUris)
 		setComponentDefaults(&e.ComponentExtensionSpec)
 	}
+	schemadefaults.Apply(isvc)
 }
 
 // setPredictorDefaults defaults a predictor or a canary's predictor. A

@@ -333,3 +333,46 @@ func TestListItemsAreDefaulted(t *testing.T) {
 		t.Errorf("list item predictor = %+v, want the sklearn model", list.Items[0].Spec.Predictor)
 	}
 }
+
+// TestSchemaDefaultsOfEmbeddedKubernetesTypes checks the defaults KServe's
+// CRD applies to the Kubernetes types inside an InferenceService (here a
+// port's protocol and a gRPC probe's service), wherever they sit: in a
+// framework's container, which defaulting moves to model, and in a custom
+// component's pod spec.
+func TestSchemaDefaultsOfEmbeddedKubernetesTypes(t *testing.T) {
+	port := func(protocol corev1.Protocol) []corev1.ContainerPort {
+		return []corev1.ContainerPort{{Name: "h2c", ContainerPort: 8081, Protocol: protocol}}
+	}
+	probe := func(service *string) *corev1.Probe {
+		return &corev1.Probe{ProbeHandler: corev1.ProbeHandler{GRPC: &corev1.GRPCAction{Port: 8081, Service: service}}}
+	}
+	ext := extension()
+	ext.Ports = port("")
+	ext.ReadinessProbe = probe(nil)
+	obj := isvc(servingv1beta1.PredictorSpec{SKLearn: &servingv1beta1.SKLearnSpec{PredictorExtensionSpec: ext}})
+	obj.Spec.Transformer = &servingv1beta1.TransformerSpec{PodSpec: servingv1beta1.PodSpec{
+		Containers: []corev1.Container{{Name: "kserve-container", Image: "t:1", Ports: port(""), LivenessProbe: probe(nil)}},
+	}}
+	newScheme().Default(obj)
+
+	model := obj.Spec.Predictor.Model
+	if model == nil {
+		t.Fatalf("predictor not rewritten to model: %+v", obj.Spec.Predictor)
+	}
+	if d := cmp.Diff(port(corev1.ProtocolTCP), model.Ports); d != "" {
+		t.Errorf("model ports (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(probe(ptr.To("")), model.ReadinessProbe); d != "" {
+		t.Errorf("model readiness probe (-want +got):\n%s", d)
+	}
+	transformer := obj.Spec.Transformer.Containers[0]
+	if d := cmp.Diff(port(corev1.ProtocolTCP), transformer.Ports); d != "" {
+		t.Errorf("transformer ports (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(probe(ptr.To("")), transformer.LivenessProbe); d != "" {
+		t.Errorf("transformer liveness probe (-want +got):\n%s", d)
+	}
+	if transformer.ImagePullPolicy != "" || transformer.TerminationMessagePath != "" || obj.Spec.Transformer.DNSPolicy != "" {
+		t.Errorf("in-tree pod defaults were applied: %+v", obj.Spec.Transformer)
+	}
+}
