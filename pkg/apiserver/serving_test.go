@@ -57,6 +57,8 @@ func testServing(t *testing.T, e *env) {
 	t.Run("Discovery", func(t *testing.T) { testServingDiscovery(t, e) })
 	t.Run("PatchTypes", func(t *testing.T) { testServingPatchTypes(t, e) })
 	t.Run("ServerSideApply", func(t *testing.T) { testServingServerSideApply(t, e) })
+	t.Run("FrameworkFormUpdates", func(t *testing.T) { testServingFrameworkFormUpdates(t, e) })
+	t.Run("FrameworkAndModelWrittenTogether", func(t *testing.T) { testServingFrameworkAndModelWrittenTogether(t, e) })
 }
 
 // sklearnIris is KServe's first InferenceService, as its docs write it:

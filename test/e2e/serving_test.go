@@ -609,3 +609,69 @@ spec:
 		return nil
 	})
 }
+
+// TestInferenceServiceFrameworkFormReappliedDeploysStockRuntime applies a
+// pytorch InferenceService in the framework form and then edited copies of
+// it, as a user iterating on a file does, with kubectl apply (client- and
+// server-side) and kubectl replace: each write replaces the stored model.
+// It runs on the stock kserve-torchserve runtime, whose env names the
+// optional label serviceEnvelope: without the label it renders as
+// "<no value>", as on KServe.
+func TestInferenceServiceFrameworkFormReappliedDeploysStockRuntime(t *testing.T) {
+	ns := namespace(t, "isvc-reapply")
+	pytorch := func(name, uri string) string {
+		return fmt.Sprintf(`apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: %s
+  namespace: %s
+spec:
+  predictor:
+    pytorch:
+      storageUri: %s
+`, name, ns, uri)
+	}
+	// deployed waits until the predictor's Deployment downloads uri and
+	// checks it runs KServe's torchserve.
+	deployed := func(name, uri string) {
+		t.Helper()
+		if got := jsonpath(t, "{.spec.predictor.model.modelFormat.name} {.spec.predictor.model.storageUri}{.spec.predictor.pytorch}",
+			"isvc", name, "-n", ns); got != "pytorch "+uri {
+			t.Errorf("stored predictor = %q, want the model form with %s", got, uri)
+		}
+		var d deployment
+		eventually(t, 2*time.Minute, fmt.Sprintf("%s-predictor downloads %s", name, uri), func() error {
+			getJSON(t, &d, "deployment", name+"-predictor", "-n", ns)
+			if init := d.Spec.Template.Spec.InitContainers; len(init) != 1 || !slices.Equal(init[0].Args, []string{uri, "/mnt/models"}) {
+				return fmt.Errorf("init containers %+v", init)
+			}
+			return nil
+		})
+		c := d.Spec.Template.Spec.Containers[0]
+		if c.Image != "pytorch/torchserve-kfs:0.9.0" || !slices.Equal(c.Args, []string{"torchserve", "--start",
+			"--model-store=/mnt/models/model-store", "--ts-config=/mnt/models/config/config.properties"}) {
+			t.Errorf("serving container %s %q, want KServe's torchserve", c.Image, c.Args)
+		}
+		if got := jsonpath(t, `{.spec.template.spec.containers[0].env[?(@.name=="TS_SERVICE_ENVELOPE")].value}`,
+			"deployment", name+"-predictor", "-n", ns); got != "<no value>" {
+			t.Errorf("TS_SERVICE_ENVELOPE = %q, want <no value> (the label is not set)", got)
+		}
+	}
+
+	kubectlIn(t, pytorch("client-side", "gs://models/pytorch/1"), "apply", "-f", "-")
+	st := waitISVCCondition(t, "client-side", ns, "Ready", "True")
+	if st.ClusterServingRuntimeName != "kserve-torchserve" {
+		t.Errorf("runtime %q, want kserve-torchserve", st.ClusterServingRuntimeName)
+	}
+	deployed("client-side", "gs://models/pytorch/1")
+	kubectlIn(t, pytorch("client-side", "gs://models/pytorch/2"), "apply", "-f", "-")
+	deployed("client-side", "gs://models/pytorch/2")
+	kubectlIn(t, pytorch("client-side", "gs://models/pytorch/2"), "apply", "-f", "-")
+	kubectlIn(t, pytorch("client-side", "gs://models/pytorch/3"), "replace", "-f", "-")
+	deployed("client-side", "gs://models/pytorch/3")
+
+	kubectlIn(t, pytorch("server-side", "gs://models/pytorch/1"), "apply", "--server-side", "-f", "-")
+	kubectlIn(t, pytorch("server-side", "gs://models/pytorch/2"), "apply", "--server-side", "-f", "-")
+	kubectlIn(t, pytorch("server-side", "gs://models/pytorch/2"), "apply", "--server-side", "-f", "-")
+	deployed("server-side", "gs://models/pytorch/2")
+}

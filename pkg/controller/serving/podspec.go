@@ -25,7 +25,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
 
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
@@ -45,9 +44,9 @@ type specError = runtimeError
 // modelPod builds a model predictor's pod from its runtime, as KServe's
 // MergeServingRuntimeAndInferenceServiceSpecs: the runtime's
 // kserve-container merged with the model's container (the model's fields
-// win), template placeholders such as {{.Name}} resolved against the
-// InferenceService, the runtime's other containers kept, the predictor's
-// pod fields over the runtime's.
+// win), its template placeholders such as {{.Name}} rendered against the
+// InferenceService's metadata, the runtime's other containers kept as
+// written, the predictor's pod fields over the runtime's.
 func modelPod(isvc *servingv1beta1.InferenceService, p *servingv1beta1.PredictorSpec, rt *selectedRuntime, cfg *Config) (*podTemplate, error) {
 	var runtimeContainer *corev1.Container
 	var others []corev1.Container
@@ -67,6 +66,9 @@ func modelPod(isvc *servingv1beta1.InferenceService, p *servingv1beta1.Predictor
 	defaultResources(&model.Resources, cfg)
 	merged, err := mergeContainer(runtimeContainer, model)
 	if err != nil {
+		return nil, err
+	}
+	if err := resolvePlaceholders(merged, isvc); err != nil {
 		return nil, err
 	}
 	if p.Model.RuntimeVersion != nil && *p.Model.RuntimeVersion != "" {
@@ -93,9 +95,6 @@ func modelPod(isvc *servingv1beta1.InferenceService, p *servingv1beta1.Predictor
 		return nil, err
 	}
 	spec.Containers = containers
-	if err := resolvePlaceholders(spec.Containers, isvc); err != nil {
-		return nil, err
-	}
 	return &podTemplate{
 		spec:        spec,
 		labels:      union(rt.spec.Labels, p.Labels),
@@ -104,16 +103,14 @@ func modelPod(isvc *servingv1beta1.InferenceService, p *servingv1beta1.Predictor
 }
 
 // customPod is a component given as containers: a custom predictor, a
-// transformer or an explainer.
-func customPod(isvc *servingv1beta1.InferenceService, ps *servingv1beta1.PodSpec, ext *servingv1beta1.ComponentExtensionSpec) (*podTemplate, error) {
+// transformer or an explainer. Its containers run as written: KServe renders
+// placeholders only in a runtime's serving container.
+func customPod(ps *servingv1beta1.PodSpec, ext *servingv1beta1.ComponentExtensionSpec) (*podTemplate, error) {
 	spec, err := overlayPodSpec(corev1.PodSpec{}, ps)
 	if err != nil {
 		return nil, err
 	}
 	spec.Containers = append([]corev1.Container(nil), ps.Containers...)
-	if err := resolvePlaceholders(spec.Containers, isvc); err != nil {
-		return nil, err
-	}
 	return &podTemplate{spec: spec, labels: union(ext.Labels), annotations: union(ext.Annotations)}, nil
 }
 
@@ -134,8 +131,10 @@ func transformerArgs(c *corev1.Container, isvc *servingv1beta1.InferenceService,
 	add("--http_port", fmt.Sprint(servingv1beta1.DefaultContainerPort))
 }
 
-// mergeContainer strategic-merges override onto base, as KServe merges the
-// InferenceService's container onto the runtime's.
+// mergeContainer strategic-merges override onto base, as KServe's
+// MergeRuntimeContainers merges the InferenceService's container onto the
+// runtime's, and as it appends the override's args to base's instead of
+// replacing them.
 func mergeContainer(base, override *corev1.Container) (*corev1.Container, error) {
 	baseJSON, err := json.Marshal(base)
 	if err != nil {
@@ -154,6 +153,7 @@ func mergeContainer(base, override *corev1.Container) (*corev1.Container, error)
 	if err := json.Unmarshal(out, &merged); err != nil {
 		return nil, fmt.Errorf("decoding merged container: %w", err)
 	}
+	merged.Args = append(append([]string(nil), base.Args...), override.Args...)
 	return &merged, nil
 }
 
@@ -182,36 +182,39 @@ func overlayPodSpec(base corev1.PodSpec, ps *servingv1beta1.PodSpec) (corev1.Pod
 	return spec, nil
 }
 
-// resolvePlaceholders renders Go template fields of the InferenceService's
-// metadata ({{.Name}}, {{.Namespace}}, {{.Labels}}, {{.Annotations}}) in
-// each container, as KServe's ReplacePlaceholders.
-func resolvePlaceholders(containers []corev1.Container, isvc *servingv1beta1.InferenceService) error {
-	meta := metav1.ObjectMeta{Name: isvc.Name, Namespace: isvc.Namespace, Labels: isvc.Labels, Annotations: isvc.Annotations}
-	for i := range containers {
-		raw, err := json.Marshal(containers[i])
-		if err != nil {
-			return fmt.Errorf("encoding container %s: %w", containers[i].Name, err)
-		}
-		if !bytes.Contains(raw, []byte("{{")) {
-			continue
-		}
-		tmpl, err := template.New(containers[i].Name).Option("missingkey=error").Parse(string(raw))
-		if err != nil {
-			return &specError{reason: servingv1beta1.ReasonInvalidPredictorSpec,
-				message: fmt.Sprintf("container %s: %v", containers[i].Name, err)}
-		}
-		var out bytes.Buffer
-		if err := tmpl.Execute(&out, meta); err != nil {
-			return &specError{reason: servingv1beta1.ReasonInvalidPredictorSpec,
-				message: fmt.Sprintf("container %s: %v", containers[i].Name, err)}
-		}
-		var c corev1.Container
-		if err := json.Unmarshal(out.Bytes(), &c); err != nil {
-			return &specError{reason: servingv1beta1.ReasonInvalidPredictorSpec,
-				message: fmt.Sprintf("container %s: placeholders do not render to a container: %v", containers[i].Name, err)}
-		}
-		containers[i] = c
+// resolvePlaceholders renders the container as KServe v0.20's
+// ReplacePlaceholders does: its JSON is one Go text/template executed
+// against the InferenceService's ObjectMeta ({{.Name}}, {{.Namespace}},
+// {{.Labels.key}}, {{.Annotations.key}}, ...) with text/template's default
+// for a missing map key, which prints "<no value>": a stock runtime whose
+// args name an optional label deploys, with that text in its args. Because
+// the template is JSON text, a quoted string inside an action and a value
+// that breaks the JSON fail, as upstream.
+func resolvePlaceholders(c *corev1.Container, isvc *servingv1beta1.InferenceService) error {
+	raw, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("encoding container %s: %w", c.Name, err)
 	}
+	if !bytes.Contains(raw, []byte("{{")) {
+		return nil
+	}
+	fail := func(err error) error {
+		return &specError{reason: servingv1beta1.ReasonInvalidPredictorSpec,
+			message: fmt.Sprintf("Failed to replace placeholders in serving runtime Container %s: %v", c.Name, err)}
+	}
+	tmpl, err := template.New("container-tmpl").Parse(string(raw))
+	if err != nil {
+		return fail(err)
+	}
+	var out bytes.Buffer
+	if err := tmpl.Execute(&out, isvc.ObjectMeta); err != nil {
+		return fail(err)
+	}
+	var rendered corev1.Container
+	if err := json.Unmarshal(out.Bytes(), &rendered); err != nil {
+		return fail(fmt.Errorf("placeholders do not render to a container: %w", err))
+	}
+	*c = rendered
 	return nil
 }
 

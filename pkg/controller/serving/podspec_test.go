@@ -61,6 +61,7 @@ func TestModelPodMergesRuntimeAndModel(t *testing.T) {
 	isvc := isvcWithModel("")
 	p := &isvc.Spec.Predictor
 	p.Model.Env = []corev1.EnvVar{{Name: "DEBUG", Value: "1"}}
+	p.Model.Args = []string{"--workers={{.Namespace}}"}
 	p.Model.Resources.Limits = corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("4Gi")}
 	p.Labels = map[string]string{"shared": "predictor"}
 	p.NodeSelector = map[string]string{"accelerator": "gpu"}
@@ -73,8 +74,10 @@ func TestModelPodMergesRuntimeAndModel(t *testing.T) {
 		t.Fatalf("containers = %v, want the merged kserve-container, the runtime's sidecar, the predictor's logger", names)
 	}
 	c := pt.spec.Containers[0]
-	if !slices.Equal(c.Args, []string{"--model_name=iris", "--model_dir=/mnt/models", "--http_port=8080"}) {
-		t.Errorf("args = %q: placeholders not resolved", c.Args)
+	// KServe appends the model's args to the runtime's rather than letting
+	// the strategic merge replace them, then renders both.
+	if !slices.Equal(c.Args, []string{"--model_name=iris", "--model_dir=/mnt/models", "--http_port=8080", "--workers=ml"}) {
+		t.Errorf("args = %q, want the runtime's then the model's, rendered", c.Args)
 	}
 	if c.Image != "kserve/sklearnserver:v0.20.0" || len(c.Env) != 1 || c.Env[0].Name != "DEBUG" {
 		t.Errorf("merged container = %+v", c)
@@ -109,14 +112,103 @@ func TestModelPodRuntimeVersionSetsTheTag(t *testing.T) {
 	}
 }
 
-func TestModelPodBadPlaceholderIsASpecError(t *testing.T) {
-	rt := sklearnRuntime()
-	rt.spec.Containers[0].Args = []string{"--model_name={{.Nonexistent}}"}
-	isvc := isvcWithModel("")
-	_, err := modelPod(isvc, &isvc.Spec.Predictor, rt, DefaultConfig())
-	var specErr *runtimeError
-	if !errors.As(err, &specErr) || specErr.reason != servingv1beta1.ReasonInvalidPredictorSpec {
-		t.Fatalf("err = %v, want an InvalidPredictorSpec", err)
+// TestModelPodRendersPlaceholdersAsKServe renders the runtime's container as
+// KServe's ReplacePlaceholders: the merged kserve-container's JSON is one Go
+// text/template executed against the InferenceService's metadata, so a
+// missing label or annotation prints text/template's "<no value>" rather
+// than failing, and only the serving container is rendered.
+func TestModelPodRendersPlaceholdersAsKServe(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		labels      map[string]string
+		annotations map[string]string
+		wantArgs    []string
+		wantEnv     string
+	}{{
+		name:     "missing label and annotation print <no value>",
+		wantArgs: []string{"--model_name=iris", "--format=<no value>", "--generation=4"},
+		wantEnv:  "<no value>",
+	}, {
+		name:        "present label and annotation are rendered",
+		labels:      map[string]string{"serviceEnvelope": "kservev2"},
+		annotations: map[string]string{"modelFormat": "xgboost"},
+		wantArgs:    []string{"--model_name=iris", "--format=xgboost", "--generation=4"},
+		wantEnv:     "kservev2",
+	}, {
+		name:     "other labels do not help a missing one",
+		labels:   map[string]string{"app": "iris"},
+		wantArgs: []string{"--model_name=iris", "--format=<no value>", "--generation=4"},
+		wantEnv:  "<no value>",
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			rt := sklearnRuntime()
+			rt.spec.Containers[0].Args = []string{"--model_name={{.Name}}", "--format={{.Annotations.modelFormat}}", "--generation={{.Generation}}"}
+			rt.spec.Containers[0].Env = []corev1.EnvVar{{Name: "TS_SERVICE_ENVELOPE", Value: "{{.Labels.serviceEnvelope}}"}}
+			// KServe renders the kserve-container only: a sidecar's braces are its own.
+			rt.spec.Containers[1].Args = []string{"--template={{ .Request }}"}
+			isvc := isvcWithModel("")
+			isvc.Generation = 4
+			isvc.Labels, isvc.Annotations = tc.labels, tc.annotations
+			pt, err := modelPod(isvc, &isvc.Spec.Predictor, rt, DefaultConfig())
+			if err != nil {
+				t.Fatalf("modelPod: %v", err)
+			}
+			c := pt.spec.Containers[0]
+			if !slices.Equal(c.Args, tc.wantArgs) {
+				t.Errorf("args = %q, want %q", c.Args, tc.wantArgs)
+			}
+			if len(c.Env) != 1 || c.Env[0].Value != tc.wantEnv {
+				t.Errorf("env = %+v, want TS_SERVICE_ENVELOPE=%q", c.Env, tc.wantEnv)
+			}
+			if got := pt.spec.Containers[1].Args; !slices.Equal(got, []string{"--template={{ .Request }}"}) {
+				t.Errorf("sidecar args = %q, want them as the runtime wrote them", got)
+			}
+		})
+	}
+}
+
+// TestModelPodPlaceholderErrorsAsKServe: what KServe's rendering cannot do
+// fails the same way, as an InvalidPredictorSpec.
+func TestModelPodPlaceholderErrorsAsKServe(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		arg         string
+		annotations map[string]string
+	}{
+		{name: "unknown field", arg: "--model_name={{.Nonexistent}}"},
+		// The container is rendered as JSON text, so quotes inside an action
+		// arrive escaped and do not parse (KServe issue #3851).
+		{name: "index with a quoted key", arg: `--model_name={{index .Annotations "model-name"}}`,
+			annotations: map[string]string{"model-name": "iris"}},
+		// A value with a quote breaks the rendered JSON.
+		{name: "annotation with a quote", arg: "--model_name={{.Annotations.name}}",
+			annotations: map[string]string{"name": `say "iris"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rt := sklearnRuntime()
+			rt.spec.Containers[0].Args = []string{tc.arg}
+			isvc := isvcWithModel("")
+			isvc.Annotations = tc.annotations
+			_, err := modelPod(isvc, &isvc.Spec.Predictor, rt, DefaultConfig())
+			var specErr *runtimeError
+			if !errors.As(err, &specErr) || specErr.reason != servingv1beta1.ReasonInvalidPredictorSpec {
+				t.Fatalf("err = %v, want an InvalidPredictorSpec", err)
+			}
+		})
+	}
+}
+
+// TestCustomPodIsNotRendered: KServe renders no placeholders in a custom
+// predictor's, transformer's or explainer's containers.
+func TestCustomPodIsNotRendered(t *testing.T) {
+	ps := &servingv1beta1.PodSpec{Containers: []corev1.Container{{
+		Name: "kserve-container", Image: "example.com/t:1", Args: []string{"--chat_template={{ messages }}", "--name={{.Name}}"}}}}
+	pt, err := customPod(ps, &servingv1beta1.ComponentExtensionSpec{})
+	if err != nil {
+		t.Fatalf("customPod: %v", err)
+	}
+	if got := pt.spec.Containers[0].Args; !slices.Equal(got, ps.Containers[0].Args) {
+		t.Errorf("args = %q, want them as written", got)
 	}
 }
 

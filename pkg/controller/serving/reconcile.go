@@ -211,7 +211,7 @@ func (c *Controller) plan(isvc *servingv1beta1.InferenceService, cfg *Config) (*
 		pod:            pred,
 	}}, p.components...)
 	if t := isvc.Spec.Transformer; t != nil {
-		pod, err := customPod(isvc, &t.PodSpec, &t.ComponentExtensionSpec)
+		pod, err := customPod(&t.PodSpec, &t.ComponentExtensionSpec)
 		if err != nil {
 			return nil, err
 		}
@@ -231,7 +231,7 @@ func (c *Controller) plan(isvc *servingv1beta1.InferenceService, cfg *Config) (*
 			return nil, &runtimeError{reason: servingv1beta1.ReasonInvalidPredictorSpec,
 				message: "the ART explainer is not supported by mlplane; give the explainer a container instead"}
 		}
-		pod, err := customPod(isvc, &e.PodSpec, &e.ComponentExtensionSpec)
+		pod, err := customPod(&e.PodSpec, &e.ComponentExtensionSpec)
 		if err != nil {
 			return nil, err
 		}
@@ -294,7 +294,7 @@ func (c *Controller) predictorPod(isvc *servingv1beta1.InferenceService, pred *s
 		}
 	case len(pred.Containers) > 0:
 		var err error
-		if pod, err = customPod(isvc, &pred.PodSpec, &pred.ComponentExtensionSpec); err != nil {
+		if pod, err = customPod(&pred.PodSpec, &pred.ComponentExtensionSpec); err != nil {
 			return nil, nil, err
 		}
 	default:

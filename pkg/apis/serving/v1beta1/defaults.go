@@ -123,10 +123,23 @@ func setPredictorDefaults(p *PredictorSpec, byKServe bool) {
 // it finds even when model or a second framework is also set, and so
 // silently drops the user's model; mlplane rewrites only an unambiguous
 // predictor and leaves the others for validation to reject with the fields
-// the user wrote.
+// the user wrote. An update is the exception: there the framework replaces
+// the model stored before (FrameworkReplacesModel, called by the strategy,
+// which knows the stored object).
 func rewriteFramework(p *PredictorSpec) {
-	if frameworkCount(p) != 1 || p.Model != nil || hasServingContainer(p.Containers) {
+	if p.Model != nil {
 		return
+	}
+	FrameworkReplacesModel(p)
+}
+
+// FrameworkReplacesModel sets model from the predictor's only framework
+// field and clears that field, replacing any model, as KServe's assign*Runtime
+// functions. It changes nothing and returns false unless exactly one
+// framework field is set and no container is named kserve-container.
+func FrameworkReplacesModel(p *PredictorSpec) bool {
+	if frameworkCount(p) != 1 || hasServingContainer(p.Containers) {
+		return false
 	}
 	format, ext, protocolV2 := "", (*PredictorExtensionSpec)(nil), false
 	switch {
@@ -159,6 +172,7 @@ func rewriteFramework(p *PredictorSpec) {
 	p.Model = &ModelSpec{ModelFormat: ModelFormat{Name: format}, PredictorExtensionSpec: *ext}
 	p.SKLearn, p.XGBoost, p.Tensorflow, p.PyTorch, p.Triton = nil, nil, nil, nil, nil
 	p.ONNX, p.HuggingFace, p.PMML, p.LightGBM, p.Paddle = nil, nil, nil, nil, nil
+	return true
 }
 
 // frameworkCount counts the predictor's framework fields.

@@ -34,6 +34,7 @@ var kind = specstatus.Kind[serving.InferenceService, *serving.InferenceService, 
 	Spec:   func(isvc *serving.InferenceService) any { return &isvc.Spec },
 	Status: func(isvc *serving.InferenceService) *serving.InferenceServiceStatus { return &isvc.Status },
 
+	PrepareForUpdate:     frameworkReplacesStoredModel,
 	Validate:             validation.ValidateInferenceService,
 	ValidateUpdate:       validation.ValidateInferenceServiceUpdate,
 	ValidateStatusUpdate: validation.ValidateInferenceServiceStatusUpdate,
