@@ -18,6 +18,7 @@ package training
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -28,6 +29,7 @@ import (
 	"k8s.io/klog/v2"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/podfailure"
 )
 
 // retryableExitCode is upstream's rule for RestartPolicy ExitCode: 1-127 is
@@ -77,9 +79,13 @@ func (c *Controller) reconcile(ctx context.Context, key jobKey) (time.Duration, 
 	}
 
 	requeue, restarted, err := c.reconcileJob(ctx, kind, key, job, pods, services, now)
-	if err != nil {
+	// A refused create is written to status before the error requeues the
+	// job with backoff (quota may be freed); other errors write nothing.
+	var rejected *createRejected
+	if err != nil && !errors.As(err, &rejected) {
 		return 0, err
 	}
+	updateReplicaFailure(fw, job, pods, rejected, now)
 	job.Status.ObservedGeneration = job.Object.GetGeneration()
 	if !equality.Semantic.DeepEqual(before, job.Status) {
 		if err := kind.updateStatus(ctx, job); err != nil {
@@ -90,6 +96,9 @@ func (c *Controller) reconcile(ctx context.Context, key jobKey) (time.Duration, 
 			return 0, fmt.Errorf("writing status of %s: %w", key, err)
 		}
 		c.recordTransitions(fw, job, before, restarted)
+	}
+	if err != nil {
+		return 0, err
 	}
 	return requeue, nil
 }
@@ -167,12 +176,12 @@ func (c *Controller) reconcileJob(ctx context.Context, kind Kind, key jobKey, jo
 	restarting := false
 	for _, rtype := range replicaTypes(fw, job.ReplicaSpecs) {
 		restarted, err := c.reconcilePods(ctx, kind, key, job, pods, rtype, now)
-		if err != nil {
-			return 0, false, err
-		}
 		restarting = restarting || restarted
+		if err != nil {
+			return 0, restarting, err
+		}
 		if err := c.reconcileServices(ctx, kind, key, job, services, rtype); err != nil {
-			return 0, false, err
+			return 0, restarting, err
 		}
 	}
 	fw.UpdateJobStatus(job, restarting)
@@ -260,6 +269,12 @@ func (c *Controller) recordTransitions(fw Framework, job *Job, before *kubeflowv
 		}
 		eventType := corev1.EventTypeNormal
 		switch cond.Type {
+		case kubeflowv1.JobReplicaFailure:
+			if cond.Reason == podfailure.ReasonFailedCreate {
+				// Reported with the API's message when the create failed.
+				continue
+			}
+			eventType = corev1.EventTypeWarning
 		case kubeflowv1.JobRestarting:
 			eventType = corev1.EventTypeWarning
 			c.cfg.Metrics.JobsRestarted.WithLabelValues(labels...).Inc()
