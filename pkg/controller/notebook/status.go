@@ -27,6 +27,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/podfailure"
 )
 
 // FailureCondition is mlplane's condition for why a notebook cannot run:
@@ -38,20 +39,9 @@ const FailureCondition = "Failure"
 
 // Reasons of FailureCondition besides the container waiting reasons.
 const (
-	ReasonUnschedulable = corev1.PodReasonUnschedulable
-	ReasonFailedCreate  = "FailedCreate"
+	ReasonUnschedulable = podfailure.ReasonUnschedulable
+	ReasonFailedCreate  = podfailure.ReasonFailedCreate
 )
-
-// failingWaitingReasons are the waiting reasons of a container that will
-// not start without someone acting.
-var failingWaitingReasons = map[string]bool{
-	"ErrImagePull":               true,
-	"ImagePullBackOff":           true,
-	"InvalidImageName":           true,
-	"CrashLoopBackOff":           true,
-	"CreateContainerConfigError": true,
-	"CreateContainerError":       true,
-}
 
 // syncStatus writes the notebook's status if it changed.
 func (c *Controller) syncStatus(ctx context.Context, nb *kubeflowv1.Notebook, sts *appsv1.StatefulSet) error {
@@ -153,26 +143,7 @@ func (c *Controller) failure(sts *appsv1.StatefulSet, pod *corev1.Pod) (reason, 
 		}
 		return "", ""
 	}
-	if pod.DeletionTimestamp != nil {
-		return "", ""
-	}
-	for _, statuses := range [][]corev1.ContainerStatus{pod.Status.InitContainerStatuses, pod.Status.ContainerStatuses} {
-		for _, cs := range statuses {
-			if w := cs.State.Waiting; w != nil && failingWaitingReasons[w.Reason] {
-				msg := fmt.Sprintf("container %s: %s", cs.Name, w.Reason)
-				if w.Message != "" {
-					msg = fmt.Sprintf("container %s: %s", cs.Name, w.Message)
-				}
-				return w.Reason, msg
-			}
-		}
-	}
-	for _, pc := range pod.Status.Conditions {
-		if pc.Type == corev1.PodScheduled && pc.Status == corev1.ConditionFalse && pc.Reason == corev1.PodReasonUnschedulable {
-			return ReasonUnschedulable, pc.Message
-		}
-	}
-	return "", ""
+	return podfailure.Reason(pod)
 }
 
 // lastFailedCreate is the latest FailedCreate event of this StatefulSet

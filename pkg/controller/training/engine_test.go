@@ -70,11 +70,12 @@ func (testFramework) UpdateJobStatus(job *Job, _ bool) {
 }
 
 type harness struct {
-	t      *testing.T
-	kube   *kubefake.Clientset
-	client *fake.Clientset
-	c      *Controller
-	key    jobKey
+	t        *testing.T
+	kube     *kubefake.Clientset
+	client   *fake.Clientset
+	recorder *record.FakeRecorder
+	c        *Controller
+	key      jobKey
 }
 
 func newHarness(t *testing.T, job *kubeflowv1.TFJob) *harness {
@@ -85,7 +86,8 @@ func newHarness(t *testing.T, job *kubeflowv1.TFJob) *harness {
 	client := fake.NewClientset(job)
 	kubeInf := kubeinformers.NewSharedInformerFactory(kube, 0)
 	inf := externalversions.NewSharedInformerFactory(client, 0)
-	c, err := NewController(Config{KubeClient: kube, KubeInformers: kubeInf, Recorder: record.NewFakeRecorder(1000)},
+	recorder := record.NewFakeRecorder(1000)
+	c, err := NewController(Config{KubeClient: kube, KubeInformers: kubeInf, Recorder: recorder},
 		TFJobs(client, inf, testFramework{}))
 	if err != nil {
 		t.Fatal(err)
@@ -94,7 +96,7 @@ func newHarness(t *testing.T, job *kubeflowv1.TFJob) *harness {
 	inf.Start(ctx.Done())
 	kubeInf.WaitForCacheSync(ctx.Done())
 	inf.WaitForCacheSync(ctx.Done())
-	return &harness{t: t, kube: kube, client: client, c: c, key: jobKey{kind: "TFJob", namespace: job.Namespace, name: job.Name}}
+	return &harness{t: t, kube: kube, client: client, recorder: recorder, c: c, key: jobKey{kind: "TFJob", namespace: job.Namespace, name: job.Name}}
 }
 
 // sync reconciles once the informers show n pods.

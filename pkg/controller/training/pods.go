@@ -67,11 +67,7 @@ func (c *Controller) reconcilePods(ctx context.Context, kind Kind, key jobKey, j
 	if spec == nil {
 		return false, nil
 	}
-	replicas := int(ptrInt32(spec.Replicas, 1))
-	if !indexed(fw, rtype) {
-		// Pods without an index label have one name: one replica.
-		replicas = min(replicas, 1)
-	}
+	replicas := replicaSlots(fw, rtype, spec)
 	rs := replicaStatus(fw, job, rtype)
 	rs.Active, rs.Succeeded, rs.Failed = 0, 0, 0
 	pods := byIndex(all, rtype, indexed(fw, rtype))
@@ -147,10 +143,11 @@ func (c *Controller) reconcilePods(ctx context.Context, kind Kind, key jobKey, j
 		if err != nil {
 			// The informer will never show this pod.
 			c.expect.observed(key, true, true)
-			if !apierrors.IsAlreadyExists(err) {
-				c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeWarning, eventFailedCreatePod, "Error creating: %v", err)
+			if apierrors.IsAlreadyExists(err) {
+				return err
 			}
-			return err
+			c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeWarning, eventFailedCreatePod, "Error creating: %v", err)
+			return asRejected(err)
 		}
 		c.cfg.Metrics.PodsCreated.Inc()
 		c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeNormal, eventSuccessfulCreatePod, "Created pod: %s", pod.Name)
@@ -192,10 +189,7 @@ func (c *Controller) reconcileServices(ctx context.Context, kind Kind, key jobKe
 	if spec == nil || !headless(fw, rtype) {
 		return nil
 	}
-	replicas := int(ptrInt32(spec.Replicas, 1))
-	if !indexed(fw, rtype) {
-		replicas = min(replicas, 1)
-	}
+	replicas := replicaSlots(fw, rtype, spec)
 	services := byIndex(all, rtype, indexed(fw, rtype))
 	var missing []*corev1.Service
 	owner := c.ownerRef(kind, job)
@@ -221,11 +215,12 @@ func (c *Controller) reconcileServices(ctx context.Context, kind Kind, key jobKe
 		_, err := c.cfg.KubeClient.CoreV1().Services(svc.Namespace).Create(ctx, svc, metav1.CreateOptions{})
 		if err != nil {
 			c.expect.observed(key, false, true)
-			if !apierrors.IsAlreadyExists(err) {
-				c.cfg.Metrics.ServiceCreationFailed.Inc()
-				c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeWarning, eventFailedCreateService, "Error creating: %v", err)
+			if apierrors.IsAlreadyExists(err) {
+				return err
 			}
-			return err
+			c.cfg.Metrics.ServiceCreationFailed.Inc()
+			c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeWarning, eventFailedCreateService, "Error creating: %v", err)
+			return asRejected(err)
 		}
 		c.cfg.Metrics.ServiceCreationSucceeded.Inc()
 		c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeNormal, eventSuccessfulCreateService, "Created service: %s", svc.Name)
@@ -317,6 +312,16 @@ func exitCode(pod *corev1.Pod, container string) int32 {
 		}
 	}
 	return noExitCode
+}
+
+// replicaSlots is the number of replica indexes of rtype: spec.replicas,
+// but at most one for a type whose pods have no index label (one name).
+func replicaSlots(fw Framework, rtype kubeflowv1.ReplicaType, spec *kubeflowv1.ReplicaSpec) int {
+	replicas := int(ptrInt32(spec.Replicas, 1))
+	if !indexed(fw, rtype) {
+		return min(replicas, 1)
+	}
+	return replicas
 }
 
 func ptrInt32(p *int32, def int32) int32 {

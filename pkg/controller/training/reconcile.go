@@ -29,6 +29,7 @@ import (
 	"k8s.io/klog/v2"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/podfailure"
 )
 
 // retryableExitCode is upstream's rule for RestartPolicy ExitCode: 1-127 is
@@ -78,12 +79,19 @@ func (c *Controller) reconcile(ctx context.Context, key jobKey) (time.Duration, 
 	}
 
 	requeue, restarted, err := c.reconcileJob(ctx, kind, key, job, pods, services, now)
-	if err == nil {
-		job.Status.ObservedGeneration = job.Object.GetGeneration()
-	}
 	// What the pass did is written even when a later step failed: a resumed
 	// job is no longer suspended (and its deadline counts from the resume),
 	// a restarted pod stays counted, however pod creation fares afterwards.
+	// A refused create is written as ReplicaFailure before the error requeues
+	// the job with backoff (quota may be freed); after another error the pods
+	// say too little to judge it, so it stays as it was.
+	var rejected *createRejected
+	if err == nil || errors.As(err, &rejected) {
+		updateReplicaFailure(fw, job, pods, rejected, now)
+	}
+	if err == nil {
+		job.Status.ObservedGeneration = job.Object.GetGeneration()
+	}
 	if !equality.Semantic.DeepEqual(before, job.Status) {
 		if werr := kind.updateStatus(ctx, job); werr != nil {
 			if apierrors.IsConflict(werr) {
@@ -269,6 +277,12 @@ func (c *Controller) recordTransitions(fw Framework, job *Job, before *kubeflowv
 		}
 		eventType := corev1.EventTypeNormal
 		switch cond.Type {
+		case kubeflowv1.JobReplicaFailure:
+			if cond.Reason == podfailure.ReasonFailedCreate {
+				// Reported with the API's message when the create failed.
+				continue
+			}
+			eventType = corev1.EventTypeWarning
 		case kubeflowv1.JobRestarting:
 			eventType = corev1.EventTypeWarning
 			c.cfg.Metrics.JobsRestarted.WithLabelValues(labels...).Inc()

@@ -149,6 +149,15 @@ const (
 	JobSucceeded  JobConditionType = "Succeeded"
 	JobSuspended  JobConditionType = "Suspended"
 	JobFailed     JobConditionType = "Failed"
+
+	// JobReplicaFailure is mlplane's addition (training-operator has no
+	// such condition; its clients look conditions up by type and ignore
+	// it): True while a replica cannot run without someone acting, with the
+	// pod's reason (Unschedulable, ErrImagePull, ImagePullBackOff,
+	// CrashLoopBackOff, ...) or FailedCreate when the API refused the pod,
+	// and the matching message. Absent otherwise. It is never the last
+	// condition, which upstream prints as the job's state.
+	JobReplicaFailure JobConditionType = "ReplicaFailure"
 )
 
 // CleanPodPolicy describes how to deal with pods when the job is finished.
