@@ -23,6 +23,7 @@ import (
 	"strings"
 	"testing"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -125,6 +126,21 @@ func testObjectsTooLarge(t *testing.T, e *env) {
 			}
 		})
 	}
+
+	// Controllers write status through the same storage.
+	t.Run("StatusSubresource", func(t *testing.T) {
+		jobs := e.client.KubeflowV1().TFJobs(ns)
+		job, err := jobs.Get(t.Context(), "too-large", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		job.Status = runningStatus()
+		job.Status.Conditions[1].Message = strings.Repeat("x", 1600<<10)
+		_, err = jobs.UpdateStatus(t.Context(), job, metav1.UpdateOptions{})
+		if !apierrors.IsRequestEntityTooLargeError(err) || !strings.Contains(err.Error(), `tfjobs.kubeflow.org "too-large" is too large to store`) {
+			t.Errorf("status update: %v, want 413 naming the job", err)
+		}
+	})
 
 	// kube-apiserver stores an object that is too large only because of its
 	// managedFields without them; the 413 must not get in the way.
