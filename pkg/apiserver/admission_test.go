@@ -34,6 +34,7 @@ import (
 	"k8s.io/apiserver/pkg/admission"
 	genericadmissioninit "k8s.io/apiserver/pkg/admission/initializer"
 	apiserverconfig "k8s.io/apiserver/pkg/apis/apiserver/install"
+	"k8s.io/apiserver/pkg/authorization/authorizerfactory"
 	genericapiserver "k8s.io/apiserver/pkg/server"
 	kubeinformers "k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
@@ -58,8 +59,9 @@ import (
 // artifacts/deploy/admission-config.yaml, in the in-process server. There
 // is no kube-apiserver behind it, so the namespaces the plugins read come
 // from kubeClient (a fake clientset, in the place of the core API the
-// generic initializer would give them); mlplane's own objects come from the
-// server itself, through its loopback client, as in production.
+// generic initializer would give them), and the plugins' authorizer allows
+// nothing (requests are not authenticated here); mlplane's own objects come
+// from the server itself, through its loopback client, as in production.
 func withTenancyAdmission(kubeClient kubernetes.Interface) apiservertesting.Option {
 	return func(t testing.TB, cfg *apiserver.Config) {
 		generic := &cfg.GenericConfig.Config
@@ -69,7 +71,7 @@ func withTenancyAdmission(kubeClient kubernetes.Interface) apiservertesting.Opti
 			t.Fatal(err)
 		}
 		initializers := admission.PluginInitializers{
-			genericadmissioninit.New(kubeClient, nil, kubeInformers, nil, nil, nil, nil, nil),
+			genericadmissioninit.New(kubeClient, nil, kubeInformers, authorizerfactory.NewAlwaysDenyAuthorizer(), nil, nil, nil, nil),
 			mlplane,
 		}
 		scheme := runtime.NewScheme()
@@ -180,8 +182,9 @@ func TestAdmission(t *testing.T) {
 			ns:   "team-a",
 			job:  gpuTFJob("job", 1, func(s *corev1.PodSpec) { s.ServiceAccountName = "mlplane-controller" }),
 			want: `tfjobs.kubeflow.org "job" is forbidden: spec.tfReplicaSpecs[Worker].template.spec.serviceAccountName: ` +
-				`service account "mlplane-controller" is not allowed in namespace "team-a" ` +
-				`(allowed: default, default-editor, default-viewer, trainer; a Profile's spec.serviceAccounts allows more)`,
+				`service account "mlplane-controller" is not allowed in namespace "team-a": an unauthenticated request may not create pods there, ` +
+				`so only the namespace's allowed service accounts may be used (default, default-editor, default-viewer, trainer; ` +
+				`a Profile's spec.serviceAccounts allows more)`,
 			fields: []string{"spec.tfReplicaSpecs[Worker].template.spec.serviceAccountName"},
 		},
 		{

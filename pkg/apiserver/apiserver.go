@@ -87,6 +87,7 @@ func (c completedConfig) New() (*Server, error) {
 	}
 	s := &Server{GenericAPIServer: genericServer}
 
+	optsGetter := withTooLargeAsEntityTooLarge(c.GenericConfig.RESTOptionsGetter)
 	for _, g := range []struct {
 		name    string
 		storage func(generic.RESTOptionsGetter) (map[string]map[string]rest.Storage, error)
@@ -94,7 +95,7 @@ func (c completedConfig) New() (*Server, error) {
 		{kubeflow.GroupName, kubeflowStorage},
 		{serving.GroupName, servingStorage},
 	} {
-		storage, err := g.storage(c.GenericConfig.RESTOptionsGetter)
+		storage, err := g.storage(optsGetter)
 		if err != nil {
 			return nil, err
 		}

@@ -118,6 +118,7 @@ func TestServer(t *testing.T) {
 	t.Run("Profile", func(t *testing.T) { testProfiles(t, e) })
 	t.Run("Serving", func(t *testing.T) { testServing(t, e) })
 	t.Run("SchemaDefaults", func(t *testing.T) { testSchemaDefaults(t, e) })
+	t.Run("ObjectsTooLarge", func(t *testing.T) { testObjectsTooLarge(t, e) })
 }
 
 // job is a versioned training job.

@@ -206,3 +206,21 @@ func mustJSON(t *testing.T, s string, v any) {
 		t.Fatalf("decoding %s: %v", s, err)
 	}
 }
+
+// TestObjectTooLargeForEtcd: a TFJob under the request body limit but over
+// the real etcd's --max-request-bytes is refused with 413, through
+// kube-apiserver, and nothing is stored.
+func TestObjectTooLargeForEtcd(t *testing.T) {
+	ns := namespace(t, "too-large")
+	job := strings.Replace(tfJob("too-large", ns), "image: registry.example/tf:1",
+		"image: registry.example/tf:1\n            args: [\""+strings.Repeat("x", 1600<<10)+"\"]", 1)
+	out := kubectlFails(t, "admin", job, "create", "-f", "-")
+	for _, want := range []string{"(RequestEntityTooLarge)", `tfjobs.kubeflow.org "too-large" is too large to store`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("creating a TFJob over etcd's limit: the error does not say %q:\n%.500s", want, out)
+		}
+	}
+	if r := kubectlAs(t, "admin", "", "get", "tfjob", "too-large", "-n", ns); r.err == nil || !strings.Contains(r.stderr, "NotFound") {
+		t.Errorf("get after the refused create: %v %s %s", r.err, r.stdout, r.stderr)
+	}
+}

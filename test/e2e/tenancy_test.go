@@ -159,15 +159,10 @@ func TestAdmissionEnforcesTenantRules(t *testing.T) {
 		})
 	})
 
-	t.Run("foreign service account", func(t *testing.T) {
-		job := strings.Replace(tfJob("sa-job", ns), "containers:", "serviceAccountName: mlplane-controller\n          containers:", 1)
-		if !strings.Contains(job, "serviceAccountName") {
-			t.Fatalf("manifest has no service account:\n%s", job)
-		}
-		out := kubectlFails(t, "admin", job, "create", "-f", "-")
-		if !strings.Contains(out, "mlplane-controller") || !strings.Contains(out, "serviceAccountName") {
-			t.Errorf("denial = %s, want it to name the service account and its field", out)
-		}
+	t.Run("any service account for who may create pods", func(t *testing.T) {
+		// The cluster admin may create pods, so any name of the namespace goes.
+		job := withServiceAccount(tfJob("sa-job", ns), "mlplane-controller")
+		kubectlIn(t, job, "create", "--dry-run=server", "-f", "-")
 	})
 
 	t.Run("GPU quota", func(t *testing.T) {
@@ -197,4 +192,69 @@ spec:
 		}
 		kubectlIn(t, gpuJob("one-more", 1), "create", "-f", "-")
 	})
+}
+
+// withServiceAccount sets the service account of a TFJob's pod template.
+func withServiceAccount(job, serviceAccount string) string {
+	return strings.Replace(job, "containers:", "serviceAccountName: "+serviceAccount+"\n          containers:", 1)
+}
+
+// TestWorkloadServiceAccounts: a Profile's owner may create pods in her
+// namespace, so her workloads may run as a service account of her own, as
+// upstream's samples do (one holding a model-hub token, say). A user who may
+// submit workloads there but not pods keeps to the Profile's service
+// accounts, and the denial says which rule applied.
+func TestWorkloadServiceAccounts(t *testing.T) {
+	ns := fmt.Sprintf("alice-sa-%d", time.Now().UnixNano()%1_000_000)
+	createProfile(t, ns, "alice", `  contributors:
+  - kind: User
+    name: bob
+    role: view
+`)
+	job := withServiceAccount(tfJob("hub-job", ns), "model-hub")
+	isvc := sklearnModel("hub-model", ns, "    serviceAccountName: model-hub\n")
+
+	asEventually(t, "alice", fmt.Sprintf("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: model-hub, namespace: %s}\n", ns),
+		"create", "-f", "-")
+	asEventually(t, "alice", job, "create", "-f", "-")
+	asEventually(t, "alice", isvc, "create", "-f", "-")
+	if got := jsonpath(t, "{.spec.predictor.serviceAccountName}", "inferenceservice", "hub-model", "-n", ns); got != "model-hub" {
+		t.Errorf("the InferenceService's service account = %q, want model-hub", got)
+	}
+
+	// bob views the namespace and may submit TFJobs and InferenceServices,
+	// but not pods.
+	kubectlIn(t, fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: workload-submitter, namespace: %[1]s}
+rules:
+- apiGroups: [kubeflow.org]
+  resources: [tfjobs]
+  verbs: [create]
+- apiGroups: [serving.kserve.io]
+  resources: [inferenceservices]
+  verbs: [create]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: bob-submits, namespace: %[1]s}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: workload-submitter}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: bob}
+`, ns), "apply", "-f", "-")
+	asEventually(t, "bob", withServiceAccount(tfJob("bobs-job", ns), "default-editor"), "create", "-f", "-")
+	for _, tc := range []struct{ what, manifest, field string }{
+		{"TFJob", strings.Replace(job, "hub-job", "bobs-hub-job", 1), "spec.tfReplicaSpecs[Worker].template.spec.serviceAccountName"},
+		{"InferenceService", strings.Replace(isvc, "hub-model", "bobs-hub-model", 1), "spec.predictor.serviceAccountName"},
+	} {
+		out := kubectlFails(t, "bob", tc.manifest, "create", "-f", "-")
+		for _, want := range []string{
+			tc.field + `: service account "model-hub" is not allowed in namespace "` + ns + `"`,
+			`user "bob" may not create pods there, so only the namespace's allowed service accounts may be used`,
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("bob's %s with alice's service account: the denial does not say %q:\n%s", tc.what, want, out)
+			}
+		}
+	}
 }

@@ -17,11 +17,16 @@ limitations under the License.
 package options
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"k8s.io/apiserver/pkg/admission"
 	genericapiserver "k8s.io/apiserver/pkg/server"
+	genericoptions "k8s.io/apiserver/pkg/server/options"
 	"k8s.io/client-go/rest"
+	"sigs.k8s.io/yaml"
 
 	mlplaneinitializer "github.com/mlplane/mlplane/pkg/admission/initializer"
 	mlplaneplugin "github.com/mlplane/mlplane/pkg/admission/plugin"
@@ -52,6 +57,9 @@ func (o *Options) addAdmissionPlugins() {
 // admission plugins informers of mlplane's own objects, read back through
 // the server's loopback client, and starts them once the server runs.
 func MlplaneAdmissionInitializer(c *genericapiserver.Config) (admission.PluginInitializer, error) {
+	if c.LoopbackClientConfig == nil {
+		return nil, errors.New("the admission plugins need the loopback client, which is made only with a --secure-port")
+	}
 	client, err := versioned.NewForConfig(rest.CopyConfig(c.LoopbackClientConfig))
 	if err != nil {
 		return nil, fmt.Errorf("building the loopback client of the admission plugins: %w", err)
@@ -65,4 +73,45 @@ func MlplaneAdmissionInitializer(c *genericapiserver.Config) (admission.PluginIn
 		return nil, fmt.Errorf("adding the hook that starts the admission informers: %w", err)
 	}
 	return mlplaneinitializer.New(factory), nil
+}
+
+// validateAdmissionConfigFile reads the files that
+// --admission-control-config-file refers to by path: k8s.io/apiserver
+// exits the process without a word of which flag was wrong when one of
+// them is missing. Everything else in the file is left to it.
+func validateAdmissionConfigFile(a *genericoptions.AdmissionOptions) error {
+	if a == nil || a.ConfigFile == "" {
+		return nil
+	}
+	// A file that cannot be read or decoded is reported when the options
+	// are applied, with k8s.io/apiserver's own message.
+	data, err := os.ReadFile(a.ConfigFile)
+	if err != nil {
+		return nil
+	}
+	var cfg struct {
+		Plugins []struct {
+			Name          string          `json:"name"`
+			Path          string          `json:"path"`
+			Configuration *map[string]any `json:"configuration"`
+		} `json:"plugins"`
+	}
+	if err := yaml.Unmarshal(data, &cfg); err != nil {
+		return nil
+	}
+	var errs []error
+	for i, p := range cfg.Plugins {
+		if p.Configuration != nil || p.Path == "" {
+			continue
+		}
+		path := p.Path
+		if !filepath.IsAbs(path) {
+			// Relative to the configuration file, as k8s.io/apiserver reads it.
+			path = filepath.Join(filepath.Dir(a.ConfigFile), path)
+		}
+		if _, err := os.ReadFile(path); err != nil {
+			errs = append(errs, fmt.Errorf("--admission-control-config-file %s: plugins[%d] (%s): path: %w", a.ConfigFile, i, p.Name, err))
+		}
+	}
+	return errors.Join(errs...)
 }

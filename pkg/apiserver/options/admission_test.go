@@ -22,12 +22,14 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/pflag"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	genericapiserver "k8s.io/apiserver/pkg/server"
 	"sigs.k8s.io/yaml"
 
 	mlplaneplugin "github.com/mlplane/mlplane/pkg/admission/plugin"
@@ -93,5 +95,28 @@ func TestDeploymentAdmissionFlags(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join("..", "..", "..", "artifacts", "deploy", file)); err != nil {
 		t.Errorf("the ConfigMap's file %s is not in artifacts/deploy: %v", file, err)
+	}
+}
+
+// Without a secure port there is no loopback client; the initializer says
+// so rather than dereferencing it.
+func TestAdmissionInitializerWithoutLoopbackClient(t *testing.T) {
+	_, err := MlplaneAdmissionInitializer(&genericapiserver.Config{})
+	if err == nil || !strings.Contains(err.Error(), "--secure-port") {
+		t.Errorf("error = %v, want one naming --secure-port", err)
+	}
+}
+
+func TestValidateReadsAdmissionPluginPathsBesideTheConfigurationFile(t *testing.T) {
+	o := NewOptions(io.Discard, io.Discard)
+	o.RecommendedOptions.Etcd.StorageConfig.Transport.ServerList = []string{"http://127.0.0.1:1"}
+	config := writeFile(t, "admission.yaml", "apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n"+
+		"- name: TenantQuota\n  path: tenantquota.yaml\n- name: WorkloadServiceAccount\n  configuration: {}\n")
+	if err := os.WriteFile(filepath.Join(filepath.Dir(config), "tenantquota.yaml"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	o.RecommendedOptions.Admission.ConfigFile = config
+	if err := o.Validate(); err != nil {
+		t.Errorf("Validate: %v", err)
 	}
 }

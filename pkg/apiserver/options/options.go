@@ -27,6 +27,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/pflag"
 	utilerrors "k8s.io/apimachinery/pkg/util/errors"
@@ -60,6 +61,9 @@ type Options struct {
 	// AlternateDNS are extra names for the self-signed serving certificate.
 	AlternateDNS []string
 
+	// embeddedEtcdURL is the etcd server Complete pointed the storage at.
+	embeddedEtcdURL string
+
 	Stdout, Stderr io.Writer
 }
 
@@ -73,6 +77,10 @@ func NewOptions(stdout, stderr io.Writer) *Options {
 		Stderr:                   stderr,
 	}
 	o.RecommendedOptions.Etcd.StorageConfig.EncodeVersioner = apiserver.StorageVersioner
+	// Without a secure port there is no loopback client, and the admission
+	// plugins read mlplane's objects through it: an aggregated API server
+	// that serves nothing has no use anyway.
+	o.RecommendedOptions.SecureServing.Required = true
 	o.addAdmissionPlugins()
 	return o
 }
@@ -90,7 +98,8 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 }
 
 // Complete fills in what follows from other flags: with --embedded-etcd,
-// the etcd server list points at the embedded server's port.
+// the etcd server list points at the embedded server's port. An explicit
+// --etcd-servers is left for Validate to refuse.
 func (o *Options) Complete() error {
 	if o.EmbeddedEtcdDir == "" || len(o.RecommendedOptions.Etcd.StorageConfig.Transport.ServerList) > 0 {
 		return nil
@@ -106,18 +115,29 @@ func (o *Options) Complete() error {
 		}
 	}
 	u := url.URL{Scheme: "http", Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(o.EmbeddedEtcdPort))}
-	o.RecommendedOptions.Etcd.StorageConfig.Transport.ServerList = []string{u.String()}
+	o.embeddedEtcdURL = u.String()
+	o.RecommendedOptions.Etcd.StorageConfig.Transport.ServerList = []string{o.embeddedEtcdURL}
 	return nil
 }
 
 // Validate reports every invalid flag at once.
 func (o *Options) Validate() error {
 	var errs []error
-	if o.EmbeddedEtcdDir != "" && o.EmbeddedEtcdPort == 0 {
+	servers := o.RecommendedOptions.Etcd.StorageConfig.Transport.ServerList
+	switch {
+	case o.EmbeddedEtcdDir == "" && o.EmbeddedEtcdPort != 0:
+		errs = append(errs, errors.New("--embedded-etcd-port needs --embedded-etcd"))
+	case o.EmbeddedEtcdDir == "":
+	case len(servers) > 0 && (len(servers) != 1 || servers[0] != o.embeddedEtcdURL):
+		errs = append(errs, fmt.Errorf("--embedded-etcd and --etcd-servers (%s) are mutually exclusive", strings.Join(servers, ",")))
+	case o.embeddedEtcdURL == "":
 		errs = append(errs, errors.New("--embedded-etcd: options were not completed"))
 	}
 	if o.EmbeddedEtcdPort < 0 || o.EmbeddedEtcdPort > 65535 {
 		errs = append(errs, fmt.Errorf("--embedded-etcd-port: %d is not a port number", o.EmbeddedEtcdPort))
+	}
+	if err := validateAdmissionConfigFile(o.RecommendedOptions.Admission); err != nil {
+		errs = append(errs, err)
 	}
 	errs = append(errs, o.RecommendedOptions.Validate()...)
 	errs = append(errs, o.ComponentGlobalsRegistry.Validate()...)

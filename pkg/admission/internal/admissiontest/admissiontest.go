@@ -30,6 +30,7 @@ import (
 	"k8s.io/apiserver/pkg/admission"
 	genericadmissioninit "k8s.io/apiserver/pkg/admission/initializer"
 	"k8s.io/apiserver/pkg/authentication/user"
+	"k8s.io/apiserver/pkg/authorization/authorizerfactory"
 	kubeinformers "k8s.io/client-go/informers"
 	kubefake "k8s.io/client-go/kubernetes/fake"
 	corev1listers "k8s.io/client-go/listers/core/v1"
@@ -45,12 +46,13 @@ import (
 )
 
 // Initializers are the generic initializer and mlplane's, with informers
-// of empty fake clientsets that are never started: enough for a plugin to
-// initialize, not to answer requests.
+// of empty fake clientsets that are never started and an authorizer that
+// denies everything: enough for a plugin to initialize, not to answer
+// requests.
 func Initializers() admission.PluginInitializers {
 	kubeClient := kubefake.NewClientset()
 	generic := genericadmissioninit.New(kubeClient, nil, kubeinformers.NewSharedInformerFactory(kubeClient, 0),
-		nil, nil, nil, nil, nil)
+		authorizerfactory.NewAlwaysDenyAuthorizer(), nil, nil, nil, nil)
 	mlplane := mlplaneinitializer.New(informers.NewSharedInformerFactory(fake.NewClientset(), 0))
 	return admission.PluginInitializers{generic, mlplane}
 }
@@ -167,6 +169,18 @@ func Attributes(op admission.Operation, obj, old runtime.Object, subresource str
 	return admission.NewAttributesRecord(obj, old, r.kind, m.GetNamespace(), m.GetName(), r.resource, subresource, op,
 		options, false, &user.DefaultInfo{Name: "alice"})
 }
+
+// As is attributes a with another requesting user.
+func As(a admission.Attributes, u user.Info) admission.Attributes {
+	return userAttributes{Attributes: a, user: u}
+}
+
+type userAttributes struct {
+	admission.Attributes
+	user user.Info
+}
+
+func (a userAttributes) GetUserInfo() user.Info { return a.user }
 
 func metaOf(objs ...runtime.Object) (metav1.Object, error) {
 	for _, obj := range objs {

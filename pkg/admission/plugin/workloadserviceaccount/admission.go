@@ -15,17 +15,21 @@ limitations under the License.
 */
 
 // Package workloadserviceaccount is the WorkloadServiceAccount admission
-// plugin: the pods of mlplane workloads run only as the service accounts a
-// tenant may use, so nobody can make mlplane-controller create pods that
-// run as a more privileged account of the namespace (mlplane-controller
-// creates the pods, so kube-apiserver sees the controller, not the user, as
-// their author).
+// plugin: the pods of mlplane workloads run only as service accounts the
+// requesting user could run pods as anyway. mlplane-controller creates the
+// pods, so kube-apiserver sees the controller, not the user, as their
+// author, and cannot check that itself.
 //
-// Allowed in a namespace are default, default-editor and default-viewer
-// (the accounts every Profile namespace has) and the service accounts its
-// Profile lists in spec.serviceAccounts. An empty serviceAccountName means
-// default. The plugin checks every pod template's serviceAccountName and
-// serviceAccount and an InferenceService logger's
+// A user who may create pods in the namespace (asked of kube-apiserver
+// through the server's delegated authorizer, with the request's user info,
+// whose answers are cached for seconds) may use any service account of the
+// namespace, as a pod of theirs could. Any other user may use only default,
+// default-editor and default-viewer (the accounts every Profile namespace
+// has) and the service accounts the namespace's Profile lists in
+// spec.serviceAccounts. An empty serviceAccountName means default. A name
+// that cannot be a service account of the namespace (namespace-qualified)
+// is never allowed. The plugin checks every pod template's
+// serviceAccountName and serviceAccount and an InferenceService logger's
 // storage.serviceAccountName, on create and update; on an update, a service
 // account the object already had at that field is kept.
 package workloadserviceaccount
@@ -40,7 +44,11 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/sets"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apiserver/pkg/admission"
+	genericadmissioninit "k8s.io/apiserver/pkg/admission/initializer"
+	"k8s.io/apiserver/pkg/authentication/user"
+	"k8s.io/apiserver/pkg/authorization/authorizer"
 
 	"github.com/mlplane/mlplane/pkg/admission/internal/check"
 	"github.com/mlplane/mlplane/pkg/admission/tenant"
@@ -82,10 +90,14 @@ type Plugin struct {
 	*admission.Handler
 	tenant.Lookup
 
-	exempt sets.Set[string]
+	authorizer authorizer.Authorizer
+	exempt     sets.Set[string]
 }
 
-var _ admission.ValidationInterface = &Plugin{}
+var (
+	_ admission.ValidationInterface        = &Plugin{}
+	_ genericadmissioninit.WantsAuthorizer = &Plugin{}
+)
 
 // New returns the plugin with its configuration.
 func New(cfg Configuration) (*Plugin, error) {
@@ -99,12 +111,31 @@ func New(cfg Configuration) (*Plugin, error) {
 	return p, nil
 }
 
-// Validate refuses a service account the namespace does not allow.
+// SetAuthorizer takes the server's authorizer, which delegates to
+// kube-apiserver and caches its answers.
+func (p *Plugin) SetAuthorizer(a authorizer.Authorizer) {
+	p.authorizer = a
+}
+
+// ValidateInitialization fails when an informer or the authorizer is missing.
+func (p *Plugin) ValidateInitialization() error {
+	var errs []error
+	if err := p.Lookup.ValidateInitialization(); err != nil {
+		errs = append(errs, err)
+	}
+	if p.authorizer == nil {
+		errs = append(errs, errors.New("missing the authorizer"))
+	}
+	return errors.Join(errs...)
+}
+
+// Validate refuses a service account the requesting user may not use.
 func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, _ admission.ObjectInterfaces) error {
 	req, ok := check.WorkloadRequest(a)
 	if !ok || p.exempt.Has(req.New.Namespace) {
 		return nil
 	}
+	ns := req.New.Namespace
 	// Only names beyond the defaults need the Profile.
 	defaults := sets.New(DefaultServiceAccounts...)
 	var refs []workload.Ref
@@ -121,7 +152,7 @@ func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, _ admissi
 	}
 	allowed := defaults
 	extra := []string(nil)
-	profile, err := p.Owner(ctx, req.New.Namespace)
+	profile, err := p.Owner(ctx, ns)
 	var notOwned *tenant.NotOwnedError
 	switch {
 	case err == nil:
@@ -134,17 +165,58 @@ func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, _ admissi
 	case !errors.As(err, &notOwned):
 		return apierrors.NewInternalError(fmt.Errorf("%s: %w", PluginName, err))
 	}
+
 	var causes []check.Cause
+	// Whether the user may create pods is asked once, and only when needed.
+	asked, mayCreatePods, why := false, false, ""
 	for _, ref := range refs {
-		if allowed.Has(ref.Name) {
-			continue
+		switch {
+		case allowed.Has(ref.Name):
+		case len(validation.IsDNS1123Subdomain(ref.Name)) > 0:
+			causes = append(causes, check.Cause{Field: ref.Path, Message: fmt.Sprintf(
+				"service account %q is not allowed in namespace %q: it is not the name of a service account of the namespace", ref.Name, ns)})
+		default:
+			if !asked {
+				mayCreatePods, why = p.mayCreatePods(ctx, a.GetUserInfo(), ns)
+				asked = true
+			}
+			if !mayCreatePods {
+				causes = append(causes, check.Cause{Field: ref.Path, Message: fmt.Sprintf(
+					"service account %q is not allowed in namespace %q: %s, so only the namespace's allowed service accounts "+
+						"may be used (%s; a Profile's spec.serviceAccounts allows more)",
+					ref.Name, ns, why, strings.Join(append(append([]string(nil), DefaultServiceAccounts...), extra...), ", "))})
+			}
 		}
-		causes = append(causes, check.Cause{Field: ref.Path, Message: fmt.Sprintf(
-			"service account %q is not allowed in namespace %q (allowed: %s; a Profile's spec.serviceAccounts allows more)",
-			ref.Name, req.New.Namespace, strings.Join(append(append([]string(nil), DefaultServiceAccounts...), extra...), ", "))})
 	}
 	if len(causes) > 0 {
 		return check.Forbidden(a, causes...)
 	}
 	return nil
+}
+
+// mayCreatePods asks whether u may create pods in namespace ns; when not,
+// it says why.
+func (p *Plugin) mayCreatePods(ctx context.Context, u user.Info, ns string) (bool, string) {
+	if u == nil {
+		// Only with authentication off, in tests.
+		return false, "an unauthenticated request may not create pods there"
+	}
+	name := u.GetName()
+	decision, _, err := p.authorizer.Authorize(ctx, authorizer.AttributesRecord{
+		User:            u,
+		Verb:            "create",
+		Namespace:       ns,
+		APIGroup:        "",
+		APIVersion:      "v1",
+		Resource:        "pods",
+		ResourceRequest: true,
+	})
+	switch {
+	case decision == authorizer.DecisionAllow:
+		return true, ""
+	case err != nil:
+		return false, fmt.Sprintf("whether user %q may create pods there could not be checked (%v)", name, err)
+	default:
+		return false, fmt.Sprintf("user %q may not create pods there", name)
+	}
 }
