@@ -46,6 +46,8 @@ import (
 // along: Kueue finds the job's pod templates equal to its Workload's (it
 // deletes and recreates a Workload whose templates differ).
 func TestKueueAdmitsTrainingJobs(t *testing.T) {
+	// Two TFJobs of 2 CPUs each (PS and Worker) and a PyTorchJob of 1; the
+	// ports are left to mlplane's defaults (tfjob-port, pytorchjob-port).
 	ns := namespace(t, "kueue")
 	startKueue(t)
 	kubectlIn(t, fmt.Sprintf(`apiVersion: kueue.x-k8s.io/v1beta2
@@ -83,12 +85,16 @@ spec:
 		kubectlAs(t, "admin", "", "delete", "clusterqueue", "mlplane-e2e-"+ns, "--wait=false")
 	})
 
-	// Two TFJobs of 2 CPUs each (PS and Worker) and a PyTorchJob of 1; the
-	// ports are left to mlplane's defaults (tfjob-port, pytorchjob-port).
-	kubectlIn(t, queuedTFJob("queued-first", ns, "3s")+"---\n"+queuedTFJob("queued-second", ns, "1s"), "apply", "-f", "-")
-
+	kubectlIn(t, queuedTFJob("queued-first", ns, "15s"), "apply", "-f", "-")
 	waitForCondition(t, "TFJob", "queued-first", ns, "Running", 2*time.Minute)
 	first := workloadOf(t, ns, "tfjob", "queued-first")
+	// queued-first holds the whole quota for 15 s: queued-second gets a
+	// Workload but stays suspended.
+	kubectlIn(t, queuedTFJob("queued-second", ns, "1s"), "apply", "-f", "-")
+	workloadOf(t, ns, "tfjob", "queued-second")
+	if got := jsonpath(t, `{.status.conditions[?(@.type=="Succeeded")].status}`, "tfjob/queued-first", "-n", ns); got == "True" {
+		t.Fatal("queued-first finished before queued-second was looked at; the test needs a longer finish-after")
+	}
 	if got := jsonpath(t, "{.spec.runPolicy.suspend}", "tfjob/queued-second", "-n", ns); got != "true" {
 		t.Errorf("queued-second has suspend %q while queued-first holds the quota, want true", got)
 	}
@@ -272,7 +278,9 @@ integrations:
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(binary, "--config", config, "--zap-log-level=2")
+	// The on-demand visibility API server reads its certificate from
+	// /visibility; queue visibility is not what this test is about.
+	cmd := exec.Command(binary, "--config", config, "--zap-log-level=2", "--feature-gates=VisibilityOnDemand=false")
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig("admin"))
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {

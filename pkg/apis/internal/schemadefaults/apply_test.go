@@ -35,25 +35,6 @@ func field(t *testing.T, v reflect.Value, m marker) reflect.Value {
 	return v.Elem().Field(d.index)
 }
 
-// other returns a value of f's type that is neither absent nor m's default.
-func other(f reflect.Value) reflect.Value {
-	scalar := f.Type()
-	if scalar.Kind() == reflect.Pointer {
-		scalar = scalar.Elem()
-	}
-	v := reflect.New(scalar).Elem()
-	switch scalar.Kind() {
-	case reflect.String:
-		v.SetString("set-by-user")
-	case reflect.Bool:
-		v.SetBool(true)
-	}
-	if f.Kind() == reflect.Pointer {
-		return v.Addr()
-	}
-	return v
-}
-
 func TestApplySetsEachMarkedFieldThatIsAbsent(t *testing.T) {
 	for _, m := range markers {
 		t.Run(m.typ.Name()+"."+m.field, func(t *testing.T) {
@@ -76,7 +57,7 @@ func TestApplyKeepsMarkedFieldsThatAreSet(t *testing.T) {
 		t.Run(m.typ.Name()+"."+m.field, func(t *testing.T) {
 			obj := reflect.New(m.typ)
 			f := field(t, obj, m)
-			set := other(f)
+			set := UserValue(f)
 			f.Set(set)
 			Apply(obj.Interface())
 			if got := field(t, obj, m); !reflect.DeepEqual(got.Interface(), set.Interface()) {

@@ -38,3 +38,22 @@ func Markers() []Marker {
 	}
 	return out
 }
+
+// UserValue is a value of f's type that is neither absent nor a default.
+func UserValue(f reflect.Value) reflect.Value {
+	scalar := f.Type()
+	if scalar.Kind() == reflect.Pointer {
+		scalar = scalar.Elem()
+	}
+	v := reflect.New(scalar).Elem()
+	switch scalar.Kind() {
+	case reflect.String:
+		v.SetString("set-by-user")
+	case reflect.Bool:
+		v.SetBool(true)
+	}
+	if f.Kind() == reflect.Pointer {
+		return v.Addr()
+	}
+	return v
+}

@@ -350,25 +350,6 @@ func fieldByJSONName(v reflect.Value, name string) reflect.Value {
 	panic(fmt.Sprintf("%s has no field %s", v.Type(), name))
 }
 
-// userValue is a value of f's type that is neither absent nor a default.
-func userValue(f reflect.Value) reflect.Value {
-	scalar := f.Type()
-	if scalar.Kind() == reflect.Pointer {
-		scalar = scalar.Elem()
-	}
-	v := reflect.New(scalar).Elem()
-	switch scalar.Kind() {
-	case reflect.String:
-		v.SetString("set-by-user")
-	case reflect.Bool:
-		v.SetBool(true)
-	}
-	if f.Kind() == reflect.Pointer {
-		return v.Addr()
-	}
-	return v
-}
-
 // TestEveryKindDefaultsMarkedFieldsWhereverTheyAre builds, for every served
 // kind and every place in it that holds a marked field, an object with the
 // field there, absent or set, and runs the kind's defaulting (the one the
@@ -407,7 +388,7 @@ func TestEveryKindDefaultsMarkedFieldsWhereverTheyAre(t *testing.T) {
 					var set reflect.Value
 					build(present.Elem(), p, func(v reflect.Value) {
 						f := fieldByJSONName(v, m.Field)
-						set = userValue(f)
+						set = schemadefaults.UserValue(f)
 						f.Set(set)
 					})
 					scheme.Default(present.Interface().(runtime.Object))
