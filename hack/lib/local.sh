@@ -380,8 +380,8 @@ print_usage() {
 
   alice has a Profile of her own (namespace alice); as alice:
 
-  kubectl --kubeconfig ${PKI}/alice.kubeconfig apply -n alice -f ${examples}/tfjob-mnist.yaml
-  kubectl --kubeconfig ${PKI}/alice.kubeconfig get tfjobs -n alice
+  kubectl --kubeconfig ${PKI}/alice.kubeconfig apply -n alice -f ${examples}/tfjob-mnist.yaml -f ${examples}/notebook-jupyter.yaml -f ${examples}/sklearn-iris.yaml
+  kubectl --kubeconfig ${PKI}/alice.kubeconfig get tfjobs,notebooks,inferenceservices -n alice
 
   bob (${PKI}/bob.kubeconfig) has no Profile and no rights until someone grants some.
   mlplane-controller: http://127.0.0.1:${CONTROLLER_METRICS_PORT}/metrics, http://127.0.0.1:${CONTROLLER_HEALTH_PORT}/healthz

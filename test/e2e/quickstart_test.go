@@ -74,6 +74,8 @@ kubectl get tfjob tfjob-mnist -n mlplane-user
 kubectl get notebook my-notebook -n mlplane-user
 kubectl get inferenceservice sklearn-iris -n mlplane-user
 kubectl --kubeconfig _output/local/pki/alice.kubeconfig get tfjob tfjob-mnist -n alice
+kubectl --kubeconfig _output/local/pki/alice.kubeconfig get notebook my-notebook -n alice
+kubectl --kubeconfig _output/local/pki/alice.kubeconfig get inferenceservice sklearn-iris -n alice
 kubectl wait -n mlplane-user --for=condition=Ready notebook/my-notebook --timeout=3m
 make down`)
 }
