@@ -1,0 +1,288 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package childsync is the one way mlplane-controller's controllers write
+// the objects they own (children): server-side apply with a field manager
+// per controller, so that fields others set on a child (a defaulted field,
+// an annotation, an autoscaler's replicas) are left alone and the fields a
+// controller stops setting are removed by the API server.
+//
+// An apply is sent only when it can change something: the hash of what was
+// last applied is kept in an annotation, and a child whose hash matches
+// (and that has not drifted in a field a Kind names) is not written. A
+// no-op apply would not write to etcd either, but it costs a request and a
+// server-side merge on every reconcile; the hash gate costs one JSON
+// encoding in the controller (docs/architecture.md).
+package childsync
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/tools/record"
+	"k8s.io/utils/ptr"
+)
+
+// Object is a child or an owner: a typed object or an Unstructured.
+type Object interface {
+	metav1.Object
+	runtime.Object
+}
+
+// Client is the part of a typed client-go client (or of Dynamic's) a Kind
+// writes with.
+type Client[T Object] interface {
+	Get(ctx context.Context, name string, opts metav1.GetOptions) (T, error)
+	Patch(ctx context.Context, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions, subresources ...string) (T, error)
+	Delete(ctx context.Context, name string, opts metav1.DeleteOptions) error
+}
+
+// Kind is one kind of child.
+type Kind[T Object] struct {
+	// GVK is the child's apiVersion and kind.
+	GVK schema.GroupVersionKind
+	// Cached reads a child from the controller's cache. A child missing
+	// there is read from the API before it is created, so that an object
+	// of the same name the cache does not hold (it lacks the controller's
+	// label) is never taken over unless Adopt says so. Nil always reads
+	// the API.
+	Cached func(namespace, name string) (T, error)
+	// Client is the client of a namespace ("" for cluster-scoped kinds).
+	Client func(namespace string) Client[T]
+	// Drifted, when set, reports whether live differs from desired in a
+	// field someone may change by hand (replicas), which the hash of what
+	// was applied does not see.
+	Drifted func(live, desired T) bool
+	// Immutable, when set, reports whether live differs from desired in a
+	// field that cannot be updated; live is then deleted and desired
+	// created.
+	Immutable func(live, desired T) bool
+	// Adopt takes over a child of the right name that has no controller.
+	Adopt bool
+}
+
+// Owner is the object children are applied for.
+type Owner struct {
+	Object Object
+	// GVK is the owner's apiVersion and kind, for the controller reference
+	// (objects from a lister carry no TypeMeta).
+	GVK schema.GroupVersionKind
+}
+
+// Syncer writes the children of one controller.
+type Syncer struct {
+	// FieldManager is the controller's field manager.
+	FieldManager string
+	// HashAnnotation is the annotation holding the hash of what was
+	// applied last.
+	HashAnnotation string
+	// Recorder records on the owner that a child of its name belongs to
+	// someone else; nil records nothing.
+	Recorder record.EventRecorder
+}
+
+// Outcome is what Apply did or tried to do.
+type Outcome int
+
+// Outcomes of Apply.
+const (
+	Unchanged Outcome = iota
+	Created
+	Updated
+	Recreated
+)
+
+// ErrNotControlled is wrapped by the error of a child whose name is taken
+// by an object the owner does not control.
+var ErrNotControlled = errors.New("exists and is not controlled by its owner")
+
+// Apply makes desired one of owner's children: it creates it, or applies it
+// over the live child when what the controller sets changed. desired gets
+// owner as its controller unless it names one already.
+func Apply[T Object](ctx context.Context, s *Syncer, k *Kind[T], owner Owner, desired T) (T, Outcome, error) {
+	var zero T
+	kind := k.GVK.Kind
+	if metav1.GetControllerOf(desired) == nil {
+		desired.SetOwnerReferences(append(desired.GetOwnerReferences(),
+			*metav1.NewControllerRef(owner.Object, owner.GVK)))
+	}
+	payload, hash, err := s.payload(k.GVK, desired)
+	if err != nil {
+		return zero, Unchanged, fmt.Errorf("encoding %s %s: %w", kind, desired.GetName(), err)
+	}
+	live, err := k.get(ctx, desired.GetNamespace(), desired.GetName())
+	if apierrors.IsNotFound(err) {
+		created, err := apply(ctx, s, k, desired, payload)
+		return created, Created, err
+	}
+	if err != nil {
+		return zero, Unchanged, fmt.Errorf("getting %s %s: %w", kind, desired.GetName(), err)
+	}
+	if !metav1.IsControlledBy(live, owner.Object) && !(k.Adopt && metav1.GetControllerOf(live) == nil) {
+		if s.Recorder != nil {
+			s.Recorder.Eventf(owner.Object, corev1.EventTypeWarning, "ResourceExists",
+				"%s %s already exists and is not controlled by this %s", kind, desired.GetName(), owner.GVK.Kind)
+		}
+		return zero, Unchanged, fmt.Errorf("%s %s %w (%s)", kind, desired.GetName(), ErrNotControlled, owner.GVK.Kind)
+	}
+	if k.Immutable != nil && k.Immutable(live, desired) {
+		err := k.Client(live.GetNamespace()).Delete(ctx, live.GetName(), metav1.DeleteOptions{
+			Preconditions: &metav1.Preconditions{UID: ptr.To(live.GetUID())},
+		})
+		if err != nil && !apierrors.IsNotFound(err) {
+			return zero, Recreated, fmt.Errorf("deleting %s %s to recreate it: %w", kind, live.GetName(), err)
+		}
+		created, err := apply(ctx, s, k, desired, payload)
+		return created, Recreated, err
+	}
+	if live.GetAnnotations()[s.HashAnnotation] == hash && (k.Drifted == nil || !k.Drifted(live, desired)) {
+		return live, Unchanged, nil
+	}
+	updated, err := apply(ctx, s, k, desired, payload)
+	return updated, Updated, err
+}
+
+// Prune deletes owner's children among existing whose names keep rejects,
+// unless they are already going.
+func Prune[T Object](ctx context.Context, k *Kind[T], owner Owner, existing []T, keep func(name string) bool) error {
+	for _, o := range existing {
+		if keep(o.GetName()) || !metav1.IsControlledBy(o, owner.Object) || o.GetDeletionTimestamp() != nil {
+			continue
+		}
+		err := k.Client(o.GetNamespace()).Delete(context.WithoutCancel(ctx), o.GetName(), metav1.DeleteOptions{
+			Preconditions: &metav1.Preconditions{UID: ptr.To(o.GetUID())},
+		})
+		if err != nil && !apierrors.IsNotFound(err) {
+			return fmt.Errorf("deleting %s %s: %w", k.GVK.Kind, o.GetName(), err)
+		}
+	}
+	return nil
+}
+
+func (k *Kind[T]) get(ctx context.Context, namespace, name string) (T, error) {
+	if k.Cached != nil {
+		live, err := k.Cached(namespace, name)
+		if !apierrors.IsNotFound(err) {
+			return live, err
+		}
+	}
+	return k.Client(namespace).Get(ctx, name, metav1.GetOptions{})
+}
+
+func apply[T Object](ctx context.Context, s *Syncer, k *Kind[T], desired T, payload []byte) (T, error) {
+	out, err := k.Client(desired.GetNamespace()).Patch(ctx, desired.GetName(), types.ApplyPatchType, payload,
+		metav1.PatchOptions{FieldManager: s.FieldManager, Force: ptr.To(true)})
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("applying %s %s: %w", k.GVK.Kind, desired.GetName(), err)
+	}
+	return out, nil
+}
+
+// payload is the apply configuration of desired, with the hash of
+// everything in it stored under HashAnnotation, and that hash.
+func (s *Syncer) payload(gvk schema.GroupVersionKind, desired Object) ([]byte, string, error) {
+	var fields map[string]any
+	if u, ok := desired.(*unstructured.Unstructured); ok {
+		fields = runtime.DeepCopyJSON(u.Object)
+	} else {
+		var err error
+		if fields, err = runtime.DefaultUnstructuredConverter.ToUnstructured(desired); err != nil {
+			return nil, "", err
+		}
+	}
+	// What the API server sets, never a controller.
+	delete(fields, "status")
+	meta, _ := fields["metadata"].(map[string]any)
+	for _, f := range []string{"creationTimestamp", "resourceVersion", "uid", "generation", "managedFields",
+		"deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"} {
+		delete(meta, f)
+	}
+	if annotations, ok := meta["annotations"].(map[string]any); ok {
+		delete(annotations, s.HashAnnotation)
+	}
+	pruneNulls(fields)
+	fields["apiVersion"], fields["kind"] = gvk.GroupVersion().String(), gvk.Kind
+	raw, err := json.Marshal(fields)
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256(raw)
+	hash := hex.EncodeToString(sum[:])[:16]
+	if meta == nil {
+		meta = map[string]any{}
+		fields["metadata"] = meta
+	}
+	annotations, _ := meta["annotations"].(map[string]any)
+	if annotations == nil {
+		annotations = map[string]any{}
+		meta["annotations"] = annotations
+	}
+	annotations[s.HashAnnotation] = hash
+	raw, err = json.Marshal(fields)
+	return raw, hash, err
+}
+
+// pruneNulls drops null values, which typed objects encode for unset
+// fields (a pod template's creationTimestamp) and which an apply would read
+// as "remove".
+func pruneNulls(v any) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			if e == nil {
+				delete(t, k)
+				continue
+			}
+			pruneNulls(e)
+		}
+	case []any:
+		for _, e := range t {
+			pruneNulls(e)
+		}
+	}
+}
+
+// Dynamic is the Client of a dynamic resource.
+func Dynamic(ri dynamic.ResourceInterface) Client[*unstructured.Unstructured] {
+	return dynamicClient{ri}
+}
+
+type dynamicClient struct{ ri dynamic.ResourceInterface }
+
+func (d dynamicClient) Get(ctx context.Context, name string, opts metav1.GetOptions) (*unstructured.Unstructured, error) {
+	return d.ri.Get(ctx, name, opts)
+}
+
+func (d dynamicClient) Patch(ctx context.Context, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions, subresources ...string) (*unstructured.Unstructured, error) {
+	return d.ri.Patch(ctx, name, pt, data, opts, subresources...)
+}
+
+func (d dynamicClient) Delete(ctx context.Context, name string, opts metav1.DeleteOptions) error {
+	return d.ri.Delete(ctx, name, opts)
+}
