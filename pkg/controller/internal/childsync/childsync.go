@@ -225,6 +225,9 @@ func (s *Syncer) payload(gvk schema.GroupVersionKind, desired Object) ([]byte, s
 	}
 	if annotations, ok := meta["annotations"].(map[string]any); ok {
 		delete(annotations, s.HashAnnotation)
+		if len(annotations) == 0 {
+			delete(meta, "annotations")
+		}
 	}
 	pruneNulls(fields)
 	fields["apiVersion"], fields["kind"] = gvk.GroupVersion().String(), gvk.Kind

@@ -174,31 +174,30 @@ const (
 	ResultDropped  = "dropped"
 )
 
-// Result classifies a reconcile's error by the error policy.
+// Result classifies a reconcile's error by the error policy. Errors
+// joined together (errors.Join) are a conflict or a drop only when every
+// one of them is.
 func Result(err error) string {
-	switch {
-	case err == nil:
+	if err == nil {
 		return ResultSuccess
+	}
+	var joined interface{ Unwrap() []error }
+	if errors.As(err, &joined) && len(joined.Unwrap()) > 0 {
+		result := ""
+		for _, e := range joined.Unwrap() {
+			r := Result(e)
+			if result != "" && r != result {
+				return ResultError
+			}
+			result = r
+		}
+		return result
+	}
+	switch {
 	case apierrors.HasStatusCause(err, corev1.NamespaceTerminatingCause):
 		return ResultDropped
-	case apierrors.IsConflict(err) || isWrappedConflict(err):
+	case apierrors.IsConflict(err):
 		return ResultConflict
 	}
 	return ResultError
-}
-
-// isWrappedConflict finds a conflict joined with other errors
-// (errors.Join), which apierrors.IsConflict does not unwrap.
-func isWrappedConflict(err error) bool {
-	var joined interface{ Unwrap() []error }
-	if !errors.As(err, &joined) {
-		return false
-	}
-	errs := joined.Unwrap()
-	for _, e := range errs {
-		if Result(e) != ResultConflict {
-			return false
-		}
-	}
-	return len(errs) > 0
 }
