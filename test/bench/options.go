@@ -44,7 +44,9 @@ type options struct {
 	mode string
 
 	// Run mode.
-	root            string
+	root string
+	// baseline is another mlplane tree (built) run side by side with root.
+	baseline        string
 	outDir          string
 	scenariosFlag   string
 	scenarios       map[string]bool
@@ -105,6 +107,9 @@ func (o *options) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.mode, "mode", o.mode,
 		"\""+modeRun+"\": the whole benchmark; \""+modeCeiling+"\": only create the ceiling's pods and services (run by the benchmark itself).")
 	fs.StringVar(&o.root, "root", o.root, "Root of the mlplane repository (hack/local-up.sh is run from there).")
+	fs.StringVar(&o.baseline, "baseline", o.baseline,
+		"Another mlplane tree, built (make build tools), e.g. a git worktree of the previous commit: every scenario runs on "+
+			"it and on -root in turn, and results.md starts with a side-by-side table.")
 	fs.StringVar(&o.outDir, "out", o.outDir, "Directory of the control planes' state and of results.md; default <root>/_output/bench.")
 	fs.StringVar(&o.scenariosFlag, "scenarios", o.scenariosFlag,
 		"Scenarios to run, separated by spaces or commas: \""+scenarioTraining+"\" (TFJobs, next to the ceiling) and \""+scenarioNotebook+"\" (Notebooks, then an idle window).")
@@ -142,6 +147,11 @@ func (o *options) complete() error {
 		return fmt.Errorf("-root: %w", err)
 	}
 	o.root = root
+	if o.baseline != "" {
+		if o.baseline, err = filepath.Abs(o.baseline); err != nil {
+			return fmt.Errorf("-baseline: %w", err)
+		}
+	}
 	if o.outDir == "" {
 		o.outDir = filepath.Join(o.root, "_output", "bench")
 	}
@@ -183,6 +193,11 @@ func (o *options) validate() error {
 		}
 		if _, err := os.Stat(filepath.Join(o.root, "hack", "local-up.sh")); err != nil {
 			errs = append(errs, fmt.Errorf("-root: %s is not the mlplane repository: %w", o.root, err))
+		}
+		if o.baseline != "" {
+			if _, err := os.Stat(filepath.Join(o.baseline, "_output", "bin", "mlplane-controller")); err != nil {
+				errs = append(errs, fmt.Errorf("-baseline: %s is not a built mlplane tree: %w", o.baseline, err))
+			}
 		}
 		if o.nodes < 0 || o.podsPerNode < 1 {
 			errs = append(errs, errors.New("-nodes must be at least 0 and -pods-per-node at least 1"))

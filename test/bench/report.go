@@ -240,13 +240,79 @@ func (r *report) markdown() string {
 	return b.String()
 }
 
-// write saves the report as results.md in dir.
-func (r *report) write(dir string) error {
+// writeReports saves results.md in dir: the report of this tree, or, with
+// a baseline, the side-by-side summary and then each tree's report.
+func writeReports(dir string, ts []tree, rs []*report) error {
+	var text string
+	if len(ts) == 1 {
+		text = rs[0].markdown()
+	} else {
+		var b strings.Builder
+		b.WriteString(sideBySide(ts, rs))
+		for i, t := range ts {
+			fmt.Fprintf(&b, "\n---\n\n# %s (%s)\n\n", t.name, t.o.root)
+			b.WriteString(rs[i].markdown())
+		}
+		text = b.String()
+	}
 	path := filepath.Join(dir, "results.md")
-	if err := os.WriteFile(path, []byte(r.markdown()), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
+}
+
+// sideBySide is one table per scenario with a row per tree: what a change
+// did, measured in one run on one machine.
+func sideBySide(ts []tree, rs []*report) string {
+	var b strings.Builder
+	b.WriteString("# make bench, side by side\n\n")
+	for i, t := range ts {
+		fmt.Fprintf(&b, "- %s: %s", t.name, t.o.root)
+		if h := rs[i].header; h != "" {
+			if _, rest, ok := strings.Cut(h, "mlplane "); ok {
+				rev, _, _ := strings.Cut(rest, "\n")
+				fmt.Fprintf(&b, " (mlplane %s)", rev)
+			}
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
+	if len(rs[0].sizes) > 0 {
+		b.WriteString("## training\n\n| N | tree | pods exist (s) | pods Running (s) | controller CPU (s) | " +
+			"controller / ceiling CPU | controller peak RSS (MiB) | controller / ceiling RSS | syncs | failed syncs |\n")
+		b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		for k := range rs[0].sizes {
+			for i, t := range ts {
+				if k >= len(rs[i].sizes) {
+					continue
+				}
+				s := rs[i].sizes[k]
+				tr, c := s.training, s.ceiling
+				fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s | %.0f | %.0f |\n", s.n, t.name,
+					secs(tr.exist), secs(tr.running), cpuS(tr.clientCPU), ratio(tr.clientCPU, c.clientCPU),
+					mib(tr.clientRSS), ratio(float64(tr.clientRSS), float64(c.clientRSS)),
+					tr.controller["syncs"], tr.controller["failed syncs"])
+			}
+		}
+		b.WriteString("\n")
+	}
+	if rs[0].notebooks != nil {
+		b.WriteString("## notebook\n\n| N | tree | Notebooks Ready (s) | controller CPU, create (s) | " +
+			"controller CPU, idle (s) | writes during idle | controller peak RSS (MiB) | mlplane-apiserver peak RSS (MiB) |\n")
+		b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|\n")
+		for i, t := range ts {
+			nb := rs[i].notebooks
+			if nb == nil {
+				continue
+			}
+			fmt.Fprintf(&b, "| %d | %s | %s | %s | %.2f | %d | %s | %s |\n", nb.n, t.name, secs(nb.ready),
+				cpuS(nb.create.cpu["mlplane-controller"]), nb.idle.cpu["mlplane-controller"], nb.controllerWrites(),
+				mib(nb.controllerRSS), mib(nb.apiserverRSS))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }
 
 // latency is the distribution of one per-job delay.

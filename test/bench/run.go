@@ -30,52 +30,88 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
+// tree is one mlplane tree the benchmark runs: this one, or a baseline.
+type tree struct {
+	name string
+	// o are the options with root and outDir of this tree.
+	o *options
+}
+
+// trees are the trees to run: this one alone, or, with -baseline, the
+// baseline and this one, each scenario on both in turn.
+func trees(o *options) []tree {
+	if o.baseline == "" {
+		return []tree{{name: "this tree", o: o}}
+	}
+	base, this := *o, *o
+	base.root, base.outDir, base.revision = o.baseline, filepath.Join(o.outDir, "baseline"), ""
+	this.outDir = filepath.Join(o.outDir, "this")
+	return []tree{{name: "baseline", o: &base}, {name: "this tree", o: &this}}
+}
+
 // runBenchmark runs the chosen scenarios, training first, each on fresh
-// control planes, and writes results.md after each control plane, so a
+// control planes (with -baseline, the baseline's then this tree's, one
+// after the other), and writes results.md after each control plane, so a
 // failure keeps what was measured before it.
 func runBenchmark(ctx context.Context, o *options) error {
 	if err := os.MkdirAll(o.outDir, 0o755); err != nil {
 		return fmt.Errorf("creating %s: %w", o.outDir, err)
 	}
-	r := &report{}
+	ts := trees(o)
+	rs := make([]*report, len(ts))
+	for i := range rs {
+		rs[i] = &report{}
+	}
+	write := func() error { return writeReports(o.outDir, ts, rs) }
 	// fail writes what was measured and returns err.
 	fail := func(err error) error {
-		if werr := r.write(o.outDir); werr != nil {
+		if werr := write(); werr != nil {
 			fmt.Fprintf(os.Stderr, "bench: %v\n", werr)
 		}
 		return err
 	}
 	if o.scenarios[scenarioTraining] {
 		for i, n := range o.sizes {
-			keep := o.keep && i == len(o.sizes)-1 && !o.scenarios[scenarioNotebook]
-			s, header, err := runSize(ctx, o, n, keep)
+			for j, t := range ts {
+				keep := o.keep && i == len(o.sizes)-1 && j == len(ts)-1 && !o.scenarios[scenarioNotebook]
+				r := rs[j]
+				s, header, err := runSize(ctx, t.o, n, keep)
+				r.setHeader(header)
+				if err != nil {
+					return fail(fmt.Errorf("%s: training N=%d: %w", t.name, n, err))
+				}
+				if len(r.sizes) == 0 {
+					r.trainingIntro = trainingIntro(o, s.limits)
+					fmt.Print("## training\n\n" + r.trainingIntro)
+				}
+				r.sizes = append(r.sizes, *s)
+				fmt.Print(s.section())
+				if err := write(); err != nil {
+					return err
+				}
+			}
+		}
+		for _, r := range rs {
+			fmt.Print("### Summary\n\n" + r.summary() + "\n")
+		}
+	}
+	if o.scenarios[scenarioNotebook] {
+		for j, t := range ts {
+			r := rs[j]
+			nb, header, err := runNotebookPlane(ctx, t.o, o.notebooks, o.keep && j == len(ts)-1)
 			r.setHeader(header)
 			if err != nil {
-				return fail(fmt.Errorf("training N=%d: %w", n, err))
+				return fail(fmt.Errorf("%s: notebook N=%d: %w", t.name, o.notebooks, err))
 			}
-			if len(r.sizes) == 0 {
-				r.trainingIntro = trainingIntro(o, s.limits)
-				fmt.Print("## training\n\n" + r.trainingIntro)
-			}
-			r.sizes = append(r.sizes, *s)
-			fmt.Print(s.section())
-			if err := r.write(o.outDir); err != nil {
+			r.notebooks = nb
+			fmt.Print(nb.section())
+			if err := write(); err != nil {
 				return err
 			}
 		}
-		fmt.Print("### Summary\n\n" + r.summary() + "\n")
 	}
-	if o.scenarios[scenarioNotebook] {
-		nb, header, err := runNotebookPlane(ctx, o, o.notebooks, o.keep)
-		r.setHeader(header)
-		if err != nil {
-			return fail(fmt.Errorf("notebook N=%d: %w", o.notebooks, err))
-		}
-		r.notebooks = nb
-		fmt.Print(nb.section())
-		if err := r.write(o.outDir); err != nil {
-			return err
-		}
+	if len(ts) > 1 {
+		fmt.Print(sideBySide(ts, rs))
 	}
 	fmt.Fprintf(os.Stderr, "results: %s\n", filepath.Join(o.outDir, "results.md"))
 	return nil
