@@ -216,6 +216,11 @@ func runNotebooks(ctx context.Context, o *options, c *cluster, n int) (*notebook
 		return nil, err
 	}
 	r.anomalies = t.anomalies()
+
+	// Last, so that its requests are in no phase's numbers.
+	if r.applyCost, err = measureApplyCost(ctx, c, ns, notebookName(0), r.create.controller["notebook queue adds"]); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 

@@ -124,6 +124,8 @@ type notebookResult struct {
 	apiserverRSS     int64
 
 	anomalies []string
+	// applyCost is what applying children on every reconcile would cost.
+	applyCost *applyCost
 }
 
 // namedPhase is a phase with its name in the report.
@@ -229,6 +231,7 @@ func (r *notebookResult) section() string {
 		fmt.Fprintf(&b, "- %s: kube-apiserver requests (verb resource code, all clients): %s.\n", p.name, orNone(formatRequests(p.p.kubeRequests)))
 		fmt.Fprintf(&b, "- %s: mlplane-apiserver requests: %s.\n", p.name, orNone(formatRequests(p.p.mlplaneRequests)))
 	}
+	fmt.Fprintf(&b, "- apply cost: %s.\n", r.applyCost)
 	for _, a := range r.anomalies {
 		fmt.Fprintf(&b, "- **%s.**\n", a)
 	}

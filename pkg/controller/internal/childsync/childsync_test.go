@@ -284,3 +284,25 @@ func TestPayloadLeavesOutWhatTheServerSets(t *testing.T) {
 		t.Errorf("hash changed with the old hash annotation: %s vs %s", again, hash)
 	}
 }
+
+// BenchmarkUnchangedChild is the controller's cost of finding that a child
+// needs no write: encoding and hashing what it would apply, and comparing
+// with the live child's hash (docs/architecture.md compares it with the
+// API server's cost of a no-op apply, which test/bench measures).
+func BenchmarkUnchangedChild(b *testing.B) {
+	ctx := context.Background()
+	client := fake.NewClientset()
+	s := &Syncer{FieldManager: "mlplane-test", HashAnnotation: hashAnnotation}
+	k := statefulSetKind(client)
+	live, _, err := Apply(ctx, s, k, owner(), statefulSet(1, map[string]string{"a": "1"}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	k.Cached = func(string, string) (*appsv1.StatefulSet, error) { return live, nil }
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, outcome, err := Apply(ctx, s, k, owner(), statefulSet(1, map[string]string{"a": "1"})); err != nil || outcome != Unchanged {
+			b.Fatalf("%v %v", outcome, err)
+		}
+	}
+}
