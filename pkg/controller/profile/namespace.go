@@ -36,17 +36,16 @@ func (c *Controller) desiredLabels() map[string]string {
 	return labels
 }
 
-// The namespace is not a child written through childsync: its labels
-// follow upstream's rule, which depends on the live labels (one the
-// namespace has is kept; an empty value in the labels file removes one,
-// whoever set it), a rule an apply cannot express; it is taken over only
-// with its own consent (the adoption annotation) and otherwise reported;
-// and nothing else is written until it is the Profile's.
-
 // syncNamespace creates the Profile's namespace, or brings the one it
 // controls (or may adopt) to its labels, owner annotation and controller.
 // It reports a problem, and the caller creates nothing else, when the
 // namespace is someone else's or is being deleted.
+//
+// Unlike the children it is written by an update, not applied through
+// childsync: its labels follow upstream's rule on the live labels (one the
+// namespace has is kept; an empty value in the labels file removes one,
+// whoever set it), which an apply cannot express, and it is taken over only
+// with its own consent (the adoption annotation).
 func (c *Controller) syncNamespace(ctx context.Context, p *kubeflowv1.Profile) (*problem, error) {
 	desired := c.desiredLabels()
 	ns, err := c.namespaces.Get(p.Name)
