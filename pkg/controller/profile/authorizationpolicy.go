@@ -19,14 +19,15 @@ package profile
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/dynamic"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
 	"github.com/mlplane/mlplane/pkg/controller/internal/unstructuredspec"
 )
 
@@ -120,6 +121,8 @@ func (c *Controller) syncAuthorizationPolicies(ctx context.Context, p *kubeflowv
 		return
 	}
 	client := c.cfg.Istio.DynamicClient.Resource(*gvr).Namespace(p.Name)
+	// Not watched: Istio may come and go, and a Profile's few policies are
+	// listed once per reconcile instead.
 	list, err := client.List(ctx, metav1.ListOptions{LabelSelector: LabelSelector})
 	if apierrors.IsNotFound(err) {
 		// Istio was uninstalled since discovery found it.
@@ -130,9 +133,26 @@ func (c *Controller) syncAuthorizationPolicies(ctx context.Context, p *kubeflowv
 		out.add(nil, fmt.Errorf("listing AuthorizationPolicies: %w", err))
 		return
 	}
-	live := map[string]*unstructured.Unstructured{}
+	live := make([]*unstructured.Unstructured, 0, len(list.Items))
 	for i := range list.Items {
-		live[list.Items[i].GetName()] = &list.Items[i]
+		live = append(live, &list.Items[i])
+	}
+	kind := &childsync.Kind[*unstructured.Unstructured]{
+		GVK: gvr.GroupVersion().WithKind("AuthorizationPolicy"),
+		Cached: func(_, name string) (*unstructured.Unstructured, error) {
+			if i := slices.IndexFunc(live, func(ap *unstructured.Unstructured) bool { return ap.GetName() == name }); i >= 0 {
+				return live[i], nil
+			}
+			return nil, apierrors.NewNotFound(gvr.GroupResource(), name)
+		},
+		Client: func(string) childsync.Client[*unstructured.Unstructured] { return childsync.Dynamic(client) },
+		// A rule changed by hand is reverted; fields Istio defaults are
+		// not a change.
+		Drifted: func(live, desired *unstructured.Unstructured) bool {
+			return !unstructuredspec.Covers(live.Object["spec"], desired.Object["spec"])
+		},
+		Adopt:             true,
+		AdoptPredecessors: true,
 	}
 
 	desired := []*unstructured.Unstructured{c.cfg.Istio.ownerAuthorizationPolicy(p, gvr.Version)}
@@ -144,55 +164,7 @@ func (c *Controller) syncAuthorizationPolicies(ctx context.Context, p *kubeflowv
 	keep := map[string]bool{}
 	for _, d := range desired {
 		keep[d.GetName()] = true
-		out.add(syncAuthorizationPolicy(ctx, client, p, live[d.GetName()], d))
+		out.add(applyChild(ctx, c, kind, p, d))
 	}
-	for name, ap := range live {
-		if keep[name] || !metav1.IsControlledBy(ap, p) || ap.GetDeletionTimestamp() != nil {
-			continue
-		}
-		if err := client.Delete(ctx, name, deleteExactly(ap)); err != nil && !apierrors.IsNotFound(err) {
-			out.add(nil, fmt.Errorf("deleting AuthorizationPolicy %s/%s: %w", p.Name, name, err))
-		}
-	}
-}
-
-// syncAuthorizationPolicy creates desired or brings live (nil when the
-// label-selected list has none) to it, as syncChild does for typed
-// children. The spec is compared with unstructuredspec.Covers, so fields
-// Istio defaults never cause an update.
-func syncAuthorizationPolicy(ctx context.Context, client dynamic.ResourceInterface, p *kubeflowv1.Profile,
-	live, desired *unstructured.Unstructured,
-) (*problem, error) {
-	name := desired.GetName()
-	if live == nil {
-		_, err := client.Create(ctx, desired, metav1.CreateOptions{})
-		if err == nil {
-			return nil, nil
-		}
-		if !apierrors.IsAlreadyExists(err) {
-			return nil, fmt.Errorf("creating AuthorizationPolicy %s/%s: %w", p.Name, name, err)
-		}
-		// Made by someone else (KFAM), without mlplane's label.
-		if live, err = client.Get(ctx, name, metav1.GetOptions{}); err != nil {
-			return nil, fmt.Errorf("getting AuthorizationPolicy %s/%s: %w", p.Name, name, err)
-		}
-	}
-	if ref := foreignController(live, p); ref != nil {
-		return &problem{ReasonResourceExists, fmt.Sprintf("AuthorizationPolicy %s/%s exists and is controlled by %s %s",
-			p.Name, name, ref.Kind, ref.Name)}, nil
-	}
-	if metav1.IsControlledBy(live, p) && covers(live.GetLabels(), desired.GetLabels()) &&
-		covers(live.GetAnnotations(), desired.GetAnnotations()) &&
-		unstructuredspec.Covers(live.Object["spec"], desired.Object["spec"]) {
-		return nil, nil
-	}
-	update := live.DeepCopy()
-	update.Object["spec"] = desired.Object["spec"]
-	update.SetLabels(union(live.GetLabels(), desired.GetLabels()))
-	update.SetAnnotations(union(live.GetAnnotations(), desired.GetAnnotations()))
-	update.SetOwnerReferences(withController(live.GetOwnerReferences(), controllerRef(p)))
-	if _, err := client.Update(ctx, update, metav1.UpdateOptions{}); err != nil {
-		return nil, fmt.Errorf("updating AuthorizationPolicy %s/%s: %w", p.Name, name, err)
-	}
-	return nil, nil
+	out.add(nil, childsync.Prune(ctx, kind, owner(p), live, func(name string) bool { return keep[name] }))
 }

@@ -110,7 +110,7 @@ func TestAuthorizationPolicyIsUpdatedOnlyWhenItDiffers(t *testing.T) {
 
 	// The header changes (a restart with another --userid-header).
 	f.c.cfg.Istio.UserIDHeader = "x-user"
-	if diff := cmp.Diff([]string{"update authorizationpolicies ns-owner-access-istio"}, f.reconcile("team-a")); diff != "" {
+	if diff := cmp.Diff([]string{"apply authorizationpolicies ns-owner-access-istio"}, f.reconcile("team-a")); diff != "" {
 		t.Errorf("writes (-want +got):\n%s", diff)
 	}
 	ap = f.authorizationPolicies("team-a")["ns-owner-access-istio"]
@@ -131,7 +131,7 @@ func TestAuthorizationPolicyOfAnotherControllerIsReported(t *testing.T) {
 		Controller: ptr.To(true)}})
 	f := newFixture(t, testProfile(withFinalizer), []runtime.Object{other})
 	writes := f.reconcile("team-a")
-	if hasWrite(writes, "update authorizationpolicies") {
+	if hasWrite(writes, "apply authorizationpolicies") {
 		t.Errorf("writes %v change another controller's policy", writes)
 	}
 	if cond := f.condition("team-a"); cond.Reason != ReasonResourceExists {

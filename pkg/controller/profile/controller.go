@@ -20,11 +20,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync/atomic"
 	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -35,14 +33,16 @@ import (
 	coreinformers "k8s.io/client-go/informers/core/v1"
 	"k8s.io/client-go/kubernetes"
 	corelisters "k8s.io/client-go/listers/core/v1"
-	rbaclisters "k8s.io/client-go/listers/rbac/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/record"
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/klog/v2"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
+	"github.com/mlplane/mlplane/pkg/controller/internal/handler"
 	"github.com/mlplane/mlplane/pkg/controller/internal/servedapi"
+	"github.com/mlplane/mlplane/pkg/controller/internal/workloop"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
 	"github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
 	kubeflowlisters "github.com/mlplane/mlplane/pkg/generated/listers/kubeflow/v1"
@@ -115,15 +115,15 @@ type Config struct {
 
 // Controller reconciles Profiles.
 type Controller struct {
-	cfg             Config
-	profiles        kubeflowlisters.ProfileLister
-	namespaces      corelisters.NamespaceLister
-	serviceAccounts corelisters.ServiceAccountLister
-	roleBindings    rbaclisters.RoleBindingLister
-	quotas          corelisters.ResourceQuotaLister
-	synced          []cache.InformerSynced
-	queue           workqueue.TypedRateLimitingInterface[string]
-	labelsFile      *labelsFile
+	cfg        Config
+	profiles   kubeflowlisters.ProfileLister
+	namespaces corelisters.NamespaceLister
+	synced     []cache.InformerSynced
+	// loop's keys are Profiles' names (cluster-scoped: no namespace).
+	loop       *workloop.Loop[cache.ObjectName]
+	syncer     *childsync.Syncer
+	children   childKinds
+	labelsFile *labelsFile
 	// authorizationPolicies finds the served AuthorizationPolicy API.
 	authorizationPolicies *servedapi.API
 	// istioServed is whether the AuthorizationPolicy API was served at the
@@ -136,6 +136,12 @@ type Controller struct {
 var authorizationPolicyVersions = []string{"v1beta1", "v1"}
 
 const istioSecurityGroup = "security.istio.io"
+
+var (
+	profileGVK = kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.ProfileKind)
+	// profileOf maps a child to the Profile that controls it.
+	profileOf = handler.ClusterControllerOf(profileGVK.GroupKind())
+)
 
 // NewController returns a profile controller on cfg's informers, which the
 // caller starts. The labels file, when given, must be readable and valid.
@@ -150,16 +156,18 @@ func NewController(cfg Config) (*Controller, error) {
 	if cfg.LabelsPollInterval <= 0 {
 		cfg.LabelsPollInterval = DefaultLabelsPollInterval
 	}
-	queueConfig := workqueue.TypedRateLimitingQueueConfig[string]{Name: "profile"}
-	if cfg.WorkqueueMetrics != nil {
-		queueConfig.MetricsProvider = cfg.WorkqueueMetrics
-	}
 	c := &Controller{
 		cfg: cfg,
-		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
-			workqueue.DefaultTypedControllerRateLimiter[string](), queueConfig),
-		now: metav1.Now,
+		// No Recorder: a child that is someone else's is reported in the
+		// Profile's condition, whose changes are events already.
+		syncer: &childsync.Syncer{FieldManager: FieldManager, HashAnnotation: SpecHashAnnotation},
+		now:    metav1.Now,
 	}
+	c.loop = workloop.New(workloop.Config[cache.ObjectName]{
+		Name:             "profile",
+		Reconcile:        c.reconcile,
+		WorkqueueMetrics: cfg.WorkqueueMetrics,
+	})
 	if cfg.Istio.DynamicClient != nil {
 		c.authorizationPolicies = servedapi.New(cfg.Istio.Discovery, istioSecurityGroup, "authorizationpolicies",
 			authorizationPolicyVersions...)
@@ -173,56 +181,51 @@ func NewController(cfg Config) (*Controller, error) {
 
 	profiles := cfg.Informers.Kubeflow().V1().Profiles()
 	c.profiles = profiles.Lister()
-	if _, err := profiles.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc:    c.enqueue,
-		UpdateFunc: func(_, obj any) { c.enqueue(obj) },
-	}); err != nil {
-		return nil, fmt.Errorf("watching profiles: %w", err)
-	}
-	c.synced = append(c.synced, profiles.Informer().HasSynced)
-
 	c.namespaces = cfg.Namespaces.Lister()
-	if _, err := cfg.Namespaces.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc:    c.enqueueNamespace,
-		UpdateFunc: func(old, obj any) { c.onChange(old, obj, c.enqueueNamespace) },
-		DeleteFunc: c.enqueueNamespace,
-	}); err != nil {
-		return nil, fmt.Errorf("watching namespaces: %w", err)
-	}
-	c.synced = append(c.synced, cfg.Namespaces.Informer().HasSynced)
-
 	serviceAccounts := cfg.KubeInformers.Core().V1().ServiceAccounts()
 	roleBindings := cfg.KubeInformers.Rbac().V1().RoleBindings()
 	quotas := cfg.KubeInformers.Core().V1().ResourceQuotas()
-	c.serviceAccounts, c.roleBindings, c.quotas = serviceAccounts.Lister(), roleBindings.Lister(), quotas.Lister()
-	owned := cache.ResourceEventHandlerFuncs{
-		AddFunc:    c.enqueueOwner,
-		UpdateFunc: func(old, obj any) { c.onChange(old, obj, c.enqueueOwner) },
-		DeleteFunc: c.enqueueOwner,
+	c.children = newChildKinds(cfg.KubeClient, serviceAccounts.Lister(), roleBindings.Lister(), quotas.Lister())
+
+	watches := []struct {
+		what     string
+		informer cache.SharedIndexInformer
+		handler  cache.ResourceEventHandler
+	}{
+		{"profiles", profiles.Informer(), handler.All(c.loop.Enqueue(handler.Key))},
+		// A namespace created, changed (an adoption annotation) or deleted.
+		{"namespaces", cfg.Namespaces.Informer(), handler.OnChange(c.loop.Enqueue(c.profileOfNamespace))},
+		{"service accounts", serviceAccounts.Informer(), handler.OnChange(c.loop.Enqueue(profileOf))},
+		{"role bindings", roleBindings.Informer(), handler.OnChange(c.loop.Enqueue(profileOf))},
+		{"resource quotas", quotas.Informer(), handler.OnChange(c.loop.Enqueue(profileOf))},
 	}
-	for _, inf := range []cache.SharedIndexInformer{serviceAccounts.Informer(), roleBindings.Informer(), quotas.Informer()} {
-		if _, err := inf.AddEventHandler(owned); err != nil {
-			return nil, fmt.Errorf("watching profile children: %w", err)
+	for _, w := range watches {
+		if _, err := w.informer.AddEventHandler(w.handler); err != nil {
+			return nil, fmt.Errorf("watching %s: %w", w.what, err)
 		}
-		c.synced = append(c.synced, inf.HasSynced)
+		c.synced = append(c.synced, w.informer.HasSynced)
 	}
 	return c, nil
+}
+
+// profileOfNamespace is the key of the Profile named like a namespace, if
+// there is one.
+func (c *Controller) profileOfNamespace(obj any) (cache.ObjectName, bool) {
+	m, ok := handler.MetaOf(obj)
+	if !ok {
+		return cache.ObjectName{}, false
+	}
+	if _, err := c.profiles.Get(m.GetName()); err != nil {
+		return cache.ObjectName{}, false
+	}
+	return cache.ObjectName{Name: m.GetName()}, true
 }
 
 // Run reconciles profiles with the given number of workers until ctx ends,
 // and reads the labels file again every LabelsPollInterval. The informers
 // must have been started.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer utilruntime.HandleCrash()
-	defer c.queue.ShutDown()
-	logger := klog.FromContext(ctx)
-	logger.Info("Starting profile controller", "workers", workers, "namespaceLabels", c.cfg.NamespaceLabelsPath)
-	if !cache.WaitForCacheSync(ctx.Done(), c.synced...) {
-		return errors.New("profile: informer caches did not sync")
-	}
-	for range workers {
-		go wait.UntilWithContext(ctx, c.worker, time.Second)
-	}
+	klog.FromContext(ctx).Info("Starting profile controller", "namespaceLabels", c.cfg.NamespaceLabelsPath)
 	if c.labelsFile != nil {
 		// Polled rather than watched: a ConfigMap volume swaps a symlink,
 		// which inotify watches lose, and polling a small file is cheap.
@@ -231,9 +234,7 @@ func (c *Controller) Run(ctx context.Context, workers int) error {
 	if c.authorizationPolicies != nil {
 		go wait.UntilWithContext(ctx, c.checkIstio, servedapi.DefaultRecheck)
 	}
-	<-ctx.Done()
-	logger.Info("Stopping profile controller")
-	return nil
+	return c.loop.Run(ctx, workers, c.synced...)
 }
 
 // pollLabels reads the labels file again and, when its labels changed,
@@ -274,85 +275,6 @@ func (c *Controller) enqueueAll() {
 		return
 	}
 	for _, p := range all {
-		c.queue.Add(p.Name)
+		c.loop.Add(cache.ObjectName{Name: p.Name})
 	}
-}
-
-func (c *Controller) worker(ctx context.Context) {
-	for c.processNext(ctx) {
-	}
-}
-
-func (c *Controller) processNext(ctx context.Context) bool {
-	name, shutdown := c.queue.Get()
-	if shutdown {
-		return false
-	}
-	defer c.queue.Done(name)
-	if err := c.reconcile(ctx, name); err != nil {
-		// A conflict means the cache was behind; the newer object is
-		// already on its way, so retry without reporting an error.
-		if apierrors.IsConflict(err) {
-			klog.FromContext(ctx).V(4).Info("Conflict; retrying", "profile", name, "err", err)
-		} else {
-			utilruntime.HandleErrorWithContext(ctx, err, "Reconciling profile", "profile", name)
-		}
-		c.queue.AddRateLimited(name)
-		return true
-	}
-	c.queue.Forget(name)
-	return true
-}
-
-func (c *Controller) enqueue(obj any) {
-	if m, ok := metaOf(obj); ok {
-		c.queue.Add(m.GetName())
-	}
-}
-
-// enqueueNamespace enqueues the Profile named like the namespace, if any:
-// its namespace was created, changed (an adoption annotation) or deleted.
-func (c *Controller) enqueueNamespace(obj any) {
-	m, ok := metaOf(obj)
-	if !ok {
-		return
-	}
-	if _, err := c.profiles.Get(m.GetName()); err == nil {
-		c.queue.Add(m.GetName())
-	}
-}
-
-// enqueueOwner enqueues the Profile that controls a child.
-func (c *Controller) enqueueOwner(obj any) {
-	m, ok := metaOf(obj)
-	if !ok {
-		return
-	}
-	if ref := metav1.GetControllerOf(m); ref != nil && isProfileRef(*ref) {
-		c.queue.Add(ref.Name)
-	}
-}
-
-// onChange passes obj on unless it is a resync of an unchanged object.
-func (c *Controller) onChange(old, obj any, enqueue func(any)) {
-	o, ok1 := metaOf(old)
-	n, ok2 := metaOf(obj)
-	if ok1 && ok2 && o.GetResourceVersion() == n.GetResourceVersion() {
-		return
-	}
-	enqueue(obj)
-}
-
-func metaOf(obj any) (metav1.Object, bool) {
-	if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = tomb.Obj
-	}
-	m, ok := obj.(metav1.Object)
-	return m, ok
-}
-
-// isProfileRef reports whether ref points at a kubeflow.org Profile,
-// whatever its version.
-func isProfileRef(ref metav1.OwnerReference) bool {
-	return ref.Kind == kubeflowv1.ProfileKind && strings.HasPrefix(ref.APIVersion, kubeflowv1.GroupName+"/")
 }

@@ -19,6 +19,7 @@ package profile
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -34,6 +35,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/managedfields"
 	fakediscovery "k8s.io/client-go/discovery/fake"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	kubeinformers "k8s.io/client-go/informers"
@@ -106,14 +108,7 @@ func newFixture(t *testing.T, p *kubeflowv1.Profile, kubeObjects []runtime.Objec
 			APIResources: []metav1.APIResource{{Name: "authorizationpolicies", Kind: "AuthorizationPolicy", Namespaced: true}},
 		}}}},
 	}
-	var dynObjects []runtime.Object
-	for _, o := range kubeObjects {
-		if u, ok := o.(*unstructured.Unstructured); ok {
-			dynObjects = append(dynObjects, u)
-		}
-	}
-	f.dyn = dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(),
-		map[schema.GroupVersionResource]string{apGVR: "AuthorizationPolicyList"}, dynObjects...)
+	f.dyn = newDynamicClient(t, kubeObjects)
 	f.kubeInf = kubeinformers.NewSharedInformerFactory(f.kube, 0)
 	f.nsInf = kubeinformers.NewSharedInformerFactory(f.kube, 0)
 	f.inf = externalversions.NewSharedInformerFactory(f.client, 0)
@@ -140,6 +135,34 @@ func newFixture(t *testing.T, p *kubeflowv1.Profile, kubeObjects []runtime.Objec
 	c.now = func() metav1.Time { return metav1.NewTime(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) }
 	f.c = c
 	return f
+}
+
+// newDynamicClient is a fake dynamic client holding objs' Unstructured
+// AuthorizationPolicies, with server-side apply as kube-apiserver does it
+// (the plain fake applies by a strategic merge and cannot create).
+func newDynamicClient(t *testing.T, objs []runtime.Object) *dynamicfake.FakeDynamicClient {
+	t.Helper()
+	scheme := runtime.NewScheme()
+	scheme.AddKnownTypeWithName(apGVR.GroupVersion().WithKind("AuthorizationPolicy"), &unstructured.Unstructured{})
+	scheme.AddKnownTypeWithName(apGVR.GroupVersion().WithKind("AuthorizationPolicyList"), &unstructured.UnstructuredList{})
+	tracker := clienttesting.NewFieldManagedObjectTracker(scheme, unstructured.UnstructuredJSONScheme,
+		managedfields.NewDeducedTypeConverter())
+	for _, o := range objs {
+		if u, ok := o.(*unstructured.Unstructured); ok {
+			must(t, tracker.Add(u))
+		}
+	}
+	dyn := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(scheme,
+		map[schema.GroupVersionResource]string{apGVR: "AuthorizationPolicyList"})
+	dyn.PrependReactor("*", "*", clienttesting.ObjectReaction(tracker))
+	return dyn
+}
+
+// withoutHash is a child's annotations but the hash of what was applied.
+func withoutHash(annotations map[string]string) map[string]string {
+	out := maps.Clone(annotations)
+	delete(out, SpecHashAnnotation)
+	return out
 }
 
 func typed(objs []runtime.Object) []runtime.Object {
@@ -221,24 +244,29 @@ func (f *fixture) tryReconcile(name string) ([]string, error) {
 	f.kube.ClearActions()
 	f.client.ClearActions()
 	f.dyn.ClearActions()
-	err := f.c.reconcile(context.Background(), name)
+	_, err := f.c.reconcile(context.Background(), cache.ObjectName{Name: name})
 	return f.writes(), err
 }
 
-// writes lists the writes made, as "verb resource[/subresource] name".
+// writes lists the writes made, as "verb resource[/subresource] name"; a
+// server-side apply's verb is "apply".
 func (f *fixture) writes() []string {
 	var out []string
 	for _, actions := range [][]clienttesting.Action{f.kube.Actions(), f.client.Actions(), f.dyn.Actions()} {
 		for _, a := range actions {
-			switch a.GetVerb() {
+			verb := a.GetVerb()
+			switch verb {
 			case "get", "list", "watch":
 				continue
+			}
+			if pa, ok := a.(clienttesting.PatchAction); ok && pa.GetPatchType() == types.ApplyPatchType {
+				verb = "apply"
 			}
 			resource := a.GetResource().Resource
 			if a.GetSubresource() != "" {
 				resource += "/" + a.GetSubresource()
 			}
-			out = append(out, fmt.Sprintf("%s %s %s", a.GetVerb(), resource, actionName(a)))
+			out = append(out, fmt.Sprintf("%s %s %s", verb, resource, actionName(a)))
 		}
 	}
 	return out
@@ -333,18 +361,17 @@ func TestIstioInstalledLaterReconcilesEveryProfile(t *testing.T) {
 	f.syncCaches()
 	ctx := context.Background()
 	f.c.checkIstio(ctx)
-	if f.c.queue.Len() != 0 {
-		t.Fatalf("enqueued %d profiles without Istio", f.c.queue.Len())
+	if f.c.loop.Len() != 0 {
+		t.Fatalf("enqueued %d profiles without Istio", f.c.loop.Len())
 	}
 	f.c.authorizationPolicies = servedapiFor(f.disc)
 	f.c.checkIstio(ctx)
-	if f.c.queue.Len() != 1 {
-		t.Errorf("enqueued %d profiles once Istio is served, want 1", f.c.queue.Len())
+	if f.c.loop.Len() != 1 {
+		t.Errorf("enqueued %d profiles once Istio is served, want 1", f.c.loop.Len())
 	}
-	name, _ := f.c.queue.Get()
-	f.c.queue.Done(name)
+	f.c.loop.ProcessNext(ctx)
 	f.c.checkIstio(ctx)
-	if f.c.queue.Len() != 0 {
+	if f.c.loop.Len() != 0 {
 		t.Errorf("enqueued profiles again while Istio stays served")
 	}
 }

@@ -61,6 +61,13 @@ const (
 	// LabelSelector selects the children ManagedByLabel marks.
 	LabelSelector = ManagedByLabel + "=" + ManagedByValue
 
+	// FieldManager is the field manager of every child mlplane applies for
+	// a Profile.
+	FieldManager = "mlplane-profile"
+	// SpecHashAnnotation on a child is the hash of what mlplane applied
+	// last; a child whose hash matches is not written again.
+	SpecHashAnnotation = "profiles.mlplane.io/spec-hash"
+
 	// AppliedLabelsAnnotation records, as a JSON object, the namespace
 	// labels mlplane set and their values, so that a label someone else
 	// set or changed is never overwritten while one mlplane set follows the

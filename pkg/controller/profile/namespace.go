@@ -26,6 +26,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/handler"
 )
 
 // desiredLabels are the default labels overlaid with the labels file's.
@@ -39,6 +40,12 @@ func (c *Controller) desiredLabels() map[string]string {
 // controls (or may adopt) to its labels, owner annotation and controller.
 // It reports a problem, and the caller creates nothing else, when the
 // namespace is someone else's or is being deleted.
+//
+// Unlike the children it is written by an update, not applied through
+// childsync: its labels follow upstream's rule on the live labels (one the
+// namespace has is kept; an empty value in the labels file removes one,
+// whoever set it), which an apply cannot express, and it is taken over only
+// with its own consent (the adoption annotation).
 func (c *Controller) syncNamespace(ctx context.Context, p *kubeflowv1.Profile) (*problem, error) {
 	desired := c.desiredLabels()
 	ns, err := c.namespaces.Get(p.Name)
@@ -81,12 +88,17 @@ func (c *Controller) syncNamespace(ctx context.Context, p *kubeflowv1.Profile) (
 		kubeflowv1.ProfileOwnerAnnotation: p.Spec.Owner.Name,
 		AppliedLabelsAnnotation:           encodeApplied(applied),
 	}
-	if metav1.IsControlledBy(ns, p) && maps.Equal(labels, ns.Labels) && covers(ns.Annotations, annotations) {
+	if metav1.IsControlledBy(ns, p) && maps.Equal(labels, ns.Labels) &&
+		ns.Annotations[kubeflowv1.ProfileOwnerAnnotation] == annotations[kubeflowv1.ProfileOwnerAnnotation] &&
+		ns.Annotations[AppliedLabelsAnnotation] == annotations[AppliedLabelsAnnotation] {
 		return nil, nil
 	}
 	update := ns.DeepCopy()
 	update.Labels = labels
-	update.Annotations = union(ns.Annotations, annotations)
+	if update.Annotations == nil {
+		update.Annotations = map[string]string{}
+	}
+	maps.Copy(update.Annotations, annotations)
 	update.OwnerReferences = withController(ns.OwnerReferences, controllerRef(p))
 	if _, err := c.cfg.KubeClient.CoreV1().Namespaces().Update(ctx, update, metav1.UpdateOptions{}); err != nil {
 		return nil, fmt.Errorf("updating namespace %s: %w", p.Name, err)
@@ -112,4 +124,33 @@ func adoptable(ns *corev1.Namespace, p *kubeflowv1.Profile) *problem {
 			ns.Name, ns.Name, kubeflowv1.ProfileAdoptionAnnotation, p.Name)}
 	}
 	return nil
+}
+
+func controllerRef(p *kubeflowv1.Profile) metav1.OwnerReference {
+	return *metav1.NewControllerRef(p, profileGVK)
+}
+
+// foreignController is obj's controller when it is neither p nor an
+// earlier Profile of p's name (one deleted and created again, or the
+// upstream CRD's before mlplane served Profiles): such an object is not
+// mlplane's to take.
+func foreignController(obj metav1.Object, p *kubeflowv1.Profile) *metav1.OwnerReference {
+	ref := metav1.GetControllerOf(obj)
+	if ref == nil || ref.UID == p.UID || (handler.IsRefTo(*ref, profileGVK.GroupKind()) && ref.Name == p.Name) {
+		return nil
+	}
+	return ref
+}
+
+// withController replaces refs' controller, if any, by ref, keeping the
+// other owners.
+func withController(refs []metav1.OwnerReference, ref metav1.OwnerReference) []metav1.OwnerReference {
+	out := make([]metav1.OwnerReference, 0, len(refs)+1)
+	for _, r := range refs {
+		if (r.Controller != nil && *r.Controller) || r.UID == ref.UID {
+			continue
+		}
+		out = append(out, r)
+	}
+	return append(out, ref)
 }

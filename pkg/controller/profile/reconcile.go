@@ -23,43 +23,48 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/cache"
 	"k8s.io/klog/v2"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
 )
 
 // reconcile brings one Profile's namespace and what is in it to what its
-// spec asks for, and reports the outcome in its status.
-func (c *Controller) reconcile(ctx context.Context, name string) error {
-	p, err := c.profiles.Get(name)
+// spec asks for, and reports the outcome in its status. Nothing of a
+// Profile waits on a timer.
+func (c *Controller) reconcile(ctx context.Context, key cache.ObjectName) (time.Duration, error) {
+	p, err := c.profiles.Get(key.Name)
 	if apierrors.IsNotFound(err) {
-		return nil // the namespace and its children go with it, by ownerReference
+		return 0, nil // the namespace and its children go with it, by ownerReference
 	}
 	if err != nil {
-		return fmt.Errorf("getting profile: %w", err)
+		return 0, fmt.Errorf("getting profile: %w", err)
 	}
 	if p.DeletionTimestamp != nil {
-		return c.finalize(ctx, p)
+		return 0, c.finalize(ctx, p)
 	}
 	if !slices.Contains(p.Finalizers, kubeflowv1.ProfileFinalizer) {
 		if p, err = c.patchFinalizers(ctx, p, append(slices.Clone(p.Finalizers), kubeflowv1.ProfileFinalizer)); err != nil {
-			return fmt.Errorf("adding finalizer: %w", err)
+			return 0, fmt.Errorf("adding finalizer: %w", err)
 		}
 	}
 	out := c.sync(ctx, p)
 	if out.conflict() {
 		// The cache was behind; the retry writes the status.
-		return out.err()
+		return 0, out.err()
 	}
 	if err := c.syncStatus(ctx, p, out.condition(p)); err != nil {
-		return errors.Join(out.err(), err)
+		return 0, errors.Join(out.err(), err)
 	}
-	return out.err()
+	return 0, out.err()
 }
 
 // finalize lets a deleted Profile go. Upstream revokes its plugins here
@@ -115,26 +120,33 @@ func (c *Controller) sync(ctx context.Context, p *kubeflowv1.Profile) *outcome {
 
 	c.syncAuthorizationPolicies(ctx, p, cts, out)
 
-	saKind := c.serviceAccountKind()
+	k := c.children
 	for _, sa := range serviceAccounts(p) {
-		out.add(syncChild(ctx, saKind, p, sa))
+		out.add(applyChild(ctx, c, k.serviceAccounts, p, sa))
 	}
 
-	rbKind := c.roleBindingKind()
 	keep := map[string]bool{}
 	for _, rb := range roleBindings(p, cts) {
 		keep[rb.Name] = true
-		out.add(syncChild(ctx, rbKind, p, rb))
+		out.add(applyChild(ctx, c, k.roleBindings, p, rb))
 	}
-	// Bindings of contributors the spec no longer lists.
-	out.add(nil, pruneChildren(ctx, rbKind, p, keep))
+	// Bindings of contributors the spec no longer lists. Only what the
+	// Profile controls goes; bindings KFAM or a user made stay.
+	rbs, err := k.roleBindingLister.RoleBindings(p.Name).List(labels.Everything())
+	if err == nil {
+		err = childsync.Prune(ctx, k.roleBindings, owner(p), rbs, func(name string) bool { return keep[name] })
+	}
+	out.add(nil, err)
 
-	quotaKind := c.resourceQuotaKind()
 	if quota := resourceQuota(p); quota != nil {
-		out.add(syncChild(ctx, quotaKind, p, quota))
+		out.add(applyChild(ctx, c, k.quotas, p, quota))
 	} else {
 		// Only the quota mlplane made goes; one made by hand stays.
-		out.add(nil, pruneChildren(ctx, quotaKind, p, nil))
+		quotas, err := k.quotaLister.ResourceQuotas(p.Name).List(labels.Everything())
+		if err == nil {
+			err = childsync.Prune(ctx, k.quotas, owner(p), quotas, func(string) bool { return false })
+		}
+		out.add(nil, err)
 	}
 	return out
 }

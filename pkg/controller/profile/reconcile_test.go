@@ -28,9 +28,11 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	kubeinformers "k8s.io/client-go/informers"
 	kubefake "k8s.io/client-go/kubernetes/fake"
 	clienttesting "k8s.io/client-go/testing"
+	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/record"
 	"k8s.io/utils/ptr"
 
@@ -52,14 +54,14 @@ func TestNewProfileCreatesTheNamespaceAndWhatUpstreamPutsInIt(t *testing.T) {
 	// Kubernetes writes, then mlplane's, then Istio's.
 	want := []string{
 		"create namespaces team-a",
-		"create serviceaccounts default-editor",
-		"create serviceaccounts default-viewer",
-		"create rolebindings namespaceAdmin",
-		"create rolebindings default-editor",
-		"create rolebindings default-viewer",
+		"apply serviceaccounts default-editor",
+		"apply serviceaccounts default-viewer",
+		"apply rolebindings namespaceAdmin",
+		"apply rolebindings default-editor",
+		"apply rolebindings default-viewer",
 		"patch profiles team-a",
 		"update profiles/status team-a",
-		"create authorizationpolicies ns-owner-access-istio",
+		"apply authorizationpolicies ns-owner-access-istio",
 	}
 	if diff := cmp.Diff(want, writes); diff != "" {
 		t.Errorf("writes (-want +got):\n%s", diff)
@@ -87,7 +89,7 @@ func TestNewProfileCreatesTheNamespaceAndWhatUpstreamPutsInIt(t *testing.T) {
 		admin.Subjects); diff != "" {
 		t.Errorf("namespaceAdmin subjects (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(map[string]string{"user": "alice@example.com", "role": "admin"}, admin.Annotations); diff != "" {
+	if diff := cmp.Diff(map[string]string{"user": "alice@example.com", "role": "admin"}, withoutHash(admin.Annotations)); diff != "" {
 		t.Errorf("namespaceAdmin annotations (-want +got):\n%s", diff)
 	}
 	for name, role := range map[string]string{"default-editor": "kubeflow-edit", "default-viewer": "kubeflow-view"} {
@@ -207,7 +209,7 @@ func TestPreexistingNamespace(t *testing.T) {
 		t.Run("adopted "+tc.name, func(t *testing.T) {
 			f := newFixture(t, testProfile(withFinalizer), []runtime.Object{tc.ns})
 			writes := f.reconcile("team-a")
-			if !hasWrite(writes, "update namespaces team-a") || !hasWrite(writes, "create rolebindings namespaceAdmin") {
+			if !hasWrite(writes, "update namespaces team-a") || !hasWrite(writes, "apply rolebindings namespaceAdmin") {
 				t.Errorf("writes %v; want the namespace adopted and its children created", writes)
 			}
 			ns := f.namespace("team-a")
@@ -241,9 +243,9 @@ func TestNamespaceAppearsLaterIsAdoptedOnceAnnotated(t *testing.T) {
 	_, err := f.kube.CoreV1().Namespaces().Update(context.Background(), ns, metav1.UpdateOptions{})
 	must(t, err)
 	f.syncCaches()
-	f.c.enqueueNamespace(ns)
-	if f.c.queue.Len() != 1 {
-		t.Errorf("the namespace's change enqueued %d profiles, want 1", f.c.queue.Len())
+	f.c.loop.Enqueue(f.c.profileOfNamespace)(ns)
+	if f.c.loop.Len() != 1 {
+		t.Errorf("the namespace's change enqueued %d profiles, want 1", f.c.loop.Len())
 	}
 	f.reconcile("team-a")
 	if cond := f.condition("team-a"); cond.Type != "Successful" || cond.LastTransitionTime.IsZero() {
@@ -275,7 +277,7 @@ func TestContributorBindingsFollowTheSpec(t *testing.T) {
 	}
 	bobs := rbs["user-bob-example-com-clusterrole-edit"]
 	if bobs.RoleRef.Name != "kubeflow-edit" ||
-		!cmp.Equal(bobs.Annotations, map[string]string{"user": "bob@example.com", "role": "edit"}) ||
+		!cmp.Equal(withoutHash(bobs.Annotations), map[string]string{"user": "bob@example.com", "role": "edit"}) ||
 		!cmp.Equal(bobs.Subjects, []rbacv1.Subject{{Kind: "User", APIGroup: "rbac.authorization.k8s.io", Name: "bob@example.com"}}) {
 		t.Errorf("bob's binding %+v; want kubeflow-edit, user/role annotations, bob as subject", bobs)
 	}
@@ -295,10 +297,10 @@ func TestContributorBindingsFollowTheSpec(t *testing.T) {
 	must(t, err)
 	writes := f.reconcile("team-a")
 	for _, w := range []string{
-		"create rolebindings user-bob-example-com-clusterrole-view",
+		"apply rolebindings user-bob-example-com-clusterrole-view",
 		"delete rolebindings user-bob-example-com-clusterrole-edit",
 		"delete rolebindings group-ml-team-clusterrole-view",
-		"create authorizationpolicies user-bob-example-com-clusterrole-view",
+		"apply authorizationpolicies user-bob-example-com-clusterrole-view",
 		"delete authorizationpolicies user-bob-example-com-clusterrole-edit",
 	} {
 		if !hasWrite(writes, w) {
@@ -332,13 +334,86 @@ func TestContributorListedLikeAKFAMBindingAdoptsIt(t *testing.T) {
 	})
 	f := newFixture(t, p, []runtime.Object{kfam})
 	writes := f.reconcile("team-a")
-	if !hasWrite(writes, "update rolebindings user-carol-example-com-clusterrole-edit") {
-		t.Errorf("writes %v; want KFAM's binding adopted by an update", writes)
+	if !hasWrite(writes, "apply rolebindings user-carol-example-com-clusterrole-edit") {
+		t.Errorf("writes %v; want KFAM's binding adopted by an apply", writes)
 	}
 	rb := f.roleBindings("team-a")["user-carol-example-com-clusterrole-edit"]
 	if rb.Labels[ManagedByLabel] != ManagedByValue || len(rb.OwnerReferences) != 1 {
 		t.Errorf("adopted binding %+v; want mlplane's label and the Profile as controller", rb.ObjectMeta)
 	}
+}
+
+func TestChildrenOfAnEarlierProfileAreTakenOver(t *testing.T) {
+	earlier := []metav1.OwnerReference{{APIVersion: "kubeflow.org/v1", Kind: "Profile", Name: "team-a", UID: "old-uid",
+		Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true)}}
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a", OwnerReferences: wantOwnerRef()}}
+	meta := func(name string) metav1.ObjectMeta {
+		return metav1.ObjectMeta{Name: name, Namespace: "team-a", UID: types.UID(name + "-uid"),
+			Labels: map[string]string{ManagedByLabel: ManagedByValue}, OwnerReferences: earlier}
+	}
+	sa := &corev1.ServiceAccount{ObjectMeta: meta("default-editor")}
+	rb := &rbacv1.RoleBinding{ObjectMeta: meta("namespaceAdmin"),
+		RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "kubeflow-admin"},
+		Subjects: []rbacv1.Subject{{Kind: "User", APIGroup: "rbac.authorization.k8s.io", Name: "alice@example.com"}}}
+	f := newFixture(t, testProfile(withFinalizer), []runtime.Object{ns, sa, rb})
+	f.reconcile("team-a")
+	if cond := f.condition("team-a"); cond.Type != "Successful" {
+		t.Errorf("condition %+v; want Successful", cond)
+	}
+	gotSA, err := f.kube.CoreV1().ServiceAccounts("team-a").Get(context.Background(), "default-editor", metav1.GetOptions{})
+	must(t, err)
+	for name, refs := range map[string][]metav1.OwnerReference{
+		"ServiceAccount default-editor": gotSA.OwnerReferences,
+		"RoleBinding namespaceAdmin":    f.roleBindings("team-a")["namespaceAdmin"].OwnerReferences,
+	} {
+		if diff := cmp.Diff(wantOwnerRef(), refs); diff != "" {
+			t.Errorf("%s ownerReferences (-want +got):\n%s", name, diff)
+		}
+	}
+	if writes := f.reconcile("team-a"); len(writes) != 0 {
+		t.Errorf("second reconcile wrote %v; want nothing", writes)
+	}
+}
+
+func TestServiceAccountKeepsWhatOthersSet(t *testing.T) {
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a", OwnerReferences: wantOwnerRef()}}
+	// Made before the Profile, annotated for workload identity.
+	sa := &corev1.ServiceAccount{
+		ObjectMeta: metav1.ObjectMeta{Name: "default-editor", Namespace: "team-a",
+			Annotations: map[string]string{"iam.gke.io/gcp-service-account": "ml@project.iam.gserviceaccount.com"}},
+		ImagePullSecrets: []corev1.LocalObjectReference{{Name: "registry"}},
+	}
+	f := newFixture(t, testProfile(withFinalizer), []runtime.Object{ns, sa})
+	get := func() *corev1.ServiceAccount {
+		got, err := f.kube.CoreV1().ServiceAccounts("team-a").Get(context.Background(), "default-editor", metav1.GetOptions{})
+		must(t, err)
+		return got
+	}
+	check := func(when string) {
+		t.Helper()
+		got := get()
+		if got.Annotations["iam.gke.io/gcp-service-account"] != "ml@project.iam.gserviceaccount.com" ||
+			!cmp.Equal(got.ImagePullSecrets, sa.ImagePullSecrets) {
+			t.Errorf("%s: ServiceAccount %+v lost what others set", when, got)
+		}
+		if got.Labels[ManagedByLabel] != ManagedByValue || !cmp.Equal(got.OwnerReferences, wantOwnerRef()) {
+			t.Errorf("%s: ServiceAccount %+v; want mlplane's label and the Profile as controller", when, got.ObjectMeta)
+		}
+	}
+	if writes := f.reconcile("team-a"); !hasWrite(writes, "apply serviceaccounts default-editor") {
+		t.Errorf("writes %v; want the ServiceAccount adopted", writes)
+	}
+	check("adopted")
+
+	// Someone takes mlplane's label off: it is put back, and nothing else.
+	live := get()
+	delete(live.Labels, ManagedByLabel)
+	_, err := f.kube.CoreV1().ServiceAccounts("team-a").Update(context.Background(), live, metav1.UpdateOptions{})
+	must(t, err)
+	if writes := f.reconcile("team-a"); !cmp.Equal(writes, []string{"apply serviceaccounts default-editor"}) {
+		t.Errorf("writes %v; want the label applied again", writes)
+	}
+	check("label put back")
 }
 
 func TestChildrenMlplaneCannotTake(t *testing.T) {
@@ -359,13 +434,13 @@ func TestChildrenMlplaneCannotTake(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reconcile: %v", err)
 	}
-	if hasWrite(writes, "update rolebindings namespaceAdmin") || hasWrite(writes, "delete rolebindings namespaceAdmin") {
+	if hasWrite(writes, "apply rolebindings namespaceAdmin") || hasWrite(writes, "delete rolebindings namespaceAdmin") {
 		t.Errorf("writes %v touch the binding another controller controls", writes)
 	}
-	if !hasWrite(writes, "delete rolebindings default-editor") || !hasWrite(writes, "create rolebindings default-editor") {
+	if !hasWrite(writes, "delete rolebindings default-editor") || !hasWrite(writes, "apply rolebindings default-editor") {
 		t.Errorf("writes %v; want the hand-made default-editor replaced", writes)
 	}
-	if !hasWrite(writes, "create rolebindings default-viewer") {
+	if !hasWrite(writes, "apply rolebindings default-viewer") {
 		t.Errorf("writes %v; want the other children created anyway", writes)
 	}
 	cond := f.condition("team-a")
@@ -414,7 +489,7 @@ func TestResourceQuotaFollowsTheSpec(t *testing.T) {
 	hard := corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("2"), corev1.ResourceMemory: resource.MustParse("4Gi")}
 	f := newFixture(t, testProfile(withFinalizer, func(p *kubeflowv1.Profile) { p.Spec.ResourceQuotaSpec.Hard = hard }), nil)
 	writes := f.reconcile("team-a")
-	if !hasWrite(writes, "create resourcequotas kf-resource-quota") {
+	if !hasWrite(writes, "apply resourcequotas kf-resource-quota") {
 		t.Fatalf("writes %v; want the quota created", writes)
 	}
 	quota := func() (*corev1.ResourceQuota, error) {
@@ -438,7 +513,7 @@ func TestResourceQuotaFollowsTheSpec(t *testing.T) {
 		t.Errorf("equal quantities wrote %v; want nothing", writes)
 	}
 	setHard(corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("8")})
-	if writes := f.reconcile("team-a"); !cmp.Equal(writes, []string{"update resourcequotas kf-resource-quota"}) {
+	if writes := f.reconcile("team-a"); !cmp.Equal(writes, []string{"apply resourcequotas kf-resource-quota"}) {
 		t.Errorf("writes %v; want the quota updated", writes)
 	}
 	setHard(nil)
@@ -467,7 +542,8 @@ func TestFinalizer(t *testing.T) {
 			p.ResourceVersion = "7"
 		}), nil)
 		f.syncCaches()
-		must(t, f.c.reconcile(context.Background(), "team-a"))
+		_, err := f.c.reconcile(context.Background(), cache.ObjectName{Name: "team-a"})
+		must(t, err)
 		var patch string
 		for _, a := range f.client.Actions() {
 			if pa, ok := a.(clienttesting.PatchAction); ok && a.GetVerb() == "patch" {
@@ -527,7 +603,7 @@ func TestStatusKeepsTransitionTimeWhileTheConditionHolds(t *testing.T) {
 func TestWithoutIstioNoAuthorizationPolicy(t *testing.T) {
 	f := newFixture(t, testProfile(withFinalizer), nil, withoutIstio)
 	writes := f.reconcile("team-a")
-	if hasWrite(writes, "create authorizationpolicies") || len(f.dyn.Actions()) != 0 {
+	if hasWrite(writes, "apply authorizationpolicies") || len(f.dyn.Actions()) != 0 {
 		t.Errorf("dynamic client used without the Istio API: %v", f.dyn.Actions())
 	}
 	if cond := f.condition("team-a"); cond.Type != "Successful" {
@@ -569,8 +645,8 @@ istio-injection: ""
 	}
 	f.syncCaches()
 	f.c.enqueueAll()
-	if f.c.queue.Len() != 1 {
-		t.Errorf("a labels change enqueued %d profiles, want 1", f.c.queue.Len())
+	if f.c.loop.Len() != 1 {
+		t.Errorf("a labels change enqueued %d profiles, want 1", f.c.loop.Len())
 	}
 	writes := f.reconcile("team-a")
 	if diff := cmp.Diff([]string{"update namespaces team-a"}, writes); diff != "" {
@@ -626,12 +702,13 @@ func newControllerWithLabels(path string) error {
 func TestEnqueueOwner(t *testing.T) {
 	f := newFixture(t, testProfile(), nil)
 	rb := &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "x", Namespace: "team-a", OwnerReferences: wantOwnerRef()}}
-	f.c.enqueueOwner(rb)
-	f.c.enqueueOwner(&rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "y", Namespace: "team-a"}})
-	if f.c.queue.Len() != 1 {
-		t.Fatalf("queue length %d, want 1", f.c.queue.Len())
+	enqueueOwner := f.c.loop.Enqueue(profileOf)
+	enqueueOwner(rb)
+	enqueueOwner(&rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "y", Namespace: "team-a"}})
+	if f.c.loop.Len() != 1 {
+		t.Fatalf("queue length %d, want 1", f.c.loop.Len())
 	}
-	if name, _ := f.c.queue.Get(); name != "team-a" {
-		t.Errorf("enqueued %q, want team-a", name)
+	if key, _ := profileOf(rb); key != (cache.ObjectName{Name: "team-a"}) {
+		t.Errorf("enqueued %v, want team-a", key)
 	}
 }

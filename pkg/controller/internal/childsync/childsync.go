@@ -35,6 +35,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -84,6 +85,11 @@ type Kind[T Object] struct {
 	Immutable func(live, desired T) bool
 	// Adopt takes over a child of the right name that has no controller.
 	Adopt bool
+	// AdoptPredecessors takes over a child controlled by an earlier object
+	// of the owner's kind and name (deleted and created again while its
+	// children stayed, or created anew when moving API servers): that
+	// controller reference is removed, then the child is applied.
+	AdoptPredecessors bool
 }
 
 // Owner is the object children are applied for.
@@ -121,6 +127,23 @@ const (
 // by an object the owner does not control.
 var ErrNotControlled = errors.New("exists and is not controlled by its owner")
 
+// NotControlledError is the error of a child whose name is taken by an
+// object the owner does not control; it wraps ErrNotControlled and says
+// who controls the object, for a status message.
+type NotControlledError struct {
+	GVK             schema.GroupVersionKind
+	Namespace, Name string
+	OwnerKind       string
+	// Controller is the object's controller; nil when it has none.
+	Controller *metav1.OwnerReference
+}
+
+func (e *NotControlledError) Error() string {
+	return fmt.Sprintf("%s %s %s (%s)", e.GVK.Kind, e.Name, ErrNotControlled, e.OwnerKind)
+}
+
+func (e *NotControlledError) Unwrap() error { return ErrNotControlled }
+
 // Apply makes desired one of owner's children: it creates it, or applies it
 // over the live child when what the controller sets changed. desired gets
 // owner as its controller unless it names one already.
@@ -143,12 +166,23 @@ func Apply[T Object](ctx context.Context, s *Syncer, k *Kind[T], owner Owner, de
 	if err != nil {
 		return zero, Unchanged, fmt.Errorf("getting %s %s: %w", kind, desired.GetName(), err)
 	}
-	if !metav1.IsControlledBy(live, owner.Object) && !(k.Adopt && metav1.GetControllerOf(live) == nil) {
-		if s.Recorder != nil {
-			s.Recorder.Eventf(owner.Object, corev1.EventTypeWarning, "ResourceExists",
-				"%s %s already exists and is not controlled by this %s", kind, desired.GetName(), owner.GVK.Kind)
+	controlled := metav1.IsControlledBy(live, owner.Object)
+	if !controlled {
+		ref := metav1.GetControllerOf(live)
+		switch {
+		case ref == nil && k.Adopt:
+		case ref != nil && k.AdoptPredecessors && isPredecessor(*ref, owner):
+			if err := dropOwnerReference(ctx, s, k, live, ref.UID); err != nil {
+				return zero, Unchanged, err
+			}
+		default:
+			if s.Recorder != nil {
+				s.Recorder.Eventf(owner.Object, corev1.EventTypeWarning, "ResourceExists",
+					"%s %s already exists and is not controlled by this %s", kind, desired.GetName(), owner.GVK.Kind)
+			}
+			return zero, Unchanged, &NotControlledError{GVK: k.GVK, Namespace: live.GetNamespace(),
+				Name: live.GetName(), OwnerKind: owner.GVK.Kind, Controller: ref}
 		}
-		return zero, Unchanged, fmt.Errorf("%s %s %w (%s)", kind, desired.GetName(), ErrNotControlled, owner.GVK.Kind)
 	}
 	if k.Immutable != nil && k.Immutable(live, desired) {
 		err := k.Client(live.GetNamespace()).Delete(ctx, live.GetName(), metav1.DeleteOptions{
@@ -160,7 +194,12 @@ func Apply[T Object](ctx context.Context, s *Syncer, k *Kind[T], owner Owner, de
 		created, err := apply(ctx, s, k, desired, payload)
 		return created, Recreated, err
 	}
-	if live.GetAnnotations()[s.HashAnnotation] == hash && (k.Drifted == nil || !k.Drifted(live, desired)) {
+	// The hash covers what was applied; labels, annotations and the
+	// controller reference are also checked on live, since a label taken
+	// off hides the child from its owner's filtered informer.
+	if controlled && live.GetAnnotations()[s.HashAnnotation] == hash &&
+		hasAll(live.GetLabels(), desired.GetLabels()) && hasAll(live.GetAnnotations(), desired.GetAnnotations()) &&
+		(k.Drifted == nil || !k.Drifted(live, desired)) {
 		return live, Unchanged, nil
 	}
 	updated, err := apply(ctx, s, k, desired, payload)
@@ -182,6 +221,46 @@ func Prune[T Object](ctx context.Context, k *Kind[T], owner Owner, existing []T,
 		}
 	}
 	return nil
+}
+
+// isPredecessor reports whether ref is to an object of owner's group, kind
+// and name that is not owner.
+func isPredecessor(ref metav1.OwnerReference, owner Owner) bool {
+	gv, err := schema.ParseGroupVersion(ref.APIVersion)
+	return err == nil && gv.Group == owner.GVK.Group && ref.Kind == owner.GVK.Kind &&
+		ref.Name == owner.Object.GetName() && ref.UID != owner.Object.GetUID()
+}
+
+// dropOwnerReference removes live's owner reference to uid with a JSON
+// patch that fails if the references moved since live was read. An apply
+// cannot remove it when another field manager set it, and two controller
+// references are invalid.
+func dropOwnerReference[T Object](ctx context.Context, s *Syncer, k *Kind[T], live T, uid types.UID) error {
+	i := slices.IndexFunc(live.GetOwnerReferences(), func(r metav1.OwnerReference) bool { return r.UID == uid })
+	path := fmt.Sprintf("/metadata/ownerReferences/%d", i)
+	patch, err := json.Marshal([]map[string]any{
+		{"op": "test", "path": path + "/uid", "value": uid},
+		{"op": "remove", "path": path},
+	})
+	if err != nil {
+		return err
+	}
+	_, err = k.Client(live.GetNamespace()).Patch(ctx, live.GetName(), types.JSONPatchType, patch,
+		metav1.PatchOptions{FieldManager: s.FieldManager})
+	if err != nil {
+		return fmt.Errorf("removing the earlier controller of %s %s: %w", k.GVK.Kind, live.GetName(), err)
+	}
+	return nil
+}
+
+// hasAll reports whether m has every key of sub with its value.
+func hasAll(m, sub map[string]string) bool {
+	for k, v := range sub {
+		if got, ok := m[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
 }
 
 func (k *Kind[T]) get(ctx context.Context, namespace, name string) (T, error) {
