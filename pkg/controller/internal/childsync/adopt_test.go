@@ -30,12 +30,12 @@ import (
 	"k8s.io/utils/ptr"
 )
 
-var ownerGVK = schema.GroupVersionKind{Group: "example.com", Version: "v1", Kind: "Tenant"}
+var tenantGVK = schema.GroupVersionKind{Group: "example.com", Version: "v1", Kind: "Tenant"}
 
 func testOwner(uid string) Owner {
 	return Owner{
 		Object: &metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Name: "a", UID: types.UID("uid-" + uid)}},
-		GVK:    ownerGVK,
+		GVK:    tenantGVK,
 	}
 }
 
