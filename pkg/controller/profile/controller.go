@@ -160,7 +160,8 @@ func NewController(cfg Config) (*Controller, error) {
 		cfg: cfg,
 		// No Recorder: a child that is someone else's is reported in the
 		// Profile's condition, whose changes are events already.
-		syncer: &childsync.Syncer{FieldManager: FieldManager, HashAnnotation: SpecHashAnnotation},
+		syncer: &childsync.Syncer{FieldManager: FieldManager, HashAnnotation: SpecHashAnnotation,
+			FormerManagers: []string{childsync.PreApplyManager}},
 		now:    metav1.Now,
 	}
 	c.loop = workloop.New(workloop.Config[cache.ObjectName]{

@@ -306,3 +306,36 @@ func BenchmarkUnchangedChild(b *testing.B) {
 		}
 	}
 }
+
+func TestApplyTakesOverWhatFormerManagersWrote(t *testing.T) {
+	for _, former := range []bool{true, false} {
+		t.Run(map[bool]string{true: "with the former manager named", false: "without"}[former], func(t *testing.T) {
+			ctx := context.Background()
+			client := fake.NewClientset()
+			// Made by an earlier release with a plain create.
+			old := statefulSet(1, map[string]string{"a": "1", "b": "2"})
+			old.OwnerReferences = []metav1.OwnerReference{*metav1.NewControllerRef(owner().Object, ownerGVK)}
+			if _, err := client.AppsV1().StatefulSets("ns").Create(ctx, old,
+				metav1.CreateOptions{FieldManager: "mlplane-controller"}); err != nil {
+				t.Fatal(err)
+			}
+			s := &Syncer{FieldManager: "mlplane-test", HashAnnotation: hashAnnotation}
+			if former {
+				s.FormerManagers = []string{"mlplane-controller"}
+			}
+			live, _, err := Apply(ctx, s, statefulSetKind(client), owner(), statefulSet(1, map[string]string{"a": "1"}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, kept := live.Labels["b"]
+			if kept == former {
+				t.Errorf("label b kept = %v; a label the controller stopped setting should go exactly when its former manager is named", kept)
+			}
+			for _, m := range live.ManagedFields {
+				if former && m.Manager == "mlplane-controller" {
+					t.Errorf("former manager still owns fields: %+v", m)
+				}
+			}
+		})
+	}
+}
