@@ -162,7 +162,7 @@ func NewController(cfg Config) (*Controller, error) {
 		// Profile's condition, whose changes are events already.
 		syncer: &childsync.Syncer{FieldManager: FieldManager, HashAnnotation: SpecHashAnnotation,
 			FormerManagers: []string{childsync.PreApplyManager}},
-		now:    metav1.Now,
+		now: metav1.Now,
 	}
 	c.loop = workloop.New(workloop.Config[cache.ObjectName]{
 		Name:             "profile",
