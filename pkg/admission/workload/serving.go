@@ -38,19 +38,14 @@ func inferenceService(isvc *serving.InferenceService) *Workload {
 		Kind:      serving.Kind("InferenceService"),
 		Namespace: isvc.Namespace,
 		Name:      isvc.Name,
-		Active:    isvc.Annotations[servingv1beta1.StopAnnotation] != "true",
+		Active:    !servingv1beta1.Stopped(isvc.Annotations),
 	}
 	spec := field.NewPath("spec")
 	p := &isvc.Spec.Predictor
 	w.predictor(isvc, spec.Child("predictor"), p, componentReplicas(isvc.Annotations, &p.ComponentExtensionSpec))
 	for i := range isvc.Spec.Canary {
 		c := &isvc.Spec.Canary[i].Predictor
-		// A canary runs a fixed number of replicas.
-		replicas := int32(1)
-		if c.MinReplicas != nil {
-			replicas = max(*c.MinReplicas, 0)
-		}
-		w.predictor(isvc, spec.Child("canary").Index(i).Child("predictor"), c, replicas)
+		w.predictor(isvc, spec.Child("canary").Index(i).Child("predictor"), c, servingv1beta1.CanaryReplicas(c.MinReplicas))
 	}
 	if t := isvc.Spec.Transformer; t != nil {
 		path := spec.Child("transformer")
@@ -145,21 +140,9 @@ func predictorModel(p *serving.PredictorSpec, path *field.Path) (*serving.Predic
 }
 
 // componentReplicas is how many pods a component runs at least, as the
-// controller sizes its Deployment: minReplicas with the autoscaler class
-// none (0 stops it), else minReplicas but at least 1 (an HPA cannot scale to
-// zero); 1 when minReplicas is unset.
+// controller sizes it (see servingv1beta1.MinimumReplicas).
 func componentReplicas(isvcAnnotations map[string]string, ext *serving.ComponentExtensionSpec) int32 {
-	if ext.MinReplicas == nil {
-		return 1
-	}
-	class, ok := ext.Annotations[servingv1beta1.AutoscalerClassAnnotation]
-	if !ok {
-		class = isvcAnnotations[servingv1beta1.AutoscalerClassAnnotation]
-	}
-	if class == servingv1beta1.AutoscalerClassNone {
-		return max(*ext.MinReplicas, 0)
-	}
-	return max(*ext.MinReplicas, 1)
+	return servingv1beta1.MinimumReplicas(servingv1beta1.AutoscalerClass(isvcAnnotations, ext.Annotations), ext.MinReplicas)
 }
 
 // servingTemplate is an InferenceService component's template: its pod

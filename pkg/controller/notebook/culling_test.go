@@ -34,6 +34,7 @@ import (
 	clienttesting "k8s.io/client-go/testing"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/record"
+	"k8s.io/utils/ptr"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/metrics"
@@ -167,8 +168,6 @@ func (f *cullFixture) cull() (time.Duration, []map[string]*string) {
 	return after, patches
 }
 
-func ptr(s string) *string { return &s }
-
 func withAnnotations(kv ...string) func(*kubeflowv1.Notebook) {
 	return func(nb *kubeflowv1.Notebook) {
 		for i := 0; i < len(kv); i += 2 {
@@ -249,11 +248,11 @@ func TestCullProbesJupyterAndStopsIdleNotebooks(t *testing.T) {
 			after, patches := f.cull()
 
 			want := map[string]*string{
-				LastActivityAnnotation:      ptr(stamp(tc.wantActivity)),
-				LastActivityCheckAnnotation: ptr(stamp(cullNow)),
+				LastActivityAnnotation:      ptr.To(stamp(tc.wantActivity)),
+				LastActivityCheckAnnotation: ptr.To(stamp(cullNow)),
 			}
 			if tc.wantStop {
-				want[kubeflowv1.NotebookStopAnnotation] = ptr(stamp(cullNow))
+				want[kubeflowv1.NotebookStopAnnotation] = ptr.To(stamp(cullNow))
 			}
 			if diff := cmp.Diff([]map[string]*string{want}, patches); diff != "" {
 				t.Errorf("patches (-want +got):\n%s", diff)
@@ -298,13 +297,13 @@ func TestCullBookkeeping(t *testing.T) {
 		name:      "first sight initialises both annotations to now",
 		nb:        testNotebook(),
 		pods:      []*corev1.Pod{runningPod()},
-		want:      []map[string]*string{{LastActivityAnnotation: ptr(stamp(cullNow)), LastActivityCheckAnnotation: ptr(stamp(cullNow))}},
+		want:      []map[string]*string{{LastActivityAnnotation: ptr.To(stamp(cullNow)), LastActivityCheckAnnotation: ptr.To(stamp(cullNow))}},
 		wantAfter: time.Minute,
 	}, {
 		name: "unparsable annotations are initialised again",
 		nb:   testNotebook(withAnnotations(LastActivityAnnotation, "yesterday", LastActivityCheckAnnotation, stamp(cullNow))),
 		pods: []*corev1.Pod{runningPod()},
-		want: []map[string]*string{{LastActivityAnnotation: ptr(stamp(cullNow)), LastActivityCheckAnnotation: ptr(stamp(cullNow))}},
+		want: []map[string]*string{{LastActivityAnnotation: ptr.To(stamp(cullNow)), LastActivityCheckAnnotation: ptr.To(stamp(cullNow))}},
 		// Checked just now.
 		wantAfter: time.Minute,
 	}, {

@@ -24,35 +24,17 @@ import (
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
 )
 
-// KServe's HPA defaults.
-const (
-	defaultMinReplicas    = int32(1)
-	defaultCPUUtilization = int32(80)
-)
+// defaultCPUUtilization is KServe's HPA target.
+const defaultCPUUtilization = int32(80)
 
-// Metric names and target types of ComponentExtensionSpec.
-const (
-	metricCPU             = "cpu"
-	metricMemory          = "memory"
-	metricTypeUtilization = "Utilization"
-	metricTypeAverageVal  = "AverageValue"
-	metricSourceResource  = "Resource"
-)
-
-// AutoscalerClass is a component's autoscaler class: annotation
-// serving.kserve.io/autoscalerClass of the component, else of the
-// InferenceService (KServe reads it from the component's metadata, where
-// the component's annotations override the InferenceService's), else hpa.
+// AutoscalerClass is a component's autoscaler class (see
+// servingv1beta1.AutoscalerClass); ext may be nil.
 func AutoscalerClass(isvcAnnotations map[string]string, ext *servingv1beta1.ComponentExtensionSpec) string {
+	var componentAnnotations map[string]string
 	if ext != nil {
-		if class, ok := ext.Annotations[servingv1beta1.AutoscalerClassAnnotation]; ok {
-			return class
-		}
+		componentAnnotations = ext.Annotations
 	}
-	if class, ok := isvcAnnotations[servingv1beta1.AutoscalerClassAnnotation]; ok {
-		return class
-	}
-	return servingv1beta1.AutoscalerClassHPA
+	return servingv1beta1.AutoscalerClass(isvcAnnotations, componentAnnotations)
 }
 
 // BuildHPA returns the autoscaling/v2 HorizontalPodAutoscaler of a
@@ -81,10 +63,7 @@ func BuildHPA(name, namespace string, isvcAnnotations map[string]string, ext *se
 	if AutoscalerClass(isvcAnnotations, ext) != servingv1beta1.AutoscalerClassHPA {
 		return nil
 	}
-	minReplicas := defaultMinReplicas
-	if ext.MinReplicas != nil && *ext.MinReplicas > minReplicas {
-		minReplicas = *ext.MinReplicas
-	}
+	minReplicas := servingv1beta1.AutoscalerMinReplicas(ext.MinReplicas)
 	maxReplicas := max(ext.MaxReplicas, minReplicas)
 	behavior := &autoscalingv2.HorizontalPodAutoscalerBehavior{}
 	if ext.AutoScaling != nil && ext.AutoScaling.Behavior != nil {
@@ -111,7 +90,7 @@ func hpaMetrics(ext *servingv1beta1.ComponentExtensionSpec) []autoscalingv2.Metr
 	var metrics []autoscalingv2.MetricSpec
 	if ext.AutoScaling != nil {
 		for _, m := range ext.AutoScaling.Metrics {
-			if m.Type != metricSourceResource || m.Resource == nil {
+			if m.Type != servingv1beta1.MetricSourceResource || m.Resource == nil {
 				continue
 			}
 			if ms, ok := resourceMetric(m.Resource); ok {
@@ -120,18 +99,18 @@ func hpaMetrics(ext *servingv1beta1.ComponentExtensionSpec) []autoscalingv2.Metr
 		}
 		return metrics
 	}
-	name := metricCPU
+	name := servingv1beta1.ScaleMetricCPU
 	if ext.ScaleMetric != nil {
 		name = *ext.ScaleMetric
 	}
 	switch {
-	case name == metricCPU:
+	case name == servingv1beta1.ScaleMetricCPU:
 		utilization := defaultCPUUtilization
 		if ext.ScaleTarget != nil {
 			utilization = *ext.ScaleTarget
 		}
 		metrics = append(metrics, utilizationMetric(corev1.ResourceCPU, utilization))
-	case name == metricMemory && ext.ScaleTarget != nil:
+	case name == servingv1beta1.ScaleMetricMemory && ext.ScaleTarget != nil:
 		metrics = append(metrics, utilizationMetric(corev1.ResourceMemory, *ext.ScaleTarget))
 	}
 	return metrics
@@ -143,16 +122,16 @@ func hpaMetrics(ext *servingv1beta1.ComponentExtensionSpec) []autoscalingv2.Metr
 func resourceMetric(r *servingv1beta1.ResourceMetricSource) (autoscalingv2.MetricSpec, bool) {
 	var name corev1.ResourceName
 	switch r.Name {
-	case metricCPU:
+	case servingv1beta1.ScaleMetricCPU:
 		name = corev1.ResourceCPU
-	case metricMemory:
+	case servingv1beta1.ScaleMetricMemory:
 		name = corev1.ResourceMemory
 	default:
 		return autoscalingv2.MetricSpec{}, false
 	}
 	target := r.Target
 	switch {
-	case target.Type == metricTypeAverageVal && target.AverageValue != nil:
+	case target.Type == servingv1beta1.MetricTargetAverageValue && target.AverageValue != nil:
 		avg := target.AverageValue.DeepCopy()
 		return autoscalingv2.MetricSpec{
 			Type: autoscalingv2.ResourceMetricSourceType,
@@ -161,7 +140,7 @@ func resourceMetric(r *servingv1beta1.ResourceMetricSource) (autoscalingv2.Metri
 				Target: autoscalingv2.MetricTarget{Type: autoscalingv2.AverageValueMetricType, AverageValue: &avg},
 			},
 		}, true
-	case target.AverageUtilization != nil && (target.Type == metricTypeUtilization || name == corev1.ResourceCPU):
+	case target.AverageUtilization != nil && (target.Type == servingv1beta1.MetricTargetUtilization || name == corev1.ResourceCPU):
 		return utilizationMetric(name, *target.AverageUtilization), true
 	case name == corev1.ResourceCPU:
 		return utilizationMetric(name, defaultCPUUtilization), true
@@ -179,19 +158,12 @@ func utilizationMetric(name corev1.ResourceName, percent int32) autoscalingv2.Me
 	}
 }
 
-// DeploymentReplicas is a component Deployment's spec.replicas, as KServe's
-// deployment reconciler sets it: MinReplicas when the autoscaler class is
-// none and MinReplicas is set (0 included, which stops the component);
-// otherwise nil, leaving the replicas to the autoscaler (hpa, keda,
-// external) or to the API server's default of 1. Nil means the caller must
-// keep the live Deployment's replicas when it updates it.
+// DeploymentReplicas is a component Deployment's spec.replicas (see
+// servingv1beta1.DeploymentReplicas); ext may be nil. Nil means the caller
+// must keep the live Deployment's replicas when it updates it.
 func DeploymentReplicas(isvcAnnotations map[string]string, ext *servingv1beta1.ComponentExtensionSpec) *int32 {
-	if ext == nil || ext.MinReplicas == nil {
+	if ext == nil {
 		return nil
 	}
-	if AutoscalerClass(isvcAnnotations, ext) != servingv1beta1.AutoscalerClassNone {
-		return nil
-	}
-	n := *ext.MinReplicas
-	return &n
+	return servingv1beta1.DeploymentReplicas(AutoscalerClass(isvcAnnotations, ext), ext.MinReplicas)
 }

@@ -24,16 +24,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
 )
-
-func hpaInt32(n int32) *int32    { return &n }
-func hpaString(s string) *string { return &s }
-func hpaQuantity(s string) *resource.Quantity {
-	q := resource.MustParse(s)
-	return &q
-}
 
 // wantHPA is the HPA of Deployment sklearn-iris-predictor in kserve-test.
 func wantHPA(minReplicas, maxReplicas int32, metrics ...autoscalingv2.MetricSpec) *autoscalingv2.HorizontalPodAutoscaler {
@@ -66,7 +60,7 @@ func wantAverageValue(name corev1.ResourceName, value string) autoscalingv2.Metr
 		Type: autoscalingv2.ResourceMetricSourceType,
 		Resource: &autoscalingv2.ResourceMetricSource{
 			Name:   name,
-			Target: autoscalingv2.MetricTarget{Type: autoscalingv2.AverageValueMetricType, AverageValue: hpaQuantity(value)},
+			Target: autoscalingv2.MetricTarget{Type: autoscalingv2.AverageValueMetricType, AverageValue: ptr.To(resource.MustParse(value))},
 		},
 	}
 }
@@ -77,7 +71,7 @@ func resourceMetricSpec(name string, target servingv1beta1.MetricTarget) serving
 
 func TestBuildHPA(t *testing.T) {
 	behavior := &autoscalingv2.HorizontalPodAutoscalerBehavior{
-		ScaleDown: &autoscalingv2.HPAScalingRules{StabilizationWindowSeconds: hpaInt32(600)},
+		ScaleDown: &autoscalingv2.HPAScalingRules{StabilizationWindowSeconds: ptr.To[int32](600)},
 	}
 	tests := []struct {
 		name        string
@@ -93,7 +87,7 @@ func TestBuildHPA(t *testing.T) {
 		},
 		{
 			name: "min, max and CPU target",
-			ext:  &servingv1beta1.ComponentExtensionSpec{MinReplicas: hpaInt32(2), MaxReplicas: 5, ScaleTarget: hpaInt32(30), ScaleMetric: hpaString("cpu")},
+			ext:  &servingv1beta1.ComponentExtensionSpec{MinReplicas: ptr.To[int32](2), MaxReplicas: 5, ScaleTarget: ptr.To[int32](30), ScaleMetric: ptr.To("cpu")},
 			want: wantHPA(2, 5, wantUtilization(corev1.ResourceCPU, 30)),
 		},
 		{
@@ -107,7 +101,7 @@ func TestBuildHPA(t *testing.T) {
 			name: "autoScaling memory utilization",
 			ext: &servingv1beta1.ComponentExtensionSpec{AutoScaling: &servingv1beta1.AutoScalingSpec{
 				Metrics: []servingv1beta1.MetricsSpec{resourceMetricSpec("memory",
-					servingv1beta1.MetricTarget{Type: "Utilization", AverageUtilization: hpaInt32(80)})},
+					servingv1beta1.MetricTarget{Type: "Utilization", AverageUtilization: ptr.To[int32](80)})},
 			}},
 			want: wantHPA(1, 1, wantUtilization(corev1.ResourceMemory, 80)),
 		},
@@ -115,33 +109,33 @@ func TestBuildHPA(t *testing.T) {
 			name: "autoScaling memory average value",
 			ext: &servingv1beta1.ComponentExtensionSpec{AutoScaling: &servingv1beta1.AutoScalingSpec{
 				Metrics: []servingv1beta1.MetricsSpec{resourceMetricSpec("memory",
-					servingv1beta1.MetricTarget{Type: "AverageValue", AverageValue: hpaQuantity("1Gi")})},
+					servingv1beta1.MetricTarget{Type: "AverageValue", AverageValue: ptr.To(resource.MustParse("1Gi"))})},
 			}},
 			want: wantHPA(1, 1, wantAverageValue(corev1.ResourceMemory, "1Gi")),
 		},
 		{
 			name: "scaleMetric cpu with target",
-			ext:  &servingv1beta1.ComponentExtensionSpec{MinReplicas: hpaInt32(5), MaxReplicas: 10, ScaleTarget: hpaInt32(50), ScaleMetric: hpaString("cpu")},
+			ext:  &servingv1beta1.ComponentExtensionSpec{MinReplicas: ptr.To[int32](5), MaxReplicas: 10, ScaleTarget: ptr.To[int32](50), ScaleMetric: ptr.To("cpu")},
 			want: wantHPA(5, 10, wantUtilization(corev1.ResourceCPU, 50)),
 		},
 		{
 			name: "memory without target has no metric; min 0 and max below min become 1",
-			ext:  &servingv1beta1.ComponentExtensionSpec{MinReplicas: hpaInt32(0), MaxReplicas: -10, ScaleMetric: hpaString("memory")},
+			ext:  &servingv1beta1.ComponentExtensionSpec{MinReplicas: ptr.To[int32](0), MaxReplicas: -10, ScaleMetric: ptr.To("memory")},
 			want: wantHPA(1, 1),
 		},
 		{
 			name: "memory with target is utilization",
-			ext:  &servingv1beta1.ComponentExtensionSpec{ScaleMetric: hpaString("memory"), ScaleTarget: hpaInt32(70), MaxReplicas: 4},
+			ext:  &servingv1beta1.ComponentExtensionSpec{ScaleMetric: ptr.To("memory"), ScaleTarget: ptr.To[int32](70), MaxReplicas: 4},
 			want: wantHPA(1, 4, wantUtilization(corev1.ResourceMemory, 70)),
 		},
 		{
 			name: "scaleMetricType is not read: still utilization",
-			ext:  &servingv1beta1.ComponentExtensionSpec{ScaleTarget: hpaInt32(60), ScaleMetricType: hpaString("AverageValue")},
+			ext:  &servingv1beta1.ComponentExtensionSpec{ScaleTarget: ptr.To[int32](60), ScaleMetricType: ptr.To("AverageValue")},
 			want: wantHPA(1, 1, wantUtilization(corev1.ResourceCPU, 60)),
 		},
 		{
 			name: "max below min is raised to min",
-			ext:  &servingv1beta1.ComponentExtensionSpec{MinReplicas: hpaInt32(3), MaxReplicas: 2},
+			ext:  &servingv1beta1.ComponentExtensionSpec{MinReplicas: ptr.To[int32](3), MaxReplicas: 2},
 			want: wantHPA(3, 3, wantUtilization(corev1.ResourceCPU, 80)),
 		},
 		{
@@ -150,12 +144,12 @@ func TestBuildHPA(t *testing.T) {
 				Metrics: []servingv1beta1.MetricsSpec{
 					{Type: "External", External: &servingv1beta1.ExternalMetricSource{
 						Metric: servingv1beta1.ExternalMetrics{Backend: "prometheus", Query: "up"},
-						Target: servingv1beta1.MetricTarget{Type: "Value", Value: hpaQuantity("10")},
+						Target: servingv1beta1.MetricTarget{Type: "Value", Value: ptr.To(resource.MustParse("10"))},
 					}},
-					resourceMetricSpec("cpu", servingv1beta1.MetricTarget{Type: "Utilization", AverageUtilization: hpaInt32(65)}),
-					resourceMetricSpec("cpu", servingv1beta1.MetricTarget{Type: "AverageValue", AverageValue: hpaQuantity("500m")}),
-					resourceMetricSpec("memory", servingv1beta1.MetricTarget{Type: "Value", Value: hpaQuantity("1Gi")}),
-					resourceMetricSpec("gpu", servingv1beta1.MetricTarget{Type: "Utilization", AverageUtilization: hpaInt32(50)}),
+					resourceMetricSpec("cpu", servingv1beta1.MetricTarget{Type: "Utilization", AverageUtilization: ptr.To[int32](65)}),
+					resourceMetricSpec("cpu", servingv1beta1.MetricTarget{Type: "AverageValue", AverageValue: ptr.To(resource.MustParse("500m"))}),
+					resourceMetricSpec("memory", servingv1beta1.MetricTarget{Type: "Value", Value: ptr.To(resource.MustParse("1Gi"))}),
+					resourceMetricSpec("gpu", servingv1beta1.MetricTarget{Type: "Utilization", AverageUtilization: ptr.To[int32](50)}),
 					{Type: "Resource"},
 				},
 			}},
@@ -207,17 +201,17 @@ func TestBuildHPA(t *testing.T) {
 
 func TestBuildHPADoesNotAliasSpec(t *testing.T) {
 	ext := &servingv1beta1.ComponentExtensionSpec{
-		MinReplicas: hpaInt32(2),
+		MinReplicas: ptr.To[int32](2),
 		AutoScaling: &servingv1beta1.AutoScalingSpec{
 			Metrics: []servingv1beta1.MetricsSpec{resourceMetricSpec("memory",
-				servingv1beta1.MetricTarget{Type: "AverageValue", AverageValue: hpaQuantity("1Gi")})},
+				servingv1beta1.MetricTarget{Type: "AverageValue", AverageValue: ptr.To(resource.MustParse("1Gi"))})},
 			Behavior: &autoscalingv2.HorizontalPodAutoscalerBehavior{ScaleUp: &autoscalingv2.HPAScalingRules{}},
 		},
 	}
 	hpa := BuildHPA("p", "ns", nil, ext)
 	*hpa.Spec.MinReplicas = 9
 	hpa.Spec.Metrics[0].Resource.Target.AverageValue.Set(1)
-	hpa.Spec.Behavior.ScaleUp.StabilizationWindowSeconds = hpaInt32(1)
+	hpa.Spec.Behavior.ScaleUp.StabilizationWindowSeconds = ptr.To[int32](1)
 	if *ext.MinReplicas != 2 || ext.AutoScaling.Metrics[0].Resource.Target.AverageValue.String() != "1Gi" ||
 		ext.AutoScaling.Behavior.ScaleUp.StabilizationWindowSeconds != nil {
 		t.Errorf("changing the HPA changed the InferenceService's spec: %+v", ext)
@@ -232,16 +226,16 @@ func TestDeploymentReplicas(t *testing.T) {
 		ext         *servingv1beta1.ComponentExtensionSpec
 		want        *int32
 	}{
-		{name: "class none: minReplicas", annotations: none, ext: &servingv1beta1.ComponentExtensionSpec{MinReplicas: hpaInt32(3)}, want: hpaInt32(3)},
-		{name: "class none: zero stops the component", annotations: none, ext: &servingv1beta1.ComponentExtensionSpec{MinReplicas: hpaInt32(0)}, want: hpaInt32(0)},
+		{name: "class none: minReplicas", annotations: none, ext: &servingv1beta1.ComponentExtensionSpec{MinReplicas: ptr.To[int32](3)}, want: ptr.To[int32](3)},
+		{name: "class none: zero stops the component", annotations: none, ext: &servingv1beta1.ComponentExtensionSpec{MinReplicas: ptr.To[int32](0)}, want: ptr.To[int32](0)},
 		{name: "class none without minReplicas: the API server's default", annotations: none, ext: &servingv1beta1.ComponentExtensionSpec{}},
-		{name: "class none on the component", ext: &servingv1beta1.ComponentExtensionSpec{MinReplicas: hpaInt32(2),
-			Annotations: map[string]string{"serving.kserve.io/autoscalerClass": "none"}}, want: hpaInt32(2)},
-		{name: "default class hpa: the HPA's", ext: &servingv1beta1.ComponentExtensionSpec{MinReplicas: hpaInt32(3)}},
+		{name: "class none on the component", ext: &servingv1beta1.ComponentExtensionSpec{MinReplicas: ptr.To[int32](2),
+			Annotations: map[string]string{"serving.kserve.io/autoscalerClass": "none"}}, want: ptr.To[int32](2)},
+		{name: "default class hpa: the HPA's", ext: &servingv1beta1.ComponentExtensionSpec{MinReplicas: ptr.To[int32](3)}},
 		{name: "class external", annotations: map[string]string{"serving.kserve.io/autoscalerClass": "external"},
-			ext: &servingv1beta1.ComponentExtensionSpec{MinReplicas: hpaInt32(3)}},
+			ext: &servingv1beta1.ComponentExtensionSpec{MinReplicas: ptr.To[int32](3)}},
 		{name: "class keda", annotations: map[string]string{"serving.kserve.io/autoscalerClass": "keda"},
-			ext: &servingv1beta1.ComponentExtensionSpec{MinReplicas: hpaInt32(3)}},
+			ext: &servingv1beta1.ComponentExtensionSpec{MinReplicas: ptr.To[int32](3)}},
 		{name: "nil extension", annotations: none},
 	}
 	for _, tt := range tests {

@@ -27,6 +27,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/tools/cache"
+	"k8s.io/utils/ptr"
 
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
 )
@@ -174,7 +175,7 @@ func deploymentMode(isvc *servingv1beta1.InferenceService, cfg *Config) string {
 
 // stopped is KServe's stop annotation.
 func stopped(isvc *servingv1beta1.InferenceService) bool {
-	return isvc.Annotations[servingv1beta1.StopAnnotation] == "true"
+	return servingv1beta1.Stopped(isvc.Annotations)
 }
 
 // plan builds every component's pod.
@@ -348,25 +349,20 @@ func buildDeployment(isvc *servingv1beta1.InferenceService, comp *component, cfg
 	strategy := appsv1.DeploymentStrategy{
 		Type: appsv1.RollingUpdateDeploymentStrategyType,
 		RollingUpdate: &appsv1.RollingUpdateDeployment{
-			MaxUnavailable: ptrTo(intstr.FromString("25%")),
-			MaxSurge:       ptrTo(intstr.FromString("25%")),
+			MaxUnavailable: ptr.To(intstr.FromString("25%")),
+			MaxSurge:       ptr.To(intstr.FromString("25%")),
 		},
 	}
 	if r := cfg.Deploy.DeploymentRolloutStrategy; r != nil && r.DefaultRollout != nil {
-		strategy.RollingUpdate.MaxSurge = ptrTo(intstr.Parse(r.DefaultRollout.MaxSurge))
-		strategy.RollingUpdate.MaxUnavailable = ptrTo(intstr.Parse(r.DefaultRollout.MaxUnavailable))
+		strategy.RollingUpdate.MaxSurge = ptr.To(intstr.Parse(r.DefaultRollout.MaxSurge))
+		strategy.RollingUpdate.MaxUnavailable = ptr.To(intstr.Parse(r.DefaultRollout.MaxUnavailable))
 	}
 	if comp.ext.DeploymentStrategy != nil {
 		strategy = *comp.ext.DeploymentStrategy
 	}
 	replicas := DeploymentReplicas(isvc.Annotations, comp.ext)
 	if comp.canary != "" {
-		// Canaries run a fixed number of replicas.
-		n := int32(1)
-		if comp.ext.MinReplicas != nil {
-			n = *comp.ext.MinReplicas
-		}
-		replicas = &n
+		replicas = ptr.To(servingv1beta1.CanaryReplicas(comp.ext.MinReplicas))
 	}
 	return &appsv1.Deployment{
 		ObjectMeta: metav1.ObjectMeta{Name: comp.name, Namespace: isvc.Namespace, Labels: lbls, Annotations: annotations},
@@ -455,5 +451,3 @@ func (c *Controller) eventOnce(isvc *servingv1beta1.InferenceService, reason, me
 	}
 	c.event(isvc, corev1.EventTypeWarning, reason, "%s", message)
 }
-
-func ptrTo[T any](v T) *T { return &v }

@@ -24,6 +24,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
 )
@@ -123,7 +124,7 @@ func (b *statusBuilder) components(isvc *servingv1beta1.InferenceService, p *pla
 			b.s.CanaryStatuses = append(b.s.CanaryStatuses, servingv1beta1.CanaryStatus{
 				Name: comp.canary, TrafficPercent: comp.trafficPercent, Ready: status, URL: local})
 			traffic = append(traffic, servingv1beta1.TrafficTarget{Tag: comp.canary, RevisionName: comp.name,
-				Percent: ptrTo(comp.trafficPercent), URL: local})
+				Percent: ptr.To(comp.trafficPercent), URL: local})
 			continue
 		}
 		b.set(readyType[comp.kind], status, reason, message)
@@ -141,8 +142,8 @@ func (b *statusBuilder) components(isvc *servingv1beta1.InferenceService, p *pla
 			}
 		}
 		if comp.kind == servingv1beta1.PredictorComponent {
-			traffic = append([]servingv1beta1.TrafficTarget{{RevisionName: comp.name, LatestRevision: ptrTo(true),
-				Percent: ptrTo(comp.trafficPercent), URL: local}}, traffic...)
+			traffic = append([]servingv1beta1.TrafficTarget{{RevisionName: comp.name, LatestRevision: ptr.To(true),
+				Percent: ptr.To(comp.trafficPercent), URL: local}}, traffic...)
 		}
 		b.s.Components[comp.kind] = cs
 		if entry == "" || comp.kind == servingv1beta1.TransformerComponent {

@@ -34,6 +34,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	schedulinglisters "k8s.io/client-go/listers/scheduling/v1"
 	"k8s.io/klog/v2"
+	"k8s.io/utils/ptr"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 )
@@ -246,7 +247,7 @@ func (c *Controller) desiredPodGroupSpec(ctx context.Context, fw Framework, job 
 	var total int32
 	for _, spec := range job.ReplicaSpecs {
 		if spec != nil {
-			total += ptrInt32(spec.Replicas, 1)
+			total += ptr.Deref(spec.Replicas, 1)
 		}
 	}
 	s := podGroupSpec{minMember: total}
@@ -309,7 +310,7 @@ func (c *Controller) gangResources(ctx context.Context, fw Framework, job *Job, 
 		if spec == nil {
 			continue
 		}
-		for range min(ptrInt32(spec.Replicas, 1), max(left, 0)) {
+		for range min(ptr.Deref(spec.Replicas, 1), max(left, 0)) {
 			for _, ctr := range spec.Template.Spec.Containers {
 				res := ctr.Resources.Requests
 				if res == nil {

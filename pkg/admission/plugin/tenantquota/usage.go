@@ -21,6 +21,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	quotav1 "k8s.io/apiserver/pkg/quota/v1"
+	resourcehelper "k8s.io/component-helpers/resource"
 
 	"github.com/mlplane/mlplane/pkg/admission/workload"
 )
@@ -44,140 +46,81 @@ func workloadUsage(w *workload.Workload, modelDefaults corev1.ResourceRequiremen
 		if t.Replicas <= 0 {
 			continue
 		}
-		requests, limits := podResources(&t.Spec, func(i int, c *corev1.Container) corev1.ResourceRequirements {
-			if i == t.ModelContainer {
-				return withDefaults(c.Resources, modelDefaults)
-			}
-			return c.Resources
-		})
-		addScaled(total.requests, requests, t.Replicas)
-		addScaled(total.limits, limits, t.Replicas)
+		// The template shares its slices with the object under admission.
+		spec := t.Spec.DeepCopy()
+		if mc := t.ModelContainer; mc >= 0 && mc < len(spec.Containers) {
+			spec.Containers[mc].Resources = withDefaults(spec.Containers[mc].Resources, modelDefaults)
+		}
+		requests, limits := podResources(spec)
+		total.requests = quotav1.Add(total.requests, scaled(requests, t.Replicas))
+		total.limits = quotav1.Add(total.limits, scaled(limits, t.Replicas))
 	}
 	return total
 }
 
 // withDefaults fills the requests and limits r leaves unset from d.
 func withDefaults(r, d corev1.ResourceRequirements) corev1.ResourceRequirements {
-	out := corev1.ResourceRequirements{Requests: r.Requests.DeepCopy(), Limits: r.Limits.DeepCopy()}
-	for name, q := range d.Requests {
-		if _, ok := out.Requests[name]; !ok {
-			if out.Requests == nil {
-				out.Requests = corev1.ResourceList{}
-			}
-			out.Requests[name] = q
-		}
+	return corev1.ResourceRequirements{
+		Requests: fillUnset(r.Requests, d.Requests),
+		Limits:   fillUnset(r.Limits, d.Limits),
+		Claims:   r.Claims,
 	}
-	for name, q := range d.Limits {
-		if _, ok := out.Limits[name]; !ok {
-			if out.Limits == nil {
-				out.Limits = corev1.ResourceList{}
+}
+
+// fillUnset is a copy of list with what it leaves unset taken from from;
+// nil when both are empty.
+func fillUnset(list, from corev1.ResourceList) corev1.ResourceList {
+	out := list.DeepCopy()
+	for name, q := range from {
+		if _, ok := out[name]; !ok {
+			if out == nil {
+				out = corev1.ResourceList{}
 			}
-			out.Limits[name] = q
+			out[name] = q.DeepCopy()
 		}
 	}
 	return out
 }
 
-// podResources is a pod's effective requests and limits, as Kubernetes
-// computes them for scheduling and quota (PodRequests and PodLimits of
-// k8s.io/component-helpers/resource): the containers' sum, or the largest
-// init container when more, where sidecars (init containers that restart
-// Always) run beside everything that starts after them; pod-level
-// resources replace the containers' for the resources they set; plus the
-// pod's overhead. A container's request for a resource it only limits is
-// the limit, as the API server defaults it (extended resources such as
-// nvidia.com/gpu are always given that way).
-func podResources(spec *corev1.PodSpec, resources func(i int, c *corev1.Container) corev1.ResourceRequirements) (requests, limits corev1.ResourceList) {
-	requestsOf := func(r corev1.ResourceRequirements) corev1.ResourceList {
-		out := r.Requests.DeepCopy()
-		for name, q := range r.Limits {
-			if _, ok := out[name]; !ok {
-				if out == nil {
-					out = corev1.ResourceList{}
-				}
-				out[name] = q
-			}
-		}
-		return out
+// podResources is a pod's effective requests and limits as ResourceQuota
+// counts them: PodRequests and PodLimits of k8s.io/component-helpers/resource
+// (the containers' sum or the largest init container, sidecars beside
+// both; pod-level resources for the resources they set; the overhead) on
+// the pod as the API server defaults it: a container's, or the pod's, request
+// for a resource it only limits is the limit (extended resources such as
+// nvidia.com/gpu are always given that way). spec is defaulted in place.
+func podResources(spec *corev1.PodSpec) (requests, limits corev1.ResourceList) {
+	for i := range spec.InitContainers {
+		defaultRequests(&spec.InitContainers[i].Resources)
 	}
-	limitsOf := func(r corev1.ResourceRequirements) corev1.ResourceList { return r.Limits }
-
-	sum := func(of func(corev1.ResourceRequirements) corev1.ResourceList) corev1.ResourceList {
-		total := corev1.ResourceList{}
-		for i := range spec.Containers {
-			add(total, of(resources(i, &spec.Containers[i])))
-		}
-		sidecars, initMax := corev1.ResourceList{}, corev1.ResourceList{}
-		for i := range spec.InitContainers {
-			c := &spec.InitContainers[i]
-			own := of(c.Resources)
-			var during corev1.ResourceList
-			if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
-				add(total, own)
-				add(sidecars, own)
-				during = sidecars.DeepCopy()
-			} else {
-				during = own.DeepCopy()
-				if during == nil {
-					during = corev1.ResourceList{}
-				}
-				add(during, sidecars)
-			}
-			maxInto(initMax, during)
-		}
-		maxInto(total, initMax)
-		return total
+	for i := range spec.Containers {
+		defaultRequests(&spec.Containers[i].Resources)
 	}
-	requests, limits = sum(requestsOf), sum(limitsOf)
-
-	if pod := spec.Resources; pod != nil {
-		podRequests := requestsOf(*pod)
-		for name, q := range podRequests {
-			if podLevel(name) {
-				requests[name] = q
-			}
-		}
-		for name, q := range pod.Limits {
-			if podLevel(name) {
-				limits[name] = q
-			}
-		}
+	if spec.Resources != nil {
+		defaultRequests(spec.Resources)
 	}
-	add(requests, spec.Overhead)
-	add(limits, spec.Overhead)
-	return requests, limits
+	pod := &corev1.Pod{Spec: *spec}
+	return resourcehelper.PodRequests(pod, resourcehelper.PodResourcesOptions{}),
+		resourcehelper.PodLimits(pod, resourcehelper.PodResourcesOptions{})
 }
 
-// podLevel reports whether pod-level resources may set name.
-func podLevel(name corev1.ResourceName) bool {
-	return name == corev1.ResourceCPU || name == corev1.ResourceMemory ||
-		strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix)
+// defaultRequests sets the request of each resource r limits but does not
+// request to its limit.
+func defaultRequests(r *corev1.ResourceRequirements) {
+	if len(r.Limits) > 0 {
+		r.Requests = fillUnset(r.Requests, r.Limits)
+	}
 }
 
-func add(into, list corev1.ResourceList) {
+// scaled is list times n.
+func scaled(list corev1.ResourceList, n int32) corev1.ResourceList {
+	out := make(corev1.ResourceList, len(list))
 	for name, q := range list {
-		sum := into[name]
-		sum.Add(q)
-		into[name] = sum
+		q = q.DeepCopy()
+		q.Mul(int64(n))
+		out[name] = q
 	}
-}
-
-func maxInto(into, list corev1.ResourceList) {
-	for name, q := range list {
-		if cur, ok := into[name]; !ok || q.Cmp(cur) > 0 {
-			into[name] = q.DeepCopy()
-		}
-	}
-}
-
-func addScaled(into, list corev1.ResourceList, n int32) {
-	for name, q := range list {
-		scaled := q.DeepCopy()
-		scaled.Mul(int64(n))
-		sum := into[name]
-		sum.Add(scaled)
-		into[name] = sum
-	}
+	return out
 }
 
 // quotaKey is a key of a quota's hard limits that TenantQuota enforces: the
@@ -229,6 +172,6 @@ func (u usage) amount(k quotaKey) resource.Quantity {
 
 // addUsage adds u to into.
 func addUsage(into *usage, u usage) {
-	add(into.requests, u.requests)
-	add(into.limits, u.limits)
+	into.requests = quotav1.Add(into.requests, u.requests)
+	into.limits = quotav1.Add(into.limits, u.limits)
 }

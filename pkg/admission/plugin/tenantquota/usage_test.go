@@ -23,6 +23,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/utils/ptr"
+
+	"github.com/mlplane/mlplane/pkg/admission/workload"
 )
 
 // list parses "cpu=1,memory=2Gi".
@@ -113,14 +115,86 @@ func TestPodResources(t *testing.T) {
 			wantRequests: map[string]string{"cpu": "1250m"},
 			wantLimits:   map[string]string{"cpu": "2250m"},
 		},
+		{
+			// As PodLimits: an unlimited resource stays unlimited.
+			name: "the overhead is added only to the limits the pod sets",
+			spec: corev1.PodSpec{
+				Containers: []corev1.Container{c(list("cpu", "1", "memory", "1Gi"), list("memory", "2Gi"))},
+				Overhead:   list("cpu", "250m", "memory", "64Mi"),
+			},
+			wantRequests: map[string]string{"cpu": "1250m", "memory": "1088Mi"},
+			wantLimits:   map[string]string{"memory": "2112Mi"},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			requests, limits := podResources(&tc.spec, func(_ int, c *corev1.Container) corev1.ResourceRequirements { return c.Resources })
+			requests, limits := podResources(tc.spec.DeepCopy())
 			if diff := cmp.Diff(tc.wantRequests, canonical(requests)); diff != "" {
 				t.Errorf("requests (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tc.wantLimits, canonical(limits)); diff != "" {
 				t.Errorf("limits (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestWorkloadUsage(t *testing.T) {
+	model := c(list("cpu", "2"), nil)
+	model.Name = "kserve-container"
+	template := func() workload.Template {
+		return workload.Template{
+			Spec:           corev1.PodSpec{Containers: []corev1.Container{model, c(nil, list("nvidia.com/gpu", "1"))}},
+			Replicas:       3,
+			ModelContainer: 0,
+		}
+	}
+	defaults := corev1.ResourceRequirements{Requests: list("cpu", "1", "memory", "2Gi"), Limits: list("cpu", "4", "memory", "4Gi")}
+	for _, tc := range []struct {
+		name                     string
+		w                        *workload.Workload
+		wantRequests, wantLimits map[string]string
+	}{
+		{
+			name: "the model container alone gets the defaults it leaves unset, times the replicas",
+			w:    &workload.Workload{Active: true, Templates: []workload.Template{template()}},
+			// cpu: the model's own 2; memory: the default 2Gi; the GPU limit is also its request.
+			wantRequests: map[string]string{"cpu": "6", "memory": "6Gi", "nvidia.com/gpu": "3"},
+			wantLimits:   map[string]string{"cpu": "12", "memory": "12Gi", "nvidia.com/gpu": "3"},
+		},
+		{
+			name:         "an inactive workload uses nothing",
+			w:            &workload.Workload{Templates: []workload.Template{template()}},
+			wantRequests: map[string]string{},
+			wantLimits:   map[string]string{},
+		},
+		{
+			name: "a template without replicas uses nothing",
+			w: &workload.Workload{Active: true, Templates: []workload.Template{func() workload.Template {
+				t := template()
+				t.Replicas = 0
+				return t
+			}()}},
+			wantRequests: map[string]string{},
+			wantLimits:   map[string]string{},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			specs := func() (out []corev1.PodSpec) {
+				for _, t := range tc.w.Templates {
+					out = append(out, *t.Spec.DeepCopy())
+				}
+				return out
+			}
+			before := specs()
+			u := workloadUsage(tc.w, defaults)
+			if diff := cmp.Diff(tc.wantRequests, canonical(u.requests)); diff != "" {
+				t.Errorf("requests (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.wantLimits, canonical(u.limits)); diff != "" {
+				t.Errorf("limits (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(before, specs()); diff != "" {
+				t.Errorf("workloadUsage changed the templates (-before +after):\n%s", diff)
 			}
 		})
 	}

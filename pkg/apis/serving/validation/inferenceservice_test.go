@@ -387,15 +387,15 @@ func TestValidateComponentExtension(t *testing.T) {
 		{
 			name: "logger batching to storage is accepted",
 			mutate: func(isvc *serving.InferenceService) {
-				ext(isvc).Logger = &serving.LoggerSpec{Mode: "all", BatchSize: ptrTo(int32(10)),
-					BatchInterval: ptrTo("5s"), MarshallerURL: ptrTo("http://marshaller.team-a.svc:8080")}
+				ext(isvc).Logger = &serving.LoggerSpec{Mode: "all", BatchSize: ptr.To(int32(10)),
+					BatchInterval: ptr.To("5s"), MarshallerURL: ptr.To("http://marshaller.team-a.svc:8080")}
 			},
 		},
 		{
 			name: "logger batching with a bad size, interval and marshaller is rejected",
 			mutate: func(isvc *serving.InferenceService) {
-				ext(isvc).Logger = &serving.LoggerSpec{Mode: "all", BatchSize: ptrTo(int32(0)),
-					BatchInterval: ptrTo("five seconds"), MarshallerURL: ptrTo("marshaller:8080")}
+				ext(isvc).Logger = &serving.LoggerSpec{Mode: "all", BatchSize: ptr.To(int32(0)),
+					BatchInterval: ptr.To("five seconds"), MarshallerURL: ptr.To("marshaller:8080")}
 			},
 			want: []wantErr{invalid("spec.predictor.logger.batchSize"), invalid("spec.predictor.logger.batchInterval"),
 				invalid("spec.predictor.logger.marshallerUrl")},
@@ -683,5 +683,3 @@ func TestValidateInferenceServiceUpdate(t *testing.T) {
 		checkErrors(t, ValidateInferenceServiceUpdate(isvc, old), invalid("metadata.name"))
 	})
 }
-
-func ptrTo[T any](v T) *T { return &v }

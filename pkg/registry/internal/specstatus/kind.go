@@ -17,6 +17,7 @@ limitations under the License.
 package specstatus
 
 import (
+	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/mlplane/mlplane/pkg/registry/internal/statusrest"
@@ -49,4 +50,9 @@ type Kind[T any, P statusrest.Object[T], S any] struct {
 	ValidateStatusUpdate func(newObj, oldObj P) field.ErrorList
 	// Warnings is optional: what a create or update of the resource warns of.
 	Warnings func(P) []string
+
+	// SelectableFields is optional: the fields a field selector may use
+	// besides metadata.name and metadata.namespace, as a CRD's
+	// selectableFields (a training job's status.state).
+	SelectableFields func(P) fields.Set
 }

@@ -18,6 +18,7 @@ package specstatus
 
 import (
 	"fmt"
+	"maps"
 
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
@@ -44,7 +45,9 @@ type Resource struct {
 // and, for a kind with a Status, the storage of its status subresource
 // (nil for a kind without one). The same store serves every version:
 // requests convert through the internal type. A field selector may use
-// metadata.name and, for a namespaced kind, metadata.namespace, as a CRD's.
+// metadata.name and, for a namespaced kind, metadata.namespace, as a CRD's,
+// and the kind's SelectableFields. A kind's other subresources (a scale)
+// are the caller's, built on the returned store.
 func NewStore[T any, P statusrest.Object[T], S any](typer runtime.ObjectTyper, optsGetter generic.RESTOptionsGetter,
 	kind *Kind[T, P, S], res Resource, table rest.TableConvertor) (*genericregistry.Store, *statusrest.REST, error) {
 	s := NewStrategy(typer, kind)
@@ -81,7 +84,11 @@ func (k *Kind[T, P, S]) getAttrs(obj runtime.Object) (labels.Set, fields.Set, er
 	if !ok {
 		return nil, nil, fmt.Errorf("not a %T: %T", P(nil), obj)
 	}
-	selectable := fields.Set{"metadata.name": o.GetName()}
+	selectable := fields.Set{}
+	if k.SelectableFields != nil {
+		maps.Copy(selectable, k.SelectableFields(o))
+	}
+	selectable["metadata.name"] = o.GetName()
 	if k.NamespaceScoped {
 		selectable["metadata.namespace"] = o.GetNamespace()
 	}

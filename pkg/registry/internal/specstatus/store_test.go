@@ -65,6 +65,11 @@ func TestNewStoreWiresStatusOnlyForAKindWithStatus(t *testing.T) {
 func TestSelectableFieldsFollowTheScope(t *testing.T) {
 	cluster := widgets()
 	cluster.NamespaceScoped = false
+	withImage := widgets()
+	withImage.SelectableFields = func(w *widget) fields.Set {
+		// A kind cannot shadow metadata.name.
+		return fields.Set{"spec.image": w.Spec.Image, "metadata.name": "other"}
+	}
 	for _, tc := range []struct {
 		name string
 		kind *Kind[widget, *widget, widgetStatus]
@@ -72,6 +77,8 @@ func TestSelectableFieldsFollowTheScope(t *testing.T) {
 	}{
 		{"namespaced", widgets(), fields.Set{"metadata.name": "w", "metadata.namespace": "default"}},
 		{"cluster-scoped", cluster, fields.Set{"metadata.name": "w"}},
+		{"with the kind's own fields", withImage,
+			fields.Set{"metadata.name": "w", "metadata.namespace": "default", "spec.image": "img:1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ls, fs, err := tc.kind.getAttrs(stored())
@@ -88,5 +95,33 @@ func TestSelectableFieldsFollowTheScope(t *testing.T) {
 	}
 	if _, _, err := widgets().getAttrs(&metav1.List{}); err == nil {
 		t.Errorf("getAttrs of a List: no error, want one")
+	}
+}
+
+func TestStorePredicateSelectsOnTheKindsFields(t *testing.T) {
+	kind := widgets()
+	kind.SelectableFields = func(w *widget) fields.Set { return fields.Set{"spec.image": w.Spec.Image} }
+	store, _, err := NewStore(nil, registrytest.NoEtcdOptions("widgets"), kind, widgetResource(),
+		rest.NewDefaultTableConvertor(widgetResource().Plural))
+	if err != nil {
+		t.Fatalf("NewStore: %v", err)
+	}
+	for _, tc := range []struct {
+		field string
+		want  bool
+	}{
+		{"spec.image=img:1", true},
+		{"spec.image=img:2", false},
+		{"metadata.name=w,spec.image=img:1", true},
+		{"metadata.namespace=other,spec.image=img:1", false},
+	} {
+		pred := store.PredicateFunc(labels.Everything(), fields.ParseSelectorOrDie(tc.field))
+		got, err := pred.Matches(stored())
+		if err != nil {
+			t.Fatalf("%s: Matches: %v", tc.field, err)
+		}
+		if got != tc.want {
+			t.Errorf("field selector %s matches = %v, want %v", tc.field, got, tc.want)
+		}
 	}
 }

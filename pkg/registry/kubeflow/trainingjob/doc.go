@@ -17,6 +17,9 @@ limitations under the License.
 // Package trainingjob is the one registry engine behind every training job
 // kind of kubeflow.org (TFJob, PyTorchJob, MPIJob, XGBoostJob, PaddleJob,
 // JAXJob): storage, strategies, the status and scale subresources and table
-// output. A kind contributes only a Kind description; see
-// pkg/registry/kubeflow/tfjob for an example.
+// output. The store, its strategies and status subresource are specstatus's
+// (pkg/registry/internal/specstatus), with status.state as a selectable
+// field; this package adds the scale subresource and the table. A kind
+// contributes only a Kind description; see pkg/registry/kubeflow/tfjob for
+// an example.
 package trainingjob

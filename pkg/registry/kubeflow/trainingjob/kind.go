@@ -71,5 +71,3 @@ type Kind[T any, P Object[T]] struct {
 	// scaled replicas in the job's managed fields.
 	ReplicaSpecsField string
 }
-
-func (k *Kind[T, P]) newObject() P { return P(new(T)) }

@@ -17,15 +17,13 @@ limitations under the License.
 package trainingjob
 
 import (
-	"fmt"
-
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apiserver/pkg/registry/generic"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	"k8s.io/apiserver/pkg/registry/rest"
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
-	"github.com/mlplane/mlplane/pkg/registry/internal/statusrest"
+	"github.com/mlplane/mlplane/pkg/registry/internal/specstatus"
 )
 
 // REST is the storage of one training job kind.
@@ -50,30 +48,22 @@ func (r *REST) Categories() []string { return []string{"kubeflow"} }
 // version: "tfjobs", "tfjobs/status" and, where the kind scales, "pytorchjobs/scale".
 type Storage map[string]rest.Storage
 
-// NewStorage builds the storage of kind on the given etcd options.
+// NewStorage builds the storage of kind on the given etcd options: the
+// store and status subresource of specstatus, and the scale subresource
+// where the kind scales.
 func NewStorage[T any, P Object[T]](kind *Kind[T, P], scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (Storage, error) {
-	s := newStrategy(scheme, kind)
-	store := &genericregistry.Store{
-		NewFunc:                   func() runtime.Object { return kind.newObject() },
-		NewListFunc:               kind.NewList,
-		PredicateFunc:             kind.predicate,
-		DefaultQualifiedResource:  kubeflow.Resource(kind.Resource),
-		SingularQualifiedResource: kubeflow.Resource(kind.Singular),
-
-		CreateStrategy:      s,
-		UpdateStrategy:      s,
-		DeleteStrategy:      s,
-		ResetFieldsStrategy: s,
-
-		TableConvertor: tableConvertor[T, P]{kind: kind},
-	}
-	if err := store.CompleteWithOptions(&generic.StoreOptions{RESTOptions: optsGetter, AttrFunc: kind.getAttrs}); err != nil {
-		return nil, fmt.Errorf("building %s storage: %w", kind.Resource, err)
+	store, status, err := specstatus.NewStore(scheme, optsGetter, kind.specStatusKind(), specstatus.Resource{
+		Plural:   kubeflow.Resource(kind.Resource),
+		Singular: kubeflow.Resource(kind.Singular),
+		NewList:  kind.NewList,
+	}, tableConvertor[T, P]{kind: kind})
+	if err != nil {
+		return nil, err
 	}
 
 	out := Storage{
 		kind.Resource:             &REST{Store: store, shortNames: kind.ShortNames},
-		kind.Resource + "/status": statusrest.New(store, statusStrategy[T, P]{Strategy: s}),
+		kind.Resource + "/status": status,
 	}
 	if kind.ScaleReplicaType != "" {
 		scale, err := newScaleREST(store, kind)

@@ -17,12 +17,8 @@ limitations under the License.
 package trainingjob
 
 import (
-	"fmt"
-
 	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apiserver/pkg/storage"
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	"github.com/mlplane/mlplane/pkg/registry/internal/specstatus"
@@ -39,17 +35,26 @@ type strategy[T any, P Object[T]] = specstatus.Strategy[T, P, kubeflow.JobStatus
 type statusStrategy[T any, P Object[T]] = specstatus.StatusStrategy[T, P, kubeflow.JobStatus]
 
 func newStrategy[T any, P Object[T]](typer runtime.ObjectTyper, kind *Kind[T, P]) strategy[T, P] {
-	return specstatus.NewStrategy(typer, &specstatus.Kind[T, P, kubeflow.JobStatus]{
+	return specstatus.NewStrategy(typer, kind.specStatusKind())
+}
+
+// specStatusKind is the kind as specstatus serves it: namespaced, in
+// kubeflow.org/v1, selectable on status.state.
+func (k *Kind[T, P]) specStatusKind() *specstatus.Kind[T, P, kubeflow.JobStatus] {
+	return &specstatus.Kind[T, P, kubeflow.JobStatus]{
 		NamespaceScoped:      true,
 		ServedVersions:       servedVersions,
-		Spec:                 kind.Spec,
-		Status:               kind.Status,
-		PrepareForUpdate:     kind.PrepareForUpdate,
-		Validate:             kind.Validate,
-		ValidateUpdate:       kind.ValidateUpdate,
-		ValidateStatusUpdate: kind.ValidateStatusUpdate,
-		Warnings:             kind.Warnings,
-	})
+		Spec:                 k.Spec,
+		Status:               k.Status,
+		PrepareForUpdate:     k.PrepareForUpdate,
+		Validate:             k.Validate,
+		ValidateUpdate:       k.ValidateUpdate,
+		ValidateStatusUpdate: k.ValidateStatusUpdate,
+		Warnings:             k.Warnings,
+		SelectableFields: func(job P) fields.Set {
+			return fields.Set{"status.state": State(k.Status(job))}
+		},
+	}
 }
 
 // State is the job's state as upstream prints it: the type of its last condition.
@@ -58,22 +63,4 @@ func State(status *kubeflow.JobStatus) string {
 		return string(status.Conditions[n-1].Type)
 	}
 	return ""
-}
-
-// getAttrs returns the labels and the selectable fields of a job.
-func (k *Kind[T, P]) getAttrs(obj runtime.Object) (labels.Set, fields.Set, error) {
-	job, ok := obj.(P)
-	if !ok {
-		return nil, nil, fmt.Errorf("not a %s: %T", k.Name, obj)
-	}
-	fs := fields.Set{
-		"metadata.name":      job.GetName(),
-		"metadata.namespace": job.GetNamespace(),
-		"status.state":       State(k.Status(job)),
-	}
-	return labels.Set(job.GetLabels()), fs, nil
-}
-
-func (k *Kind[T, P]) predicate(label labels.Selector, fieldSel fields.Selector) storage.SelectionPredicate {
-	return storage.SelectionPredicate{Label: label, Field: fieldSel, GetAttrs: k.getAttrs}
 }
