@@ -84,6 +84,14 @@ type Kind[T Object] struct {
 	Immutable func(live, desired T) bool
 	// Adopt takes over a child of the right name that has no controller.
 	Adopt bool
+	// Retain lists fields, each a path of field names ("spec",
+	// "replicas"), that desired may leave unset for another manager to set
+	// (an autoscaler's replicas). An apply that leaves out a field an
+	// earlier apply set would have the API server remove it (and default
+	// it again: replicas back to 1); its live value is handed to the field
+	// manager FieldManager+"-handover" first, which keeps it until the
+	// other manager writes it.
+	Retain [][]string
 }
 
 // Owner is the object children are applied for.
@@ -162,6 +170,9 @@ func Apply[T Object](ctx context.Context, s *Syncer, k *Kind[T], owner Owner, de
 	}
 	if live.GetAnnotations()[s.HashAnnotation] == hash && (k.Drifted == nil || !k.Drifted(live, desired)) {
 		return live, Unchanged, nil
+	}
+	if err := handOver(ctx, s, k, live, payload); err != nil {
+		return zero, Updated, err
 	}
 	updated, err := apply(ctx, s, k, desired, payload)
 	return updated, Updated, err
