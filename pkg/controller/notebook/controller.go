@@ -152,8 +152,10 @@ func NewController(cfg Config) (*Controller, error) {
 	pods := cfg.KubeInformers.Core().V1().Pods()
 	c.notebooks, c.pods, c.statefulSetLister = notebooks.Lister(), pods.Lister(), statefulSets.Lister()
 	c.statefulSets = &childsync.Kind[*appsv1.StatefulSet]{
-		GVK:    appsv1.SchemeGroupVersion.WithKind("StatefulSet"),
-		Cached: func(ns, name string) (*appsv1.StatefulSet, error) { return statefulSets.Lister().StatefulSets(ns).Get(name) },
+		GVK: appsv1.SchemeGroupVersion.WithKind("StatefulSet"),
+		Cached: func(ns, name string) (*appsv1.StatefulSet, error) {
+			return statefulSets.Lister().StatefulSets(ns).Get(name)
+		},
 		Client: func(ns string) childsync.Client[*appsv1.StatefulSet] { return cfg.KubeClient.AppsV1().StatefulSets(ns) },
 		// Scaled by hand, the notebook runs again (or stops) as its stop
 		// annotation says.
