@@ -136,8 +136,9 @@ func NewController(cfg Config) (*Controller, error) {
 		cfg.Culling.HTTPClient = &http.Client{Timeout: probeTimeout}
 	}
 	c := &Controller{
-		cfg:             cfg,
-		children:        &childsync.Syncer{FieldManager: fieldManager, HashAnnotation: SpecHashAnnotation, Recorder: cfg.Recorder},
+		cfg: cfg,
+		children: &childsync.Syncer{FieldManager: fieldManager, HashAnnotation: SpecHashAnnotation, Recorder: cfg.Recorder,
+			Upgrade: []string{childsync.LegacyFieldManager}},
 		now:             metav1.Now,
 		started:         time.Now().Truncate(time.Second),
 		virtualServices: newVirtualServiceAPI(cfg.Routing.Discovery),

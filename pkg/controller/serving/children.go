@@ -53,7 +53,8 @@ var (
 // from its listers' caches.
 func (c *Controller) newChildKinds() {
 	kube := c.cfg.KubeClient
-	c.children = &childsync.Syncer{FieldManager: fieldManager, HashAnnotation: SpecHashAnnotation, Recorder: c.cfg.Recorder}
+	c.children = &childsync.Syncer{FieldManager: fieldManager, HashAnnotation: SpecHashAnnotation, Recorder: c.cfg.Recorder,
+		Upgrade: []string{childsync.LegacyFieldManager}}
 	c.deploymentKind = &childsync.Kind[*appsv1.Deployment]{
 		GVK:    appsv1.SchemeGroupVersion.WithKind("Deployment"),
 		Cached: func(ns, name string) (*appsv1.Deployment, error) { return c.deployments.Deployments(ns).Get(name) },

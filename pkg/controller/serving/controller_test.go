@@ -22,8 +22,13 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	kubeinformers "k8s.io/client-go/informers"
 	kubefake "k8s.io/client-go/kubernetes/fake"
@@ -91,31 +96,11 @@ func (f *fixture) setInferenceService(isvc *servingv1beta1.InferenceService) {
 func (f *fixture) reconcile() []string {
 	f.t.Helper()
 	ctx := context.Background()
-	fill := func(inf cache.SharedIndexInformer, list func() ([]any, error)) {
-		objs, err := list()
-		if err != nil {
-			f.t.Fatal(err)
-		}
-		if err := inf.GetIndexer().Replace(objs, ""); err != nil {
-			f.t.Fatal(err)
-		}
-	}
-	fill(f.kubeInf.Apps().V1().Deployments().Informer(), func() ([]any, error) {
-		l, err := f.kube.AppsV1().Deployments("user").List(ctx, metav1.ListOptions{})
-		return items(l.Items), err
-	})
-	fill(f.kubeInf.Core().V1().Services().Informer(), func() ([]any, error) {
-		l, err := f.kube.CoreV1().Services("user").List(ctx, metav1.ListOptions{})
-		return items(l.Items), err
-	})
-	fill(f.kubeInf.Autoscaling().V2().HorizontalPodAutoscalers().Informer(), func() ([]any, error) {
-		l, err := f.kube.AutoscalingV2().HorizontalPodAutoscalers("user").List(ctx, metav1.ListOptions{})
-		return items(l.Items), err
-	})
-	fill(f.kubeInf.Networking().V1().Ingresses().Informer(), func() ([]any, error) {
-		l, err := f.kube.NetworkingV1().Ingresses("user").List(ctx, metav1.ListOptions{})
-		return items(l.Items), err
-	})
+	f.fill(f.kubeInf.Apps().V1().Deployments().Informer(), appsv1.SchemeGroupVersion.WithKind("Deployment"))
+	f.fill(f.kubeInf.Core().V1().Services().Informer(), corev1.SchemeGroupVersion.WithKind("Service"))
+	f.fill(f.kubeInf.Autoscaling().V2().HorizontalPodAutoscalers().Informer(),
+		autoscalingv2.SchemeGroupVersion.WithKind("HorizontalPodAutoscaler"))
+	f.fill(f.kubeInf.Networking().V1().Ingresses().Informer(), networkingv1.SchemeGroupVersion.WithKind("Ingress"))
 	f.kube.ClearActions()
 	if _, err := f.c.reconcile(ctx, cache.ObjectName{Namespace: "user", Name: "iris"}); err != nil {
 		f.t.Fatalf("reconcile: %v", err)
@@ -132,12 +117,25 @@ func (f *fixture) reconcile() []string {
 	return writes
 }
 
-func items[T any](l []T) []any {
-	out := make([]any, len(l))
-	for i := range l {
-		out[i] = &l[i]
+// fill makes inf's cache hold the objects of kind gvk the API server holds.
+func (f *fixture) fill(inf cache.SharedIndexInformer, gvk schema.GroupVersionKind) {
+	f.t.Helper()
+	gvr, _ := meta.UnsafeGuessKindToResource(gvk)
+	list, err := f.kube.Tracker().List(gvr, gvk, "user")
+	if err != nil {
+		f.t.Fatal(err)
 	}
-	return out
+	objs, err := meta.ExtractList(list)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	items := make([]any, len(objs))
+	for i, o := range objs {
+		items[i] = o
+	}
+	if err := inf.GetIndexer().Replace(items, ""); err != nil {
+		f.t.Fatal(err)
+	}
 }
 
 func TestReconcileAppliesChildrenOnlyWhenTheyChange(t *testing.T) {

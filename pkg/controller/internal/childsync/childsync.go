@@ -112,6 +112,11 @@ type Syncer struct {
 	// Recorder records on the owner that a child of its name belongs to
 	// someone else; nil records nothing.
 	Recorder record.EventRecorder
+	// Upgrade names field managers that wrote the children with create and
+	// update before the controller applied them (LegacyFieldManager). The
+	// fields they own are made FieldManager's before its first apply, or
+	// fields the controller stops setting would stay on those children.
+	Upgrade []string
 }
 
 // Outcome is what Apply did or tried to do.
@@ -170,6 +175,9 @@ func Apply[T Object](ctx context.Context, s *Syncer, k *Kind[T], owner Owner, de
 	}
 	if live.GetAnnotations()[s.HashAnnotation] == hash && (k.Drifted == nil || !k.Drifted(live, desired)) {
 		return live, Unchanged, nil
+	}
+	if live, err = upgrade(ctx, s, k, live); err != nil {
+		return zero, Updated, err
 	}
 	if err := handOver(ctx, s, k, live, payload); err != nil {
 		return zero, Updated, err
