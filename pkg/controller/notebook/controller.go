@@ -24,11 +24,9 @@ import (
 	"strings"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	"k8s.io/apimachinery/pkg/util/wait"
 	kubeinformers "k8s.io/client-go/informers"
 	coreinformers "k8s.io/client-go/informers/core/v1"
 	"k8s.io/client-go/kubernetes"
@@ -37,10 +35,12 @@ import (
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/record"
 	"k8s.io/client-go/util/workqueue"
-	"k8s.io/klog/v2"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
+	"github.com/mlplane/mlplane/pkg/controller/internal/handler"
 	"github.com/mlplane/mlplane/pkg/controller/internal/servedapi"
+	"github.com/mlplane/mlplane/pkg/controller/internal/workloop"
 	"github.com/mlplane/mlplane/pkg/controller/metrics"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
 	"github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
@@ -83,17 +83,21 @@ type Config struct {
 
 // Controller reconciles Notebooks.
 type Controller struct {
-	cfg          Config
-	notebooks    kubeflowlisters.NotebookLister
-	statefulSets appslisters.StatefulSetLister
-	services     corelisters.ServiceLister
-	pods         corelisters.PodLister
-	events       []corelisters.EventLister
-	synced       []cache.InformerSynced
-	queue        workqueue.TypedRateLimitingInterface[cache.ObjectName]
-	// cullQueue holds each notebook until its next idleness check; nil
+	cfg       Config
+	notebooks kubeflowlisters.NotebookLister
+	pods      corelisters.PodLister
+	events    []corelisters.EventLister
+	synced    []cache.InformerSynced
+	loop      *workloop.Loop[cache.ObjectName]
+	// cullLoop checks each notebook's idleness when its timer is due; nil
 	// when culling is off.
-	cullQueue workqueue.TypedRateLimitingInterface[cache.ObjectName]
+	cullLoop *workloop.Loop[cache.ObjectName]
+	// children writes StatefulSets, Services and routes.
+	children     *childsync.Syncer
+	statefulSets *childsync.Kind[*appsv1.StatefulSet]
+	services     *childsync.Kind[*corev1.Service]
+	// statefulSetLister counts running notebooks.
+	statefulSetLister appslisters.StatefulSetLister
 	// virtualServices finds the served VirtualService API.
 	virtualServices *servedapi.API
 	// httpRoutes finds the served Gateway API HTTPRoute API.
@@ -103,6 +107,15 @@ type Controller struct {
 	// re-emitted by a previous run, if at all.
 	started time.Time
 }
+
+// fieldManager is the notebook controller's server-side apply field
+// manager.
+const fieldManager = "mlplane-notebook"
+
+var (
+	notebookGVK = kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.NotebookKind)
+	notebookGK  = notebookGVK.GroupKind()
+)
 
 // NewController returns a notebook controller on cfg's informers, which the
 // caller starts.
@@ -122,208 +135,101 @@ func NewController(cfg Config) (*Controller, error) {
 	if cfg.Culling.HTTPClient == nil {
 		cfg.Culling.HTTPClient = &http.Client{Timeout: probeTimeout}
 	}
-	queueConfig := workqueue.TypedRateLimitingQueueConfig[cache.ObjectName]{Name: "notebook"}
-	if cfg.WorkqueueMetrics != nil {
-		queueConfig.MetricsProvider = cfg.WorkqueueMetrics
-	}
 	c := &Controller{
 		cfg: cfg,
-		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
-			workqueue.DefaultTypedControllerRateLimiter[cache.ObjectName](), queueConfig),
+		children: &childsync.Syncer{FieldManager: fieldManager, HashAnnotation: SpecHashAnnotation, Recorder: cfg.Recorder,
+			Upgrade: []string{childsync.LegacyFieldManager}},
 		now:             metav1.Now,
 		started:         time.Now().Truncate(time.Second),
 		virtualServices: newVirtualServiceAPI(cfg.Routing.Discovery),
 		httpRoutes:      newHTTPRouteAPI(cfg.Routing.Discovery),
 	}
-	if cfg.Culling.Enabled {
-		cullConfig := workqueue.TypedRateLimitingQueueConfig[cache.ObjectName]{Name: "notebook_culling"}
-		if cfg.WorkqueueMetrics != nil {
-			cullConfig.MetricsProvider = cfg.WorkqueueMetrics
-		}
-		c.cullQueue = workqueue.NewTypedRateLimitingQueueWithConfig(
-			workqueue.DefaultTypedControllerRateLimiter[cache.ObjectName](), cullConfig)
-	}
+	c.loop = workloop.New(workloop.Config[cache.ObjectName]{
+		Name: "notebook", Reconcile: c.reconcile, WorkqueueMetrics: cfg.WorkqueueMetrics})
 
 	notebooks := cfg.Informers.Kubeflow().V1().Notebooks()
-	c.notebooks = notebooks.Lister()
 	statefulSets := cfg.KubeInformers.Apps().V1().StatefulSets()
 	services := cfg.KubeInformers.Core().V1().Services()
 	pods := cfg.KubeInformers.Core().V1().Pods()
-	if _, err := notebooks.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc:    c.enqueue,
-		UpdateFunc: func(_, obj any) { c.enqueue(obj) },
-	}); err != nil {
-		return nil, fmt.Errorf("watching notebooks: %w", err)
+	c.notebooks, c.pods, c.statefulSetLister = notebooks.Lister(), pods.Lister(), statefulSets.Lister()
+	c.statefulSets = &childsync.Kind[*appsv1.StatefulSet]{
+		GVK: appsv1.SchemeGroupVersion.WithKind("StatefulSet"),
+		Cached: func(ns, name string) (*appsv1.StatefulSet, error) {
+			return statefulSets.Lister().StatefulSets(ns).Get(name)
+		},
+		Client: func(ns string) childsync.Client[*appsv1.StatefulSet] { return cfg.KubeClient.AppsV1().StatefulSets(ns) },
+		// Scaled by hand, the notebook runs again (or stops) as its stop
+		// annotation says.
+		Drifted: func(live, desired *appsv1.StatefulSet) bool { return replicasOf(live) != replicasOf(desired) },
 	}
-	c.synced = append(c.synced, notebooks.Informer().HasSynced)
-	if c.cullQueue != nil {
-		if _, err := notebooks.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
-			AddFunc:    c.enqueueCull,
-			UpdateFunc: func(_, obj any) { c.enqueueCull(obj) },
-		}); err != nil {
-			return nil, fmt.Errorf("watching notebooks for culling: %w", err)
-		}
-		if _, err := pods.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
-			AddFunc:    c.enqueueCullByLabel,
-			UpdateFunc: func(_, obj any) { c.enqueueCullByLabel(obj) },
-			DeleteFunc: c.enqueueCullByLabel,
-		}); err != nil {
-			return nil, fmt.Errorf("watching notebook pods for culling: %w", err)
-		}
+	c.services = &childsync.Kind[*corev1.Service]{
+		GVK:    corev1.SchemeGroupVersion.WithKind("Service"),
+		Cached: func(ns, name string) (*corev1.Service, error) { return services.Lister().Services(ns).Get(name) },
+		Client: func(ns string) childsync.Client[*corev1.Service] { return cfg.KubeClient.CoreV1().Services(ns) },
 	}
 
-	c.statefulSets, c.services, c.pods = statefulSets.Lister(), services.Lister(), pods.Lister()
-	owned := cache.ResourceEventHandlerFuncs{
-		AddFunc:    c.enqueueOwner,
-		UpdateFunc: func(old, obj any) { c.enqueueOwnerOnChange(old, obj) },
-		DeleteFunc: c.enqueueOwner,
-	}
-	byLabel := cache.ResourceEventHandlerFuncs{
-		AddFunc:    c.enqueueByLabel,
-		UpdateFunc: func(old, obj any) { c.enqueueByLabelOnChange(old, obj) },
-		DeleteFunc: c.enqueueByLabel,
-	}
-	for _, w := range []struct {
+	watch := []struct {
 		inf     cache.SharedIndexInformer
 		handler cache.ResourceEventHandler
 	}{
-		{statefulSets.Informer(), owned},
-		{services.Informer(), owned},
-		{pods.Informer(), byLabel},
-	} {
-		if _, err := w.inf.AddEventHandler(w.handler); err != nil {
-			return nil, fmt.Errorf("watching notebook children: %w", err)
-		}
-		c.synced = append(c.synced, w.inf.HasSynced)
+		{notebooks.Informer(), handler.All(c.loop.Enqueue(handler.Key))},
+		{statefulSets.Informer(), handler.OnChange(c.loop.Enqueue(handler.ControllerOf(notebookGK)))},
+		{services.Informer(), handler.OnChange(c.loop.Enqueue(handler.ControllerOf(notebookGK)))},
+		// A notebook's pod is found by its notebook-name label, as upstream.
+		{pods.Informer(), handler.OnChange(c.loop.Enqueue(handler.Label(NameLabel)))},
 	}
-
+	if cfg.Culling.Enabled {
+		c.cullLoop = workloop.New(workloop.Config[cache.ObjectName]{
+			Name: "notebook_culling", Reconcile: c.cull, WorkqueueMetrics: cfg.WorkqueueMetrics})
+		watch = append(watch, []struct {
+			inf     cache.SharedIndexInformer
+			handler cache.ResourceEventHandler
+		}{
+			{notebooks.Informer(), handler.All(c.cullLoop.Enqueue(handler.Key))},
+			// A pod that starts or goes away is seen before the next period.
+			{pods.Informer(), handler.All(c.cullLoop.Enqueue(handler.Label(NameLabel)))},
+		}...)
+	}
 	for _, events := range cfg.Events {
 		c.events = append(c.events, events.Lister())
-		if _, err := events.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
-			AddFunc: c.reemit,
-			UpdateFunc: func(old, obj any) {
-				if old.(metav1.Object).GetResourceVersion() != obj.(metav1.Object).GetResourceVersion() {
-					c.reemit(obj)
-				}
-			},
-		}); err != nil {
-			return nil, fmt.Errorf("watching events: %w", err)
+		// An event's deletion (its TTL) is no news.
+		reemit := handler.OnChange(c.reemit)
+		reemit.DeleteFunc = nil
+		watch = append(watch, struct {
+			inf     cache.SharedIndexInformer
+			handler cache.ResourceEventHandler
+		}{events.Informer(), reemit})
+	}
+	for _, w := range watch {
+		if _, err := w.inf.AddEventHandler(w.handler); err != nil {
+			return nil, fmt.Errorf("notebook: adding event handler: %w", err)
 		}
-		c.synced = append(c.synced, events.Informer().HasSynced)
+		c.synced = append(c.synced, w.inf.HasSynced)
 	}
 
 	cfg.Metrics.SetRunning(c.countRunning)
 	return c, nil
 }
 
-// Run reconciles notebooks with the given number of workers until ctx ends.
-// The informers must have been started.
+// Run reconciles notebooks, and checks their idleness when culling is on,
+// with the given number of workers each until ctx ends. The informers must
+// have been started.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer utilruntime.HandleCrash()
-	defer c.queue.ShutDown()
-	if c.cullQueue != nil {
-		defer c.cullQueue.ShutDown()
-	}
 	defer c.cfg.Metrics.SetRunning(nil)
-	logger := klog.FromContext(ctx)
-	logger.Info("Starting notebook controller", "workers", workers)
-	if !cache.WaitForCacheSync(ctx.Done(), c.synced...) {
-		return errors.New("notebook: informer caches did not sync")
+	if c.cullLoop == nil {
+		return c.loop.Run(ctx, workers, c.synced...)
 	}
-	for range workers {
-		go wait.UntilWithContext(ctx, c.worker, time.Second)
-		if c.cullQueue != nil {
-			go wait.UntilWithContext(ctx, c.cullWorker, time.Second)
-		}
-	}
-	<-ctx.Done()
-	logger.Info("Stopping notebook controller")
-	return nil
-}
-
-func (c *Controller) worker(ctx context.Context) {
-	for c.processNext(ctx) {
-	}
-}
-
-func (c *Controller) processNext(ctx context.Context) bool {
-	key, shutdown := c.queue.Get()
-	if shutdown {
-		return false
-	}
-	defer c.queue.Done(key)
-	if err := c.reconcile(ctx, key); err != nil {
-		// A conflict means the cache was behind; the newer object is
-		// already on its way, so retry without reporting an error.
-		if apierrors.IsConflict(err) {
-			klog.FromContext(ctx).V(4).Info("Conflict; retrying", "notebook", key.String(), "err", err)
-			c.queue.AddRateLimited(key)
-			return true
-		}
-		utilruntime.HandleErrorWithContext(ctx, err, "Reconciling notebook", "notebook", key.String())
-		c.queue.AddRateLimited(key)
-		return true
-	}
-	c.queue.Forget(key)
-	return true
-}
-
-func (c *Controller) enqueue(obj any) {
-	if key, err := cache.ObjectToName(obj); err == nil {
-		c.queue.Add(key)
-	}
-}
-
-func metaOf(obj any) (metav1.Object, bool) {
-	if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = tomb.Obj
-	}
-	m, ok := obj.(metav1.Object)
-	return m, ok
-}
-
-// enqueueOwner enqueues the Notebook that controls a StatefulSet or Service.
-func (c *Controller) enqueueOwner(obj any) {
-	m, ok := metaOf(obj)
-	if !ok {
-		return
-	}
-	ref := metav1.GetControllerOf(m)
-	if ref == nil || ref.Kind != kubeflowv1.NotebookKind || !strings.HasPrefix(ref.APIVersion, kubeflowv1.GroupName+"/") {
-		return
-	}
-	c.queue.Add(cache.ObjectName{Namespace: m.GetNamespace(), Name: ref.Name})
-}
-
-func (c *Controller) enqueueOwnerOnChange(old, obj any) {
-	if old.(metav1.Object).GetResourceVersion() != obj.(metav1.Object).GetResourceVersion() {
-		c.enqueueOwner(obj)
-	}
-}
-
-// enqueueByLabel enqueues the Notebook a pod runs, by its notebook-name
-// label, as upstream.
-func (c *Controller) enqueueByLabel(obj any) {
-	m, ok := metaOf(obj)
-	if !ok {
-		return
-	}
-	if name := m.GetLabels()[NameLabel]; name != "" {
-		c.queue.Add(cache.ObjectName{Namespace: m.GetNamespace(), Name: name})
-	}
-}
-
-func (c *Controller) enqueueByLabelOnChange(old, obj any) {
-	if old.(metav1.Object).GetResourceVersion() != obj.(metav1.Object).GetResourceVersion() {
-		c.enqueueByLabel(obj)
-	}
+	culled := make(chan error, 1)
+	go func() { culled <- c.cullLoop.Run(ctx, workers, c.synced...) }()
+	err := c.loop.Run(ctx, workers, c.synced...)
+	return errors.Join(err, <-culled)
 }
 
 // countRunning counts notebook StatefulSets per namespace for
 // notebook_running, as upstream: every StatefulSet whose pods carry the
 // notebook-name label of its own name.
 func (c *Controller) countRunning() map[string]int {
-	all, err := c.statefulSets.List(labelsEverything)
+	all, err := c.statefulSetLister.List(labelsEverything)
 	if err != nil {
 		return nil
 	}
@@ -370,7 +276,7 @@ func (c *Controller) reemit(obj any) {
 	}
 	c.cfg.Recorder.Eventf(nb, ev.Type, ev.Reason, "Reissued from %s/%s: %s",
 		strings.ToLower(involved.Kind), involved.Name, ev.Message)
-	c.queue.Add(cache.ObjectName{Namespace: nb.Namespace, Name: nb.Name})
+	c.loop.Add(cache.ObjectName{Namespace: nb.Namespace, Name: nb.Name})
 }
 
 // statefulSetOwnerName is the StatefulSet name of a pod named

@@ -128,7 +128,7 @@ func (f *fixture) reconcile(nb *kubeflowv1.Notebook) {
 	f.t.Helper()
 	f.kube.ClearActions()
 	f.client.ClearActions()
-	if err := f.c.reconcile(context.Background(), cache.ObjectName{Namespace: nb.Namespace, Name: nb.Name}); err != nil {
+	if _, err := f.c.reconcile(context.Background(), cache.ObjectName{Namespace: nb.Namespace, Name: nb.Name}); err != nil {
 		f.t.Fatalf("reconcile: %v", err)
 	}
 }
@@ -152,11 +152,34 @@ func writes(actions []clienttesting.Action) []string {
 
 func mustGenerate(t *testing.T, nb *kubeflowv1.Notebook) *appsv1.StatefulSet {
 	t.Helper()
-	sts, err := generateStatefulSet(nb, true)
+	return generateStatefulSet(nb, true)
+}
+
+// applied returns the StatefulSet and Service the controller applies for
+// nb, as the (fake) API server stores them: with the hash of what was
+// applied and the controller's managed fields.
+func applied(t *testing.T, nb *kubeflowv1.Notebook) (*appsv1.StatefulSet, *corev1.Service) {
+	t.Helper()
+	f := newFixture(t, nb)
+	f.reconcile(nb)
+	ctx := context.Background()
+	sts, err := f.kube.AppsV1().StatefulSets(nb.Namespace).Get(ctx, nb.Name, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sts
+	svc, err := f.kube.CoreV1().Services(nb.Namespace).Get(ctx, nb.Name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sts, svc
+}
+
+// liveStatefulSet is the StatefulSet of nb as kube-apiserver stores it
+// after the controller applied it.
+func liveStatefulSet(t *testing.T, nb *kubeflowv1.Notebook) *appsv1.StatefulSet {
+	t.Helper()
+	sts, _ := applied(t, nb)
+	return serverDefaulted(sts)
 }
 
 func TestGenerateStatefulSetAsUpstream(t *testing.T) {
@@ -198,8 +221,8 @@ func TestGenerateStatefulSetAsUpstream(t *testing.T) {
 	if ref == nil || ref.Kind != "Notebook" || ref.Name != "nb" || ref.UID != "nb-uid" || ref.APIVersion != "kubeflow.org/v1" {
 		t.Errorf("controller ref = %+v", ref)
 	}
-	if sts.Labels[NameLabel] != "nb" || sts.Annotations[SpecHashAnnotation] == "" {
-		t.Errorf("labels %v, annotations %v: want the notebook-name label and the spec hash", sts.Labels, sts.Annotations)
+	if sts.Labels[NameLabel] != "nb" {
+		t.Errorf("labels %v: want the notebook-name label", sts.Labels)
 	}
 	// The notebook itself is not modified.
 	if nb.Spec.Template.Spec.Containers[0].Env != nil {
@@ -291,11 +314,7 @@ func TestGenerateStatefulSetVariants(t *testing.T) {
 			if tc.mutate != nil {
 				tc.mutate(nb)
 			}
-			sts, err := generateStatefulSet(nb, tc.enableFSGroup)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tc.check(t, sts)
+			tc.check(t, generateStatefulSet(nb, tc.enableFSGroup))
 		})
 	}
 }
@@ -311,10 +330,7 @@ func TestGenerateServiceAsUpstream(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			nb := testNotebook(func(nb *kubeflowv1.Notebook) { nb.Spec.Template.Spec.Containers[0].Ports = tc.ports })
-			svc, err := generateService(nb)
-			if err != nil {
-				t.Fatal(err)
-			}
+			svc := generateService(nb)
 			want := corev1.ServiceSpec{
 				Type:     corev1.ServiceTypeClusterIP,
 				Selector: map[string]string{"statefulset": "nb"},
@@ -336,7 +352,7 @@ func TestReconcileCreatesStatefulSetAndService(t *testing.T) {
 	nb := testNotebook()
 	f := newFixture(t, nb)
 	f.reconcile(nb)
-	want := []string{"create statefulsets", "create services"}
+	want := []string{"patch statefulsets", "patch services"}
 	if diff := cmp.Diff(want, writes(f.kube.Actions())); diff != "" {
 		t.Errorf("kube writes (-want +got):\n%s", diff)
 	}
@@ -348,9 +364,12 @@ func TestReconcileCreatesStatefulSetAndService(t *testing.T) {
 	if diff := cmp.Diff(wantSts.Spec, sts.Spec); diff != "" {
 		t.Errorf("created StatefulSet spec (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]any{wantSts.Labels, wantSts.Annotations, wantSts.OwnerReferences},
-		[]any{sts.Labels, sts.Annotations, sts.OwnerReferences}); diff != "" {
+	if diff := cmp.Diff([]any{wantSts.Labels, wantSts.OwnerReferences},
+		[]any{sts.Labels, sts.OwnerReferences}); diff != "" {
 		t.Errorf("created StatefulSet (-want +got):\n%s", diff)
+	}
+	if len(sts.Annotations) != 1 || sts.Annotations[SpecHashAnnotation] == "" {
+		t.Errorf("annotations %v: want only the spec hash", sts.Annotations)
 	}
 }
 
@@ -384,10 +403,7 @@ func serverDefaulted(sts *appsv1.StatefulSet) *appsv1.StatefulSet {
 
 func liveService(t *testing.T, nb *kubeflowv1.Notebook) *corev1.Service {
 	t.Helper()
-	svc, err := generateService(nb)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, svc := applied(t, nb)
 	svc.Spec.ClusterIP = "10.0.0.12"
 	svc.Spec.SessionAffinity = corev1.ServiceAffinityNone
 	return svc
@@ -395,7 +411,7 @@ func liveService(t *testing.T, nb *kubeflowv1.Notebook) *corev1.Service {
 
 func TestReconcileDoesNotUpdateForServerDefaults(t *testing.T) {
 	nb := testNotebook()
-	live := serverDefaulted(mustGenerate(t, nb))
+	live := liveStatefulSet(t, nb)
 	live.Status.ReadyReplicas = 1
 	nb.Status = kubeflowv1.NotebookStatus{Conditions: []kubeflowv1.NotebookCondition{}, ReadyReplicas: 1, ObservedGeneration: 1}
 	f := newFixture(t, nb, live, liveService(t, nb))
@@ -438,12 +454,12 @@ func TestReconcileUpdatesWhatMlplaneOwns(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			old := testNotebook()
-			live := serverDefaulted(mustGenerate(t, old))
+			live := liveStatefulSet(t, old)
 			live.Labels["team.example/owner"] = "ops" // someone else's label survives
 			nb := testNotebook(tc.mutate)
 			f := newFixture(t, nb, live, liveService(t, nb))
 			f.reconcile(nb)
-			if diff := cmp.Diff([]string{"update statefulsets", "update notebooks/status"},
+			if diff := cmp.Diff([]string{"patch statefulsets", "update notebooks/status"},
 				append(writes(f.kube.Actions()), writes(f.client.Actions())...)); diff != "" {
 				t.Fatalf("writes (-want +got):\n%s", diff)
 			}
@@ -452,7 +468,8 @@ func TestReconcileUpdatesWhatMlplaneOwns(t *testing.T) {
 				t.Fatal(err)
 			}
 			tc.check(t, sts)
-			if sts.Annotations[SpecHashAnnotation] != mustGenerate(t, nb).Annotations[SpecHashAnnotation] {
+			want, _ := applied(t, nb)
+			if h := sts.Annotations[SpecHashAnnotation]; h == live.Annotations[SpecHashAnnotation] || h != want.Annotations[SpecHashAnnotation] {
 				t.Errorf("spec hash not updated")
 			}
 			if sts.Labels["team.example/owner"] != "ops" || sts.Spec.PodManagementPolicy != appsv1.OrderedReadyPodManagement {
@@ -465,7 +482,7 @@ func TestReconcileUpdatesWhatMlplaneOwns(t *testing.T) {
 
 func TestReconcileRestoresReplicasScaledByHand(t *testing.T) {
 	nb := testNotebook()
-	live := serverDefaulted(mustGenerate(t, nb))
+	live := liveStatefulSet(t, nb)
 	zero := int32(0)
 	live.Spec.Replicas = &zero
 	f := newFixture(t, nb, live, liveService(t, nb))
@@ -484,7 +501,7 @@ func TestReconcileRefusesForeignStatefulSet(t *testing.T) {
 	foreign := serverDefaulted(mustGenerate(t, nb))
 	foreign.OwnerReferences = nil
 	f := newFixture(t, nb, foreign)
-	if err := f.c.reconcile(context.Background(), cache.ObjectName{Namespace: "user", Name: "nb"}); err == nil {
+	if _, err := f.c.reconcile(context.Background(), cache.ObjectName{Namespace: "user", Name: "nb"}); err == nil {
 		t.Fatal("reconcile succeeded, want an error")
 	}
 	if w := writes(f.kube.Actions()); len(w) != 0 {
@@ -514,7 +531,7 @@ var (
 
 func TestStatusMirrorsPod(t *testing.T) {
 	nb := testNotebook()
-	live := serverDefaulted(mustGenerate(t, nb))
+	live := liveStatefulSet(t, nb)
 	live.Status.ReadyReplicas = 1
 	running := corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: t2}}
 	pod := notebookPod(func(p *corev1.Pod) {
@@ -558,7 +575,7 @@ func TestStatusMirrorsPod(t *testing.T) {
 
 func TestStatusContainerStateFallsBackToFirstContainer(t *testing.T) {
 	nb := testNotebook()
-	live := serverDefaulted(mustGenerate(t, nb))
+	live := liveStatefulSet(t, nb)
 	running := corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: t2}}
 	pod := notebookPod(func(p *corev1.Pod) {
 		p.Spec.Containers = []corev1.Container{{Name: "main"}, {Name: "sidecar"}}
@@ -643,7 +660,7 @@ func TestStatusSurfacesFailures(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			nb := testNotebook()
-			live := serverDefaulted(mustGenerate(t, nb))
+			live := liveStatefulSet(t, nb)
 			objs := []runtime.Object{live, liveService(t, nb)}
 			if tc.pod != nil {
 				objs = append(objs, notebookPod(tc.pod))

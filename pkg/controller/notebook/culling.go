@@ -30,7 +30,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/klog/v2"
 
@@ -83,58 +82,10 @@ type jupyterTerminal struct {
 	LastActivity string `json:"last_activity"`
 }
 
-func (c *Controller) enqueueCull(obj any) {
-	if key, err := cache.ObjectToName(obj); err == nil {
-		c.cullQueue.Add(key)
-	}
-}
-
-// enqueueCullByLabel checks a notebook again when its pod changes, so a
-// pod that starts or goes away is seen before the next period.
-func (c *Controller) enqueueCullByLabel(obj any) {
-	m, ok := metaOf(obj)
-	if !ok {
-		return
-	}
-	if name := m.GetLabels()[NameLabel]; name != "" {
-		c.cullQueue.Add(cache.ObjectName{Namespace: m.GetNamespace(), Name: name})
-	}
-}
-
-func (c *Controller) cullWorker(ctx context.Context) {
-	for c.processNextCull(ctx) {
-	}
-}
-
-// processNextCull checks one notebook and puts it back on the queue for
-// its next check: each notebook has one timer, since the queue holds a key
-// once.
-func (c *Controller) processNextCull(ctx context.Context) bool {
-	key, shutdown := c.cullQueue.Get()
-	if shutdown {
-		return false
-	}
-	defer c.cullQueue.Done(key)
-	after, err := c.cull(ctx, key)
-	if err != nil {
-		if apierrors.IsConflict(err) {
-			c.cullQueue.AddRateLimited(key)
-			return true
-		}
-		utilruntime.HandleErrorWithContext(ctx, err, "Culling notebook", "notebook", key.String())
-		c.cullQueue.AddRateLimited(key)
-		return true
-	}
-	c.cullQueue.Forget(key)
-	if after > 0 {
-		c.cullQueue.AddAfter(key, after)
-	}
-	return true
-}
-
 // cull checks one notebook's activity as upstream's culler does and stops
 // it when it has been idle for IdleTime. It returns when to check again;
-// 0 means only when the notebook or its pod changes.
+// 0 means only when the notebook or its pod changes. Each notebook has one
+// timer, since the queue holds a key once.
 func (c *Controller) cull(ctx context.Context, key cache.ObjectName) (time.Duration, error) {
 	cfg := c.cfg.Culling
 	nb, err := c.notebooks.Notebooks(key.Namespace).Get(key.Name)

@@ -113,8 +113,6 @@ func newCullFixture(t *testing.T, nb *kubeflowv1.Notebook, urlBase string, pods 
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(c.cullQueue.ShutDown)
-	t.Cleanup(c.queue.ShutDown)
 	c.now = func() metav1.Time { return metav1.NewTime(cullNow) }
 	mustAdd(t, inf.Kubeflow().V1().Notebooks().Informer().GetIndexer(), nb)
 	for _, p := range pods {
@@ -354,12 +352,12 @@ func TestCullDeletedNotebookEndsItsLoop(t *testing.T) {
 
 func TestCullQueueRequeuesAfterTheCheckPeriod(t *testing.T) {
 	f := newCullFixture(t, testNotebook(), "http://unused", runningPod())
-	f.c.cullQueue.Add(cache.ObjectName{Namespace: "user", Name: "nb"})
-	if !f.c.processNextCull(context.Background()) {
+	f.c.cullLoop.Add(cache.ObjectName{Namespace: "user", Name: "nb"})
+	if !f.c.cullLoop.ProcessNext(context.Background()) {
 		t.Fatal("queue shut down")
 	}
 	// Initialised, then put back on a one-minute timer, not at once.
-	if n := f.c.cullQueue.Len(); n != 0 {
+	if n := f.c.cullLoop.Len(); n != 0 {
 		t.Errorf("queue length right after the check = %d, want 0 (waiting for its timer)", n)
 	}
 }

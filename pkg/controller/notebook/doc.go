@@ -19,10 +19,10 @@ limitations under the License.
 // as upstream's notebook-controller names and labels them, mirrors the pod
 // into the Notebook's status and surfaces why a notebook cannot start.
 //
-// Unlike upstream it updates the StatefulSet only when what mlplane
-// generates changed (a hash of it is kept in an annotation), so fields the
-// API server defaults never cause an update or a restart, and it writes
-// status only when it changed.
+// Unlike upstream it applies the StatefulSet (server-side apply) only when
+// what mlplane generates changed (a hash of it is kept in an annotation), so
+// fields the API server defaults never cause an update or a restart, and it
+// writes status only when it changed.
 //
 // With culling on (culling.go) it also stops notebooks whose Jupyter server
 // reports no kernel or terminal activity for the idle time, with upstream's

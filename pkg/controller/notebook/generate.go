@@ -17,10 +17,6 @@ limitations under the License.
 package notebook
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -42,7 +38,8 @@ const (
 	statefulSetLabel = "statefulset"
 
 	// SpecHashAnnotation holds the hash of what mlplane last applied to a
-	// StatefulSet or Service; the object is updated only when it changes.
+	// StatefulSet, Service or route (childsync); the object is applied again
+	// only when it changes.
 	SpecHashAnnotation = "notebooks.mlplane.io/spec-hash"
 
 	// PrefixEnv is the URL path the notebook is served under.
@@ -63,8 +60,8 @@ func prefix(nb *kubeflowv1.Notebook) string {
 }
 
 // generateStatefulSet returns the notebook's StatefulSet as upstream
-// generates it, plus the notebook-name label and the spec hash.
-func generateStatefulSet(nb *kubeflowv1.Notebook, enableFSGroup bool) (*appsv1.StatefulSet, error) {
+// generates it, plus the notebook-name label.
+func generateStatefulSet(nb *kubeflowv1.Notebook, enableFSGroup bool) *appsv1.StatefulSet {
 	replicas := int32(1)
 	if metav1.HasAnnotation(nb.ObjectMeta, kubeflowv1.NotebookStopAnnotation) {
 		replicas = 0
@@ -128,17 +125,12 @@ func generateStatefulSet(nb *kubeflowv1.Notebook, enableFSGroup bool) (*appsv1.S
 		},
 	}
 	setOwner(sts, nb)
-	hash, err := hashOf(sts.Labels, sts.Spec)
-	if err != nil {
-		return nil, err
-	}
-	sts.Annotations = map[string]string{SpecHashAnnotation: hash}
-	return sts, nil
+	return sts
 }
 
 // generateService returns the notebook's Service as upstream generates it,
-// plus the notebook-name label and the spec hash.
-func generateService(nb *kubeflowv1.Notebook) (*corev1.Service, error) {
+// plus the notebook-name label.
+func generateService(nb *kubeflowv1.Notebook) *corev1.Service {
 	port := int32(defaultPort)
 	if cs := nb.Spec.Template.Spec.Containers; len(cs) > 0 && len(cs[0].Ports) > 0 {
 		port = cs[0].Ports[0].ContainerPort
@@ -162,12 +154,7 @@ func generateService(nb *kubeflowv1.Notebook) (*corev1.Service, error) {
 		},
 	}
 	setOwner(svc, nb)
-	hash, err := hashOf(svc.Labels, svc.Spec)
-	if err != nil {
-		return nil, err
-	}
-	svc.Annotations = map[string]string{SpecHashAnnotation: hash}
-	return svc, nil
+	return svc
 }
 
 func setOwner(obj metav1.Object, nb *kubeflowv1.Notebook) {
@@ -182,15 +169,4 @@ func hasEnv(env []corev1.EnvVar, name string) bool {
 		}
 	}
 	return false
-}
-
-// hashOf hashes what mlplane generates for an object. JSON of API types is
-// deterministic (struct fields in order, map keys sorted).
-func hashOf(v ...any) (string, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "", fmt.Errorf("hashing generated object: %w", err)
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])[:16], nil
 }

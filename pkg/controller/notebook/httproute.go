@@ -29,6 +29,7 @@ import (
 	"k8s.io/klog/v2"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
 	"github.com/mlplane/mlplane/pkg/controller/internal/unstructuredspec"
 )
 
@@ -147,8 +148,8 @@ func generateHTTPRoute(nb *kubeflowv1.Notebook, cfg RoutingConfig) *unstructured
 	return route
 }
 
-// syncHTTPRoute creates the notebook's HTTPRoute, or updates its spec when
-// it differs from the generated one. Without Gateway API routing, or
+// syncHTTPRoute applies the notebook's HTTPRoute when the generated one
+// changed, or its spec was changed by hand. Without Gateway API routing, or
 // without a served HTTPRoute API, it does nothing.
 func (c *Controller) syncHTTPRoute(ctx context.Context, nb *kubeflowv1.Notebook) error {
 	cfg := c.cfg.Routing
@@ -163,8 +164,9 @@ func (c *Controller) syncHTTPRoute(ctx context.Context, nb *kubeflowv1.Notebook)
 		klog.FromContext(ctx).V(4).Info("No HTTPRoute API served; not routing", "notebook", klog.KObj(nb))
 		return nil
 	}
-	desired := generateHTTPRoute(nb, cfg)
 	// The API server defaults fields of HTTPRoutes, so "unchanged" means
 	// the live spec covers the desired one.
-	return syncOwned(ctx, cfg.DynamicClient.Resource(*gvr).Namespace(nb.Namespace), nb, desired, "HTTPRoute", unstructuredspec.Covers)
+	kind := routeKind(cfg.DynamicClient, gvr.GroupVersion().WithKind("HTTPRoute"), *gvr, unstructuredspec.Covers)
+	_, _, err = childsync.Apply(ctx, c.children, kind, owner(nb), generateHTTPRoute(nb, cfg))
+	return err
 }

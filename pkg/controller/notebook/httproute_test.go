@@ -32,6 +32,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/childsync/childsynctest"
 )
 
 var httpRouteGVR = schema.GroupVersionResource{Group: "gateway.networking.k8s.io", Version: "v1", Resource: "httproutes"}
@@ -55,7 +56,7 @@ func gatewayRoutingConfig(dyn *dynamicfake.FakeDynamicClient, disc *fakediscover
 }
 
 func newGatewayDynamic(objs ...runtime.Object) *dynamicfake.FakeDynamicClient {
-	return dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(),
+	return childsynctest.NewDynamicClient(
 		map[schema.GroupVersionResource]string{httpRouteGVR: "HTTPRouteList", vsGVR: "VirtualServiceList"}, objs...)
 }
 
@@ -154,7 +155,7 @@ func TestSyncHTTPRouteCreatesThenUpdatesOnlyOnChange(t *testing.T) {
 	if err := c.syncHTTPRoute(ctx, nb); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"create httproutes"}, dynamicWrites(dyn)); diff != "" {
+	if diff := cmp.Diff([]string{"patch httproutes"}, dynamicWrites(dyn)); diff != "" {
 		t.Errorf("first sync writes (-want +got):\n%s", diff)
 	}
 
@@ -171,7 +172,7 @@ func TestSyncHTTPRouteCreatesThenUpdatesOnlyOnChange(t *testing.T) {
 	if err := c.syncHTTPRoute(ctx, changed); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"update httproutes"}, dynamicWrites(dyn)); diff != "" {
+	if diff := cmp.Diff([]string{"patch httproutes"}, dynamicWrites(dyn)); diff != "" {
 		t.Errorf("changed sync writes (-want +got):\n%s", diff)
 	}
 	live, err := dyn.Resource(httpRouteGVR).Namespace("user").Get(ctx, "notebook-user-nb", metav1.GetOptions{})
@@ -189,8 +190,32 @@ func TestSyncHTTPRouteCreatesThenUpdatesOnlyOnChange(t *testing.T) {
 	if err := c.syncHTTPRoute(ctx, nb); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"update httproutes"}, dynamicWrites(dyn)); diff != "" {
+	if diff := cmp.Diff([]string{"patch httproutes"}, dynamicWrites(dyn)); diff != "" {
 		t.Errorf("reverted sync writes (-want +got):\n%s", diff)
+	}
+
+	// A spec edited by hand is restored.
+	live, err = dyn.Resource(httpRouteGVR).Namespace("user").Get(ctx, "notebook-user-nb", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	live.Object["spec"].(map[string]any)["parentRefs"] = []any{map[string]any{"name": "other"}}
+	if _, err := dyn.Resource(httpRouteGVR).Namespace("user").Update(ctx, live, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dyn.ClearActions()
+	if err := c.syncHTTPRoute(ctx, nb); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"patch httproutes"}, dynamicWrites(dyn)); diff != "" {
+		t.Errorf("sync after a hand edit writes (-want +got):\n%s", diff)
+	}
+	live, err = dyn.Resource(httpRouteGVR).Namespace("user").Get(ctx, "notebook-user-nb", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(generateHTTPRoute(nb, c.cfg.Routing).Object["spec"], live.Object["spec"]); diff != "" {
+		t.Errorf("spec after a hand edit and a sync (-want +got):\n%s", diff)
 	}
 }
 
@@ -198,16 +223,27 @@ func TestSyncHTTPRouteCreatesThenUpdatesOnlyOnChange(t *testing.T) {
 // route that only has more than the generated one is not updated.
 func TestSyncHTTPRouteIgnoresServerAddedFields(t *testing.T) {
 	nb := testNotebook()
-	live := generateHTTPRoute(nb, gatewayRoutingConfig(nil, nil))
+	ctx := context.Background()
+	dyn := newGatewayDynamic()
+	c := gatewayFixture(t, nb, dyn, gatewayDiscovery("v1"))
+	if err := c.syncHTTPRoute(ctx, nb); err != nil {
+		t.Fatal(err)
+	}
+	live, err := dyn.Resource(httpRouteGVR).Namespace("user").Get(ctx, "notebook-user-nb", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	rules, _, _ := unstructured.NestedSlice(live.Object, "spec", "rules")
 	rules[0].(map[string]any)["timeouts"] = map[string]any{"request": "10s"}
 	rules[0].(map[string]any)["backendRefs"].([]any)[0].(map[string]any)["port"] = float64(80)
 	if err := unstructured.SetNestedSlice(live.Object, rules, "spec", "rules"); err != nil {
 		t.Fatal(err)
 	}
-	dyn := newGatewayDynamic(live)
-	c := gatewayFixture(t, nb, dyn, gatewayDiscovery("v1"))
-	if err := c.syncHTTPRoute(context.Background(), nb); err != nil {
+	if _, err := dyn.Resource(httpRouteGVR).Namespace("user").Update(ctx, live, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dyn.ClearActions()
+	if err := c.syncHTTPRoute(ctx, nb); err != nil {
 		t.Fatal(err)
 	}
 	if got := dynamicWrites(dyn); len(got) != 0 {
@@ -274,10 +310,10 @@ func TestReconcileWithGatewayAPICreatesOnlyTheHTTPRoute(t *testing.T) {
 	disc := gatewayDiscovery("v1")
 	disc.Resources = append(disc.Resources, istioDiscovery("v1alpha3").Resources...)
 	c := gatewayFixture(t, nb, dyn, disc)
-	if err := c.reconcile(context.Background(), cache.ObjectName{Namespace: nb.Namespace, Name: nb.Name}); err != nil {
+	if _, err := c.reconcile(context.Background(), cache.ObjectName{Namespace: nb.Namespace, Name: nb.Name}); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"create httproutes"}, dynamicWrites(dyn)); diff != "" {
+	if diff := cmp.Diff([]string{"patch httproutes"}, dynamicWrites(dyn)); diff != "" {
 		t.Errorf("reconcile writes (-want +got):\n%s", diff)
 	}
 }

@@ -19,17 +19,16 @@ package notebook
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/klog/v2"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
 	"github.com/mlplane/mlplane/pkg/controller/internal/servedapi"
 )
 
@@ -135,8 +134,8 @@ func generateVirtualService(nb *kubeflowv1.Notebook, cfg RoutingConfig, version 
 	return vs
 }
 
-// syncVirtualService creates the notebook's VirtualService, or updates its
-// spec when it differs from the generated one. Without a served
+// syncVirtualService applies the notebook's VirtualService when the
+// generated one changed, or its spec was changed by hand. Without a served
 // VirtualService API it does nothing.
 func (c *Controller) syncVirtualService(ctx context.Context, nb *kubeflowv1.Notebook) error {
 	cfg := c.cfg.Routing
@@ -152,34 +151,23 @@ func (c *Controller) syncVirtualService(ctx context.Context, nb *kubeflowv1.Note
 		return nil
 	}
 	desired := generateVirtualService(nb, cfg, gvr.Version)
-	return syncOwned(ctx, cfg.DynamicClient.Resource(*gvr).Namespace(nb.Namespace), nb, desired, "VirtualService",
+	kind := routeKind(cfg.DynamicClient, gvr.GroupVersion().WithKind("VirtualService"), *gvr,
 		func(live, desired any) bool { return apiequality.Semantic.DeepEqual(live, desired) })
+	_, _, err = childsync.Apply(ctx, c.children, kind, owner(nb), desired)
+	return err
 }
 
-// syncOwned creates desired, or updates the spec of the live object when
-// same says it differs; an object the notebook does not control is refused.
-func syncOwned(ctx context.Context, client dynamic.ResourceInterface, nb metav1.Object, desired *unstructured.Unstructured,
-	kind string, same func(live, desired any) bool) error {
-	live, err := client.Get(ctx, desired.GetName(), metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		if _, err := client.Create(ctx, desired, metav1.CreateOptions{}); err != nil {
-			return fmt.Errorf("creating %s %s: %w", kind, desired.GetName(), err)
-		}
-		return nil
+// routeKind is the Kind of a notebook's route of gvk: a route whose spec
+// is not the same as the generated one (a hand edit) is applied again.
+func routeKind(client dynamic.Interface, gvk schema.GroupVersionKind, gvr schema.GroupVersionResource,
+	same func(live, desired any) bool) *childsync.Kind[*unstructured.Unstructured] {
+	return &childsync.Kind[*unstructured.Unstructured]{
+		GVK: gvk,
+		Client: func(ns string) childsync.Client[*unstructured.Unstructured] {
+			return childsync.Dynamic(client.Resource(gvr).Namespace(ns))
+		},
+		Drifted: func(live, desired *unstructured.Unstructured) bool {
+			return !same(live.Object["spec"], desired.Object["spec"])
+		},
 	}
-	if err != nil {
-		return fmt.Errorf("getting %s %s: %w", kind, desired.GetName(), err)
-	}
-	if !metav1.IsControlledBy(live, nb) {
-		return fmt.Errorf("%s %s exists and is not controlled by the Notebook", kind, desired.GetName())
-	}
-	if same(live.Object["spec"], desired.Object["spec"]) {
-		return nil
-	}
-	update := live.DeepCopy()
-	update.Object["spec"] = desired.Object["spec"]
-	if _, err := client.Update(ctx, update, metav1.UpdateOptions{}); err != nil {
-		return fmt.Errorf("updating %s %s: %w", kind, desired.GetName(), err)
-	}
-	return nil
 }

@@ -31,6 +31,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/childsync/childsynctest"
 )
 
 var vsGVR = schema.GroupVersionResource{Group: "networking.istio.io", Version: "v1alpha3", Resource: "virtualservices"}
@@ -53,8 +54,7 @@ func routingConfig(dyn *dynamicfake.FakeDynamicClient, disc *fakediscovery.FakeD
 }
 
 func newDynamic(objs ...runtime.Object) *dynamicfake.FakeDynamicClient {
-	return dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(),
-		map[schema.GroupVersionResource]string{vsGVR: "VirtualServiceList"}, objs...)
+	return childsynctest.NewDynamicClient(map[schema.GroupVersionResource]string{vsGVR: "VirtualServiceList"}, objs...)
 }
 
 func TestGenerateVirtualServiceAsUpstream(t *testing.T) {
@@ -128,20 +128,11 @@ func TestGenerateVirtualServiceReadsRewriteAndHeaderAnnotations(t *testing.T) {
 // discovery clients.
 func routingFixture(t *testing.T, nb *kubeflowv1.Notebook, dyn *dynamicfake.FakeDynamicClient, disc *fakediscovery.FakeDiscovery) *Controller {
 	t.Helper()
-	f := newFixture(t, nb, mustGenerate(t, nb), mustService(t, nb))
+	f := newFixture(t, nb, liveStatefulSet(t, nb), liveService(t, nb))
 	f.c.cfg.Routing = routingConfig(dyn, disc)
 	f.c.virtualServices = newVirtualServiceAPI(disc)
 	f.c.httpRoutes = newHTTPRouteAPI(disc)
 	return f.c
-}
-
-func mustService(t *testing.T, nb *kubeflowv1.Notebook) runtime.Object {
-	t.Helper()
-	svc, err := generateService(nb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return svc
 }
 
 func dynamicWrites(dyn *dynamicfake.FakeDynamicClient) []string {
@@ -163,7 +154,7 @@ func TestSyncVirtualServiceCreatesThenUpdatesOnlyOnChange(t *testing.T) {
 	if err := c.syncVirtualService(ctx, nb); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"create virtualservices"}, dynamicWrites(dyn)); diff != "" {
+	if diff := cmp.Diff([]string{"patch virtualservices"}, dynamicWrites(dyn)); diff != "" {
 		t.Errorf("first sync writes (-want +got):\n%s", diff)
 	}
 
@@ -180,7 +171,7 @@ func TestSyncVirtualServiceCreatesThenUpdatesOnlyOnChange(t *testing.T) {
 	if err := c.syncVirtualService(ctx, changed); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"update virtualservices"}, dynamicWrites(dyn)); diff != "" {
+	if diff := cmp.Diff([]string{"patch virtualservices"}, dynamicWrites(dyn)); diff != "" {
 		t.Errorf("changed sync writes (-want +got):\n%s", diff)
 	}
 	live, err := dyn.Resource(vsGVR).Namespace("user").Get(ctx, "notebook-user-nb", metav1.GetOptions{})
@@ -189,6 +180,26 @@ func TestSyncVirtualServiceCreatesThenUpdatesOnlyOnChange(t *testing.T) {
 	}
 	if rewrite, _, _ := unstructured.NestedString(live.Object["spec"].(map[string]any)["http"].([]any)[0].(map[string]any), "rewrite", "uri"); rewrite != "/" {
 		t.Errorf("rewrite after update = %q, want /", rewrite)
+	}
+
+	// A spec edited by hand is restored.
+	live.Object["spec"].(map[string]any)["hosts"] = []any{"example.com"}
+	if _, err := dyn.Resource(vsGVR).Namespace("user").Update(ctx, live, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dyn.ClearActions()
+	if err := c.syncVirtualService(ctx, changed); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"patch virtualservices"}, dynamicWrites(dyn)); diff != "" {
+		t.Errorf("sync after a hand edit writes (-want +got):\n%s", diff)
+	}
+	live, err = dyn.Resource(vsGVR).Namespace("user").Get(ctx, "notebook-user-nb", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(generateVirtualService(changed, c.cfg.Routing, "v1alpha3").Object["spec"], live.Object["spec"]); diff != "" {
+		t.Errorf("spec after a hand edit and a sync (-want +got):\n%s", diff)
 	}
 }
 
@@ -225,7 +236,7 @@ func TestReconcileWithRoutingCreatesTheVirtualService(t *testing.T) {
 	nb := testNotebook()
 	dyn := newDynamic()
 	c := routingFixture(t, nb, dyn, istioDiscovery("v1alpha3"))
-	if err := c.reconcile(context.Background(), cache.ObjectName{Namespace: nb.Namespace, Name: nb.Name}); err != nil {
+	if _, err := c.reconcile(context.Background(), cache.ObjectName{Namespace: nb.Namespace, Name: nb.Name}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := dyn.Resource(vsGVR).Namespace("user").Get(context.Background(), "notebook-user-nb", metav1.GetOptions{}); err != nil {

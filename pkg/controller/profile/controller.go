@@ -161,7 +161,7 @@ func NewController(cfg Config) (*Controller, error) {
 		// No Recorder: a child that is someone else's is reported in the
 		// Profile's condition, whose changes are events already.
 		syncer: &childsync.Syncer{FieldManager: FieldManager, HashAnnotation: SpecHashAnnotation,
-			FormerManagers: []string{childsync.PreApplyManager}},
+			Upgrade: []string{childsync.LegacyFieldManager}},
 		now: metav1.Now,
 	}
 	c.loop = workloop.New(workloop.Config[cache.ObjectName]{

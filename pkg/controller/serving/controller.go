@@ -20,14 +20,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
-	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	kubeinformers "k8s.io/client-go/informers"
@@ -40,9 +40,11 @@ import (
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/record"
 	"k8s.io/client-go/util/workqueue"
-	"k8s.io/klog/v2"
 
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
+	"github.com/mlplane/mlplane/pkg/controller/internal/handler"
+	"github.com/mlplane/mlplane/pkg/controller/internal/workloop"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
 	"github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
 	servinglisters "github.com/mlplane/mlplane/pkg/generated/listers/serving/v1beta1"
@@ -89,8 +91,15 @@ type Controller struct {
 	configMaps  corelisters.ConfigMapLister
 	httpRoutes  *httpRouteAPI
 	synced      []cache.InformerSynced
-	queue       workqueue.TypedRateLimitingInterface[cache.ObjectName]
+	loop        *workloop.Loop[cache.ObjectName]
 	now         func() metav1.Time
+
+	// children writes the children of the kinds below (children.go).
+	children       *childsync.Syncer
+	deploymentKind *childsync.Kind[*appsv1.Deployment]
+	serviceKind    *childsync.Kind[*corev1.Service]
+	hpaKind        *childsync.Kind[*autoscalingv2.HorizontalPodAutoscaler]
+	ingressKind    *childsync.Kind[*networkingv1.Ingress]
 }
 
 // NewController returns a serving controller on cfg's informers, which the
@@ -102,17 +111,13 @@ func NewController(cfg ControllerConfig) (*Controller, error) {
 	if cfg.ClusterDomain == "" {
 		cfg.ClusterDomain = "cluster.local"
 	}
-	queueConfig := workqueue.TypedRateLimitingQueueConfig[cache.ObjectName]{Name: "inferenceservice"}
-	if cfg.WorkqueueMetrics != nil {
-		queueConfig.MetricsProvider = cfg.WorkqueueMetrics
-	}
 	c := &Controller{
-		cfg: cfg,
-		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
-			workqueue.DefaultTypedControllerRateLimiter[cache.ObjectName](), queueConfig),
+		cfg:        cfg,
 		now:        metav1.Now,
-		httpRoutes: newHTTPRouteAPI(cfg.DynamicClient, cfg.Discovery),
+		httpRoutes: newHTTPRouteAPI(cfg.Discovery),
 	}
+	c.loop = workloop.New(workloop.Config[cache.ObjectName]{
+		Name: "inferenceservice", Reconcile: c.reconcile, WorkqueueMetrics: cfg.WorkqueueMetrics})
 	isvcs := cfg.Informers.Serving().V1beta1().InferenceServices()
 	runtimes := cfg.Informers.Serving().V1alpha1().ServingRuntimes()
 	clusterRuntimes := cfg.Informers.Serving().V1alpha1().ClusterServingRuntimes()
@@ -123,42 +128,33 @@ func NewController(cfg ControllerConfig) (*Controller, error) {
 	c.isvcs = isvcs.Lister()
 	c.runtimes = runtimeSelector{runtimes: runtimes.Lister(), clusterRuntimes: clusterRuntimes.Lister()}
 	c.deployments, c.services, c.hpas, c.ingresses = deployments.Lister(), services.Lister(), hpas.Lister(), ingresses.Lister()
+	c.newChildKinds()
 
-	onChange := func(f func(any)) cache.ResourceEventHandlerFuncs {
-		return cache.ResourceEventHandlerFuncs{
-			AddFunc: f,
-			UpdateFunc: func(old, obj any) {
-				if old.(metav1.Object).GetResourceVersion() != obj.(metav1.Object).GetResourceVersion() {
-					f(obj)
-				}
-			},
-			DeleteFunc: f,
-		}
-	}
+	owned := c.loop.Enqueue(handler.ControllerOf(inferenceServiceGK))
 	watch := []struct {
 		inf     cache.SharedIndexInformer
-		handler cache.ResourceEventHandler
+		handler func(obj any)
 	}{
-		{isvcs.Informer(), onChange(c.enqueue)},
+		{isvcs.Informer(), c.loop.Enqueue(handler.Key)},
 		// A runtime change may change which runtime serves a model, or
 		// what it runs: every InferenceService of its scope is looked at
 		// again.
-		{runtimes.Informer(), onChange(c.enqueueNamespace)},
-		{clusterRuntimes.Informer(), onChange(func(any) { c.enqueueAll() })},
-		{deployments.Informer(), onChange(c.enqueueOwner)},
-		{services.Informer(), onChange(c.enqueueOwner)},
-		{hpas.Informer(), onChange(c.enqueueOwner)},
-		{ingresses.Informer(), onChange(c.enqueueOwner)},
+		{runtimes.Informer(), c.enqueueNamespace},
+		{clusterRuntimes.Informer(), c.enqueueAll},
+		{deployments.Informer(), owned},
+		{services.Informer(), owned},
+		{hpas.Informer(), owned},
+		{ingresses.Informer(), owned},
 	}
 	if cfg.ConfigMap != nil {
 		c.configMaps = cfg.ConfigMap.Lister()
 		watch = append(watch, struct {
 			inf     cache.SharedIndexInformer
-			handler cache.ResourceEventHandler
-		}{cfg.ConfigMap.Informer(), onChange(func(any) { c.enqueueAll() })})
+			handler func(obj any)
+		}{cfg.ConfigMap.Informer(), c.enqueueAll})
 	}
 	for _, w := range watch {
-		if _, err := w.inf.AddEventHandler(w.handler); err != nil {
+		if _, err := w.inf.AddEventHandler(handler.OnChange(w.handler)); err != nil {
 			return nil, fmt.Errorf("serving: adding event handler: %w", err)
 		}
 		c.synced = append(c.synced, w.inf.HasSynced)
@@ -169,48 +165,7 @@ func NewController(cfg ControllerConfig) (*Controller, error) {
 // Run reconciles InferenceServices with the given number of workers until
 // ctx ends. The informers must have been started.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer utilruntime.HandleCrash()
-	defer c.queue.ShutDown()
-	logger := klog.FromContext(ctx)
-	logger.Info("Starting serving controller", "workers", workers)
-	if !cache.WaitForCacheSync(ctx.Done(), c.synced...) {
-		return errors.New("serving: informer caches did not sync")
-	}
-	for range workers {
-		go wait.UntilWithContext(ctx, c.worker, time.Second)
-	}
-	<-ctx.Done()
-	logger.Info("Stopping serving controller")
-	return nil
-}
-
-func (c *Controller) worker(ctx context.Context) {
-	for c.processNext(ctx) {
-	}
-}
-
-func (c *Controller) processNext(ctx context.Context) bool {
-	key, shutdown := c.queue.Get()
-	if shutdown {
-		return false
-	}
-	defer c.queue.Done(key)
-	if err := c.reconcile(ctx, key); err != nil {
-		if apierrors.HasStatusCause(err, corev1.NamespaceTerminatingCause) {
-			// Its namespace is going, and the InferenceService with it.
-			c.queue.Forget(key)
-			return true
-		}
-		if apierrors.IsConflict(err) {
-			klog.FromContext(ctx).V(4).Info("Conflict; retrying", "inferenceservice", key.String(), "err", err)
-		} else {
-			utilruntime.HandleErrorWithContext(ctx, err, "Reconciling InferenceService", "inferenceservice", key.String())
-		}
-		c.queue.AddRateLimited(key)
-		return true
-	}
-	c.queue.Forget(key)
-	return true
+	return c.loop.Run(ctx, workers, c.synced...)
 }
 
 // config is the current configuration: KServe's defaults overlaid with the
@@ -234,40 +189,10 @@ func (c *Controller) config() (*Config, error) {
 	return cfg, nil
 }
 
-func (c *Controller) enqueue(obj any) {
-	if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = tomb.Obj
-	}
-	if key, err := cache.ObjectToName(obj); err == nil {
-		c.queue.Add(key)
-	}
-}
-
-func metaOf(obj any) (metav1.Object, bool) {
-	if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = tomb.Obj
-	}
-	m, ok := obj.(metav1.Object)
-	return m, ok
-}
-
-// enqueueOwner enqueues the InferenceService controlling a child.
-func (c *Controller) enqueueOwner(obj any) {
-	m, ok := metaOf(obj)
-	if !ok {
-		return
-	}
-	ref := metav1.GetControllerOf(m)
-	if ref == nil || ref.Kind != servingv1beta1.InferenceServiceKind || ref.APIVersion != servingv1beta1.SchemeGroupVersion.String() {
-		return
-	}
-	c.queue.Add(cache.ObjectName{Namespace: m.GetNamespace(), Name: ref.Name})
-}
-
 // enqueueNamespace enqueues every InferenceService of a namespaced
 // runtime's namespace.
 func (c *Controller) enqueueNamespace(obj any) {
-	m, ok := metaOf(obj)
+	m, ok := handler.MetaOf(obj)
 	if !ok {
 		return
 	}
@@ -276,17 +201,19 @@ func (c *Controller) enqueueNamespace(obj any) {
 		return
 	}
 	for _, isvc := range all {
-		c.queue.Add(cache.ObjectName{Namespace: isvc.Namespace, Name: isvc.Name})
+		c.loop.Add(cache.MetaObjectToName(isvc))
 	}
 }
 
-func (c *Controller) enqueueAll() {
+// enqueueAll enqueues every InferenceService: the configuration or a
+// cluster-wide runtime changed.
+func (c *Controller) enqueueAll(any) {
 	all, err := c.isvcs.List(labels.Everything())
 	if err != nil {
 		return
 	}
 	for _, isvc := range all {
-		c.queue.Add(cache.ObjectName{Namespace: isvc.Namespace, Name: isvc.Name})
+		c.loop.Add(cache.MetaObjectToName(isvc))
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -30,6 +31,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
 )
 
 // component is one Deployment and Service of an InferenceService: the
@@ -57,21 +59,21 @@ type plan struct {
 // reconcile brings one InferenceService's Deployments, Services,
 // autoscalers and routes to what its spec asks for and reports them in its
 // status.
-func (c *Controller) reconcile(ctx context.Context, key cache.ObjectName) error {
+func (c *Controller) reconcile(ctx context.Context, key cache.ObjectName) (time.Duration, error) {
 	isvc, err := c.isvcs.InferenceServices(key.Namespace).Get(key.Name)
 	if apierrors.IsNotFound(err) {
-		return nil // its children go with it, by ownerReference
+		return 0, nil // its children go with it, by ownerReference
 	}
 	if err != nil {
-		return fmt.Errorf("getting InferenceService: %w", err)
+		return 0, fmt.Errorf("getting InferenceService: %w", err)
 	}
 	if isvc.DeletionTimestamp != nil {
-		return nil
+		return 0, nil
 	}
 	cfg, err := c.config()
 	if err != nil {
 		c.event(isvc, corev1.EventTypeWarning, "InvalidConfiguration", "%v", err)
-		return err
+		return 0, err
 	}
 	st := newStatus(isvc, c.now())
 	mode := deploymentMode(isvc, cfg)
@@ -83,19 +85,19 @@ func (c *Controller) reconcile(ctx context.Context, key cache.ObjectName) error 
 			"and KServe's controller. Recreate it with annotation serving.kserve.io/deploymentMode: Standard."
 		st.notReady("ServerlessModeRejected", msg)
 		c.eventOnce(isvc, "ServerlessModeRejected", msg)
-		return c.writeStatus(ctx, isvc, st)
+		return 0, c.writeStatus(ctx, isvc, st)
 	default:
 		msg := fmt.Sprintf("mlplane does not serve deployment mode %s; use Standard", mode)
 		st.notReady("DeploymentModeNotSupported", msg)
-		return c.writeStatus(ctx, isvc, st)
+		return 0, c.writeStatus(ctx, isvc, st)
 	}
 
 	if stopped(isvc) {
 		if err := c.prune(ctx, isvc, map[string]bool{}, map[string]bool{}, cfg); err != nil {
-			return err
+			return 0, err
 		}
 		st.stopped()
-		return c.writeStatus(ctx, isvc, st)
+		return 0, c.writeStatus(ctx, isvc, st)
 	}
 
 	p, err := c.plan(isvc, cfg)
@@ -105,10 +107,10 @@ func (c *Controller) reconcile(ctx context.Context, key cache.ObjectName) error 
 		// edit must not take a serving model down.
 		st.specFailed(specErr.reason, specErr.message)
 		c.eventOnce(isvc, specErr.reason, specErr.message)
-		return c.writeStatus(ctx, isvc, st)
+		return 0, c.writeStatus(ctx, isvc, st)
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if p.runtime != nil {
 		if p.runtime.cluster {
@@ -123,13 +125,13 @@ func (c *Controller) reconcile(ctx context.Context, key cache.ObjectName) error 
 	for i := range p.components {
 		comp := &p.components[i]
 		keep[comp.name] = true
-		d, err := syncChild(ctx, c, c.deploymentKind(), isvc, buildDeployment(isvc, comp, cfg))
+		d, _, err := childsync.Apply(ctx, c.children, c.deploymentKind, owner(isvc), buildDeployment(isvc, comp, cfg))
 		if err != nil {
-			return err
+			return 0, err
 		}
 		deployments[comp.name] = d
-		if _, err := syncChild(ctx, c, c.serviceKind(), isvc, buildService(isvc, comp)); err != nil {
-			return err
+		if _, _, err := childsync.Apply(ctx, c.children, c.serviceKind, owner(isvc), buildService(isvc, comp)); err != nil {
+			return 0, err
 		}
 		if comp.canary != "" {
 			continue
@@ -137,20 +139,20 @@ func (c *Controller) reconcile(ctx context.Context, key cache.ObjectName) error 
 		if hpa := BuildHPA(comp.name, isvc.Namespace, isvc.Annotations, comp.ext); hpa != nil {
 			hpa.Labels = union(hpa.Labels, componentLabels(isvc, comp))
 			keepHPA[comp.name] = true
-			if _, err := syncChild(ctx, c, c.hpaKind(), isvc, hpa); err != nil {
-				return err
+			if _, _, err := childsync.Apply(ctx, c.children, c.hpaKind, owner(isvc), hpa); err != nil {
+				return 0, err
 			}
 		}
 	}
 	if err := c.prune(ctx, isvc, keep, keepHPA, cfg); err != nil {
-		return err
+		return 0, err
 	}
 	routed, routeMsg, err := c.syncRoutes(ctx, isvc, p, cfg)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	st.components(isvc, p, deployments, cfg, c.cfg.ClusterDomain, routed, routeMsg)
-	return c.writeStatus(ctx, isvc, st)
+	return 0, c.writeStatus(ctx, isvc, st)
 }
 
 // deploymentMode is the InferenceService's mode: the one recorded in its
@@ -423,17 +425,18 @@ func protocolOr(p corev1.Protocol) corev1.Protocol {
 // prune deletes children no longer wanted: Deployments and Services not in
 // keep, HPAs not in keepHPA, and routes when none are wanted.
 func (c *Controller) prune(ctx context.Context, isvc *servingv1beta1.InferenceService, keep, keepHPA map[string]bool, cfg *Config) error {
-	if err := pruneChildren(ctx, c.hpaKind(), isvc, keepHPA); err != nil {
+	ns := isvc.Namespace
+	if err := pruneChildren(ctx, c.hpaKind, c.hpas.HorizontalPodAutoscalers(ns).List, isvc, keepHPA); err != nil {
 		return err
 	}
-	if err := pruneChildren(ctx, c.deploymentKind(), isvc, keep); err != nil {
+	if err := pruneChildren(ctx, c.deploymentKind, c.deployments.Deployments(ns).List, isvc, keep); err != nil {
 		return err
 	}
-	if err := pruneChildren(ctx, c.serviceKind(), isvc, keep); err != nil {
+	if err := pruneChildren(ctx, c.serviceKind, c.services.Services(ns).List, isvc, keep); err != nil {
 		return err
 	}
 	if len(keep) == 0 {
-		if err := pruneChildren(ctx, c.ingressKind(), isvc, keep); err != nil {
+		if err := pruneChildren(ctx, c.ingressKind, c.ingresses.Ingresses(ns).List, isvc, keep); err != nil {
 			return err
 		}
 		return c.pruneRoutes(ctx, isvc, keep)

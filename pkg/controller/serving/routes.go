@@ -21,12 +21,12 @@ import (
 	"fmt"
 	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/tools/cache"
 
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
 )
 
 // routeAPIRecheck is how long an InferenceService waits for the Gateway
@@ -61,8 +61,9 @@ func routeTarget(isvc *servingv1beta1.InferenceService, p *plan) *RouteTarget {
 // InferenceService is routed, and why not (or what the routes cannot do).
 func (c *Controller) syncRoutes(ctx context.Context, isvc *servingv1beta1.InferenceService, p *plan, cfg *Config) (bool, string, error) {
 	none := map[string]bool{}
+	ingresses := c.ingresses.Ingresses(isvc.Namespace).List
 	if !cfg.Ingress.ExposesExternally(isvc.Labels) {
-		if err := pruneChildren(ctx, c.ingressKind(), isvc, none); err != nil {
+		if err := pruneChildren(ctx, c.ingressKind, ingresses, isvc, none); err != nil {
 			return false, "", err
 		}
 		return false, "", c.pruneRoutes(ctx, isvc, none)
@@ -70,16 +71,19 @@ func (c *Controller) syncRoutes(ctx context.Context, isvc *servingv1beta1.Infere
 	target := routeTarget(isvc, p)
 	selector := map[string]string{servingv1beta1.InferenceServiceLabel: isvc.Name}
 	if cfg.Ingress.EnableGatewayAPI {
-		if err := pruneChildren(ctx, c.ingressKind(), isvc, none); err != nil {
+		if err := pruneChildren(ctx, c.ingressKind, ingresses, isvc, none); err != nil {
 			return false, "", err
 		}
-		client, err := c.httpRoutes.resource(isvc.Namespace, true)
+		if c.cfg.DynamicClient == nil {
+			return false, "", fmt.Errorf("the Gateway API is enabled but the controller has no dynamic client")
+		}
+		gvr, err := c.httpRoutes.get(true)
 		if err != nil {
 			return false, "", err
 		}
-		if client == nil {
+		if gvr == nil {
 			// Looked at again later: the Gateway API may be installed after.
-			c.queue.AddAfter(cache.ObjectName{Namespace: isvc.Namespace, Name: isvc.Name}, routeAPIRecheck)
+			c.loop.AddAfter(cache.ObjectName{Namespace: isvc.Namespace, Name: isvc.Name}, routeAPIRecheck)
 			return false, "the Gateway API is enabled but the cluster serves no gateway.networking.k8s.io/v1 HTTPRoute", nil
 		}
 		timeouts := map[string]*int64{}
@@ -93,10 +97,11 @@ func (c *Controller) syncRoutes(ctx context.Context, isvc *servingv1beta1.Infere
 			return false, "", fmt.Errorf("building HTTPRoutes: %w", err)
 		}
 		keep := map[string]bool{}
+		kind := c.routeKind(*gvr)
 		for _, r := range routes {
 			r.SetLabels(union(r.GetLabels(), selector))
 			keep[r.GetName()] = true
-			if err := syncRoute(ctx, client, isvc, r); err != nil {
+			if _, _, err := childsync.Apply(ctx, c.children, kind, owner(isvc), r); err != nil {
 				return false, "", err
 			}
 		}
@@ -110,10 +115,10 @@ func (c *Controller) syncRoutes(ctx context.Context, isvc *servingv1beta1.Infere
 		return false, "", fmt.Errorf("building Ingress: %w", err)
 	}
 	ing.Labels = union(ing.Labels, selector)
-	if _, err := syncChild(ctx, c, c.ingressKind(), isvc, ing); err != nil {
+	if _, _, err := childsync.Apply(ctx, c.children, c.ingressKind, owner(isvc), ing); err != nil {
 		return false, "", err
 	}
-	if err := pruneChildren(ctx, c.ingressKind(), isvc, map[string]bool{ing.Name: true}); err != nil {
+	if err := pruneChildren(ctx, c.ingressKind, ingresses, isvc, map[string]bool{ing.Name: true}); err != nil {
 		return false, "", err
 	}
 	if len(target.Predictor.Backends) > 1 {
@@ -128,23 +133,18 @@ func (c *Controller) pruneRoutes(ctx context.Context, isvc *servingv1beta1.Infer
 	if c.cfg.DynamicClient == nil || c.cfg.Discovery == nil {
 		return nil
 	}
-	client, err := c.httpRoutes.resource(isvc.Namespace, false)
-	if err != nil || client == nil {
+	gvr, err := c.httpRoutes.get(false)
+	if err != nil || gvr == nil {
 		return err
 	}
-	list, err := client.List(ctx, metav1.ListOptions{
-		LabelSelector: labels.SelectorFromSet(labels.Set{servingv1beta1.InferenceServiceLabel: isvc.Name}).String()})
+	list, err := c.cfg.DynamicClient.Resource(*gvr).Namespace(isvc.Namespace).List(ctx,
+		metav1.ListOptions{LabelSelector: childSelector(isvc).String()})
 	if err != nil {
 		return fmt.Errorf("listing HTTPRoutes: %w", err)
 	}
+	routes := make([]*unstructured.Unstructured, len(list.Items))
 	for i := range list.Items {
-		r := &list.Items[i]
-		if keep[r.GetName()] || !metav1.IsControlledBy(r, isvc) {
-			continue
-		}
-		if err := client.Delete(ctx, r.GetName(), metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
-			return fmt.Errorf("deleting HTTPRoute %s: %w", r.GetName(), err)
-		}
+		routes[i] = &list.Items[i]
 	}
-	return nil
+	return childsync.Prune(ctx, c.routeKind(*gvr), owner(isvc), routes, func(name string) bool { return keep[name] })
 }

@@ -44,10 +44,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/record"
-	"k8s.io/client-go/util/csaupgrade"
 	"k8s.io/utils/ptr"
 )
 
@@ -92,6 +90,14 @@ type Kind[T Object] struct {
 	// children stayed, or created anew when moving API servers): that
 	// controller reference is removed, then the child is applied.
 	AdoptPredecessors bool
+	// Retain lists fields, each a path of field names ("spec",
+	// "replicas"), that desired may leave unset for another manager to set
+	// (an autoscaler's replicas). An apply that leaves out a field an
+	// earlier apply set would have the API server remove it (and default
+	// it again: replicas back to 1); its live value is handed to the field
+	// manager FieldManager+"-handover" first, which keeps it until the
+	// other manager writes it.
+	Retain [][]string
 }
 
 // Owner is the object children are applied for.
@@ -112,19 +118,12 @@ type Syncer struct {
 	// Recorder records on the owner that a child of its name belongs to
 	// someone else; nil records nothing.
 	Recorder record.EventRecorder
-	// FormerManagers are the field managers that wrote children with
-	// create and update before this controller applied them (mlplane-
-	// controller, its user agent). Their fields are handed to FieldManager
-	// before its first apply, so that a field the controller stops setting
-	// is removed from children made before the upgrade too.
-	FormerManagers []string
+	// Upgrade names field managers that wrote the children with create and
+	// update before the controller applied them (LegacyFieldManager). The
+	// fields they own are made FieldManager's before its first apply, or
+	// fields the controller stops setting would stay on those children.
+	Upgrade []string
 }
-
-// PreApplyManager is the field manager of children written before the
-// controllers applied them: mlplane-controller's user agent, which names
-// the manager of a create or update without one. Every controller lists it
-// in its Syncer's FormerManagers.
-const PreApplyManager = "mlplane-controller"
 
 // Outcome is what Apply did or tried to do.
 type Outcome int
@@ -216,30 +215,14 @@ func Apply[T Object](ctx context.Context, s *Syncer, k *Kind[T], owner Owner, de
 		(k.Drifted == nil || !k.Drifted(live, desired)) {
 		return live, Unchanged, nil
 	}
-	if err := upgradeManagers(ctx, s, k, live); err != nil {
+	if live, err = upgrade(ctx, s, k, live); err != nil {
+		return zero, Updated, err
+	}
+	if err := handOver(ctx, s, k, live, payload); err != nil {
 		return zero, Updated, err
 	}
 	updated, err := apply(ctx, s, k, desired, payload)
 	return updated, Updated, err
-}
-
-// upgradeManagers hands the fields FormerManagers own of live to the
-// controller's field manager, once: csaupgrade's patch is empty after.
-func upgradeManagers[T Object](ctx context.Context, s *Syncer, k *Kind[T], live T) error {
-	if len(s.FormerManagers) == 0 {
-		return nil
-	}
-	patch, err := csaupgrade.UpgradeManagedFieldsPatch(live, sets.New(s.FormerManagers...), s.FieldManager)
-	if err != nil {
-		return fmt.Errorf("handing the fields of %s %s to %s: %w", k.GVK.Kind, live.GetName(), s.FieldManager, err)
-	}
-	if patch == nil {
-		return nil
-	}
-	if _, err := k.Client(live.GetNamespace()).Patch(ctx, live.GetName(), types.JSONPatchType, patch, metav1.PatchOptions{}); err != nil {
-		return fmt.Errorf("handing the fields of %s %s to %s: %w", k.GVK.Kind, live.GetName(), s.FieldManager, err)
-	}
-	return nil
 }
 
 // Prune deletes owner's children among existing whose names keep rejects,

@@ -321,7 +321,7 @@ func TestApplyTakesOverWhatFormerManagersWrote(t *testing.T) {
 			}
 			s := &Syncer{FieldManager: "mlplane-test", HashAnnotation: hashAnnotation}
 			if former {
-				s.FormerManagers = []string{"mlplane-controller"}
+				s.Upgrade = []string{LegacyFieldManager}
 			}
 			live, _, err := Apply(ctx, s, statefulSetKind(client), owner(), statefulSet(1, map[string]string{"a": "1"}))
 			if err != nil {
