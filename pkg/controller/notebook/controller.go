@@ -29,7 +29,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/apimachinery/pkg/util/wait"
-	kubeinformers "k8s.io/client-go/informers"
+	appsinformers "k8s.io/client-go/informers/apps/v1"
 	coreinformers "k8s.io/client-go/informers/core/v1"
 	"k8s.io/client-go/kubernetes"
 	appslisters "k8s.io/client-go/listers/apps/v1"
@@ -41,9 +41,8 @@ import (
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/internal/servedapi"
-	"github.com/mlplane/mlplane/pkg/controller/metrics"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
-	"github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
+	kubeflowinformers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/kubeflow/v1"
 	kubeflowlisters "github.com/mlplane/mlplane/pkg/generated/listers/kubeflow/v1"
 )
 
@@ -53,12 +52,13 @@ type Config struct {
 	KubeClient kubernetes.Interface
 	// Client writes Notebook status.
 	Client versioned.Interface
-	// KubeInformers must be filtered to objects with the notebook-name
-	// label (LabelSelector); the controller reads StatefulSets, Services
-	// and pods from it.
-	KubeInformers kubeinformers.SharedInformerFactory
-	// Informers provides Notebooks (kubeflow.org/v1).
-	Informers externalversions.SharedInformerFactory
+	// Notebooks (kubeflow.org/v1) are reconciled.
+	Notebooks kubeflowinformers.NotebookInformer
+	// StatefulSets, Services and Pods must be filtered to objects with the
+	// notebook-name label (LabelSelector).
+	StatefulSets appsinformers.StatefulSetInformer
+	Services     coreinformers.ServiceInformer
+	Pods         coreinformers.PodInformer
 	// Events are optional informers on Events, typically one filtered to
 	// involvedObject.kind=StatefulSet and one to Pod: events about a
 	// notebook's StatefulSet or pod are re-emitted on the Notebook, and a
@@ -67,7 +67,7 @@ type Config struct {
 	// Recorder records events on Notebooks.
 	Recorder record.EventRecorder
 	// Metrics are the notebook metrics; nil keeps them unregistered.
-	Metrics *metrics.Notebook
+	Metrics *Metrics
 	// WorkqueueMetrics reports the work queue; nil uses the process default.
 	WorkqueueMetrics workqueue.MetricsProvider
 
@@ -107,11 +107,12 @@ type Controller struct {
 // NewController returns a notebook controller on cfg's informers, which the
 // caller starts.
 func NewController(cfg Config) (*Controller, error) {
-	if cfg.KubeClient == nil || cfg.Client == nil || cfg.KubeInformers == nil || cfg.Informers == nil || cfg.Recorder == nil {
-		return nil, errors.New("notebook: KubeClient, Client, KubeInformers, Informers and Recorder are required")
+	if cfg.KubeClient == nil || cfg.Client == nil || cfg.Notebooks == nil || cfg.StatefulSets == nil ||
+		cfg.Services == nil || cfg.Pods == nil || cfg.Recorder == nil {
+		return nil, errors.New("notebook: KubeClient, Client, Notebooks, StatefulSets, Services, Pods and Recorder are required")
 	}
 	if cfg.Metrics == nil {
-		cfg.Metrics = metrics.NewNotebook(nil)
+		cfg.Metrics = NewMetrics(nil)
 	}
 	if err := validateCulling(cfg.Culling); err != nil {
 		return nil, err
@@ -144,11 +145,9 @@ func NewController(cfg Config) (*Controller, error) {
 			workqueue.DefaultTypedControllerRateLimiter[cache.ObjectName](), cullConfig)
 	}
 
-	notebooks := cfg.Informers.Kubeflow().V1().Notebooks()
+	notebooks := cfg.Notebooks
 	c.notebooks = notebooks.Lister()
-	statefulSets := cfg.KubeInformers.Apps().V1().StatefulSets()
-	services := cfg.KubeInformers.Core().V1().Services()
-	pods := cfg.KubeInformers.Core().V1().Pods()
+	statefulSets, services, pods := cfg.StatefulSets, cfg.Services, cfg.Pods
 	if _, err := notebooks.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    c.enqueue,
 		UpdateFunc: func(_, obj any) { c.enqueue(obj) },
