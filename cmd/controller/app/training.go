@@ -135,12 +135,13 @@ func startTrainingController(cc *controllerContext) (controller, error) {
 		InitContainerImage:    o.Training.PyTorchInitContainerImage,
 		InitContainerMaxTries: o.Training.PyTorchInitContainerMaxTries,
 	})
+	jobs := cc.Informers.Kubeflow().V1()
 	return training.NewController(cfg,
-		training.TFJobs(cc.Client, cc.Informers, tf),
-		training.PyTorchJobs(cc.Client, cc.Informers, pt),
-		training.MPIJobs(cc.Client, cc.Informers, mpiAdapter),
-		training.XGBoostJobs(cc.Client, cc.Informers, xgboost.New()),
-		training.PaddleJobs(cc.Client, cc.Informers, paddle.New()),
-		training.JAXJobs(cc.Client, cc.Informers, jax.New()),
+		training.TFJobs(cc.Client, jobs.TFJobs(), tf),
+		training.PyTorchJobs(cc.Client, jobs.PyTorchJobs(), pt),
+		training.MPIJobs(cc.Client, jobs.MPIJobs(), mpiAdapter),
+		training.XGBoostJobs(cc.Client, jobs.XGBoostJobs(), xgboost.New()),
+		training.PaddleJobs(cc.Client, jobs.PaddleJobs(), paddle.New()),
+		training.JAXJobs(cc.Client, jobs.JAXJobs(), jax.New()),
 	)
 }

@@ -88,7 +88,7 @@ func newHarness(t *testing.T, job *kubeflowv1.TFJob) *harness {
 	inf := externalversions.NewSharedInformerFactory(client, 0)
 	recorder := record.NewFakeRecorder(1000)
 	c, err := NewController(Config{KubeClient: kube, Pods: kubeInf.Core().V1().Pods(), Services: kubeInf.Core().V1().Services(), Recorder: recorder},
-		TFJobs(client, inf, testFramework{}))
+		TFJobs(client, inf.Kubeflow().V1().TFJobs(), testFramework{}))
 	if err != nil {
 		t.Fatal(err)
 	}

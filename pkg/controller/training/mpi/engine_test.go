@@ -66,7 +66,7 @@ func runEngine(t *testing.T, job *kubeflowv1.MPIJob, existing ...runtime.Object)
 		t.Fatal(err)
 	}
 	c, err := training.NewController(training.Config{KubeClient: kube, Pods: kubeInf.Core().V1().Pods(), Services: kubeInf.Core().V1().Services(), Recorder: recorder},
-		training.MPIJobs(client, inf, f))
+		training.MPIJobs(client, inf.Kubeflow().V1().MPIJobs(), f))
 	if err != nil {
 		t.Fatal(err)
 	}
