@@ -82,6 +82,10 @@ func (o *Options) Run(ctx context.Context) error {
 	// in place before work queues and the leader elector are created; the
 	// work queue provider is also handed to each controller, which does
 	// not depend on being the first SetProvider call in the process.
+	// Process and Go metrics come from the collectors component-base's
+	// legacyregistry registers too, but not through that global registry:
+	// linked into this binary it also holds apiserver audit metrics and
+	// every Go runtime series.
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	workqueueMetrics := metrics.NewWorkqueueProvider(registry)
