@@ -27,6 +27,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/leaderelection"
 	"k8s.io/client-go/tools/leaderelection/resourcelock"
+	"k8s.io/client-go/tools/record"
 	"k8s.io/klog/v2"
 )
 
@@ -42,9 +43,10 @@ var errLeaderElectionLost = errors.New("lost the leader election lease")
 // instance may already reconcile: it returns errLeaderElectionLost at once
 // without waiting for the controller, and the process exits, as Kubernetes'
 // controllers do; a restart campaigns again.
-func (o *Options) runWithLeaderElection(ctx context.Context, d *deps, h *health, config *rest.Config,
+func (o *Options) runWithLeaderElection(ctx context.Context, recorder record.EventRecorder, h *health, config *rest.Config,
 	run func(context.Context) error) error {
 	logger := klog.FromContext(ctx)
+	le := o.LeaderElection
 
 	// A client of its own, so that renewals never queue behind the
 	// controller's requests in the client-side rate limiter.
@@ -55,11 +57,11 @@ func (o *Options) runWithLeaderElection(ctx context.Context, d *deps, h *health,
 		return fmt.Errorf("creating leader election client: %w", err)
 	}
 	lock := &resourcelock.LeaseLock{
-		LeaseMeta: metav1.ObjectMeta{Namespace: o.LeaderElectNamespace, Name: o.LeaderElectID},
+		LeaseMeta: metav1.ObjectMeta{Namespace: le.ResourceNamespace, Name: le.ResourceName},
 		Client:    client.CoordinationV1(),
 		LockConfig: resourcelock.ResourceLockConfig{
 			Identity:      o.identity,
-			EventRecorder: d.recorder,
+			EventRecorder: recorder,
 		},
 	}
 
@@ -87,10 +89,10 @@ func (o *Options) runWithLeaderElection(ctx context.Context, d *deps, h *health,
 
 	elector, err := leaderelection.NewLeaderElector(leaderelection.LeaderElectionConfig{
 		Lock:            lock,
-		Name:            o.LeaderElectID,
-		LeaseDuration:   o.LeaderElectLeaseDuration,
-		RenewDeadline:   o.LeaderElectRenewDeadline,
-		RetryPeriod:     o.LeaderElectRetryPeriod,
+		Name:            le.ResourceName,
+		LeaseDuration:   le.LeaseDuration.Duration,
+		RenewDeadline:   le.RenewDeadline.Duration,
+		RetryPeriod:     le.RetryPeriod.Duration,
 		ReleaseOnCancel: true,
 		WatchDog:        h.leaderElection,
 		Callbacks: leaderelection.LeaderCallbacks{
@@ -149,5 +151,5 @@ func (o *Options) runWithLeaderElection(ctx context.Context, d *deps, h *health,
 	}
 	logger.Error(nil, "Lost the leader election lease; exiting so that only the new leader reconciles",
 		"lease", klog.KObj(&lock.LeaseMeta), "identity", o.identity)
-	return fmt.Errorf("%w %s/%s", errLeaderElectionLost, o.LeaderElectNamespace, o.LeaderElectID)
+	return fmt.Errorf("%w %s/%s", errLeaderElectionLost, le.ResourceNamespace, le.ResourceName)
 }

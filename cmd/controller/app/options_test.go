@@ -27,6 +27,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/pflag"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	componentbaseconfig "k8s.io/component-base/config"
 )
 
 // parse returns the options after parsing args with every flag added.
@@ -49,30 +51,39 @@ func TestDefaults(t *testing.T) {
 		t.Fatalf("parse: %v", err)
 	}
 	want := &Options{
-		KubeAPIQPS:                   50,
-		KubeAPIBurst:                 100,
-		Workers:                      8,
-		LeaderElect:                  true,
-		LeaderElectNamespace:         "mlplane-system",
-		LeaderElectID:                "mlplane-controller",
-		LeaderElectLeaseDuration:     15 * time.Second,
-		LeaderElectRenewDeadline:     10 * time.Second,
-		LeaderElectRetryPeriod:       2 * time.Second,
-		MetricsBindAddress:           ":8080",
-		HealthProbeBindAddress:       ":8081",
-		PyTorchInitContainerImage:    "alpine:3.10",
-		PyTorchInitContainerMaxTries: 100,
-		MPIKubectlDeliveryImage:      "ghcr.io/kubeflow/training-v1/kubectl-delivery:latest",
-		NotebookEnableFSGroup:        true,
-		CullIdleTime:                 1440 * time.Minute,
-		IdlenessCheckPeriod:          time.Minute,
-		NotebookIstioGateway:         "kubeflow/kubeflow-gateway",
-		NotebookIstioHost:            "*",
-		ServingConfigMap:             "mlplane-system/inferenceservice-config",
-		UserIDHeader:                 "kubeflow-userid",
-		IngressGatewayPrincipal:      "cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account",
-		KFPUIPrincipal:               "cluster.local/ns/kubeflow/sa/ml-pipeline-ui",
-		NotebookControllerPrincipal:  "cluster.local/ns/mlplane-system/sa/mlplane-controller",
+		KubeAPIQPS:   50,
+		KubeAPIBurst: 100,
+		Workers:      8,
+		LeaderElection: componentbaseconfig.LeaderElectionConfiguration{
+			LeaderElect:       true,
+			ResourceNamespace: "mlplane-system",
+			ResourceName:      "mlplane-controller",
+			ResourceLock:      "leases",
+			LeaseDuration:     metav1.Duration{Duration: 15 * time.Second},
+			RenewDeadline:     metav1.Duration{Duration: 10 * time.Second},
+			RetryPeriod:       metav1.Duration{Duration: 2 * time.Second},
+		},
+		MetricsBindAddress:     ":8080",
+		HealthProbeBindAddress: ":8081",
+		Training: TrainingOptions{
+			PyTorchInitContainerImage:    "alpine:3.10",
+			PyTorchInitContainerMaxTries: 100,
+			MPIKubectlDeliveryImage:      "ghcr.io/kubeflow/training-v1/kubectl-delivery:latest",
+		},
+		Notebook: NotebookOptions{
+			EnableFSGroup:       true,
+			CullIdleTime:        1440 * time.Minute,
+			IdlenessCheckPeriod: time.Minute,
+			IstioGateway:        "kubeflow/kubeflow-gateway",
+			IstioHost:           "*",
+		},
+		Serving: ServingOptions{ConfigMap: "mlplane-system/inferenceservice-config"},
+		Profile: ProfileOptions{
+			UserIDHeader:                "kubeflow-userid",
+			IngressGatewayPrincipal:     "cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account",
+			KFPUIPrincipal:              "cluster.local/ns/kubeflow/sa/ml-pipeline-ui",
+			NotebookControllerPrincipal: "cluster.local/ns/mlplane-system/sa/mlplane-controller",
+		},
 	}
 	if diff := cmp.Diff(want, o, cmp.AllowUnexported(Options{})); diff != "" {
 		t.Errorf("defaults (-want +got):\n%s", diff)
@@ -123,11 +134,13 @@ func TestFlagsAreParsed(t *testing.T) {
 	if err := o.Validate(); err != nil {
 		t.Fatalf("Validate: %v", err)
 	}
-	got := []any{o.Kubeconfig, o.KubeAPIQPS, o.KubeAPIBurst, o.Workers, o.LeaderElect, o.LeaderElectNamespace,
-		o.LeaderElectID, o.LeaderElectLeaseDuration, o.LeaderElectRenewDeadline, o.LeaderElectRetryPeriod,
-		o.MetricsBindAddress, o.HealthProbeBindAddress, o.GangSchedulerName, o.PyTorchInitContainerImage,
-		o.PyTorchInitContainerMaxTries, o.EnableCulling, o.CullIdleTime, o.IdlenessCheckPeriod, o.CullingURLBase,
-		o.NotebookUseIstio, o.NotebookIstioGateway, o.NotebookIstioHost}
+	le := o.LeaderElection
+	got := []any{o.Kubeconfig, o.KubeAPIQPS, o.KubeAPIBurst, o.Workers, le.LeaderElect, le.ResourceNamespace,
+		le.ResourceName, le.LeaseDuration.Duration, le.RenewDeadline.Duration, le.RetryPeriod.Duration,
+		o.MetricsBindAddress, o.HealthProbeBindAddress, o.Training.GangSchedulerName, o.Training.PyTorchInitContainerImage,
+		o.Training.PyTorchInitContainerMaxTries, o.Notebook.EnableCulling, o.Notebook.CullIdleTime,
+		o.Notebook.IdlenessCheckPeriod, o.Notebook.CullingURLBase,
+		o.Notebook.UseIstio, o.Notebook.IstioGateway, o.Notebook.IstioHost}
 	want := []any{kubeconfig, float32(5.5), 7, 3, false, "ops", "mlp", 30 * time.Second, 20 * time.Second,
 		4 * time.Second, "0", "127.0.0.1:9000", "volcano", "busybox:1.36", 5, true, 2 * time.Hour, 30 * time.Second,
 		"http://127.0.0.1:8001", true, "istio-system/gw", "nb.example.com"}
@@ -144,8 +157,9 @@ func TestMPIFlagsAreParsed(t *testing.T) {
 	if err := o.Validate(); err != nil {
 		t.Fatalf("Validate: %v", err)
 	}
-	if o.MPIKubectlDeliveryImage != "registry.example/kubectl-delivery:1" || !o.DisableMPIRBACManagement {
-		t.Errorf("kubectl delivery image %q, RBAC management disabled %v", o.MPIKubectlDeliveryImage, o.DisableMPIRBACManagement)
+	if o.Training.MPIKubectlDeliveryImage != "registry.example/kubectl-delivery:1" || !o.Training.DisableMPIRBACManagement {
+		t.Errorf("kubectl delivery image %q, RBAC management disabled %v", o.Training.MPIKubectlDeliveryImage,
+			o.Training.DisableMPIRBACManagement)
 	}
 }
 
@@ -157,8 +171,8 @@ func TestGatewayAPIParentFlagIsParsed(t *testing.T) {
 	if err := o.Validate(); err != nil {
 		t.Fatalf("Validate: %v", err)
 	}
-	if o.NotebookGatewayAPIParent != "gw-system/notebooks" || o.NotebookUseIstio {
-		t.Errorf("parent %q, istio %v; want gw-system/notebooks without Istio", o.NotebookGatewayAPIParent, o.NotebookUseIstio)
+	if o.Notebook.GatewayAPIParent != "gw-system/notebooks" || o.Notebook.UseIstio {
+		t.Errorf("parent %q, istio %v; want gw-system/notebooks without Istio", o.Notebook.GatewayAPIParent, o.Notebook.UseIstio)
 	}
 }
 
@@ -314,7 +328,7 @@ func TestCommandRejectsBadFlagsBeforeRunning(t *testing.T) {
 func TestRunFailsClearlyWithoutACluster(t *testing.T) {
 	t.Setenv("KUBERNETES_SERVICE_HOST", "")
 	o := NewOptions()
-	o.LeaderElect = false
+	o.LeaderElection.LeaderElect = false
 	err := o.Run(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "no --kubeconfig given and not running in a cluster") {
 		t.Errorf("Run error = %v, want it to say there is no cluster", err)

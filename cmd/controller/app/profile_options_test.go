@@ -36,9 +36,10 @@ func TestProfileFlagsAreParsed(t *testing.T) {
 	if err := o.Validate(); err != nil {
 		t.Fatalf("Validate: %v", err)
 	}
-	if o.ProfileNamespaceLabels != labels || o.UserIDHeader != "x-goog-authenticated-user-email" ||
-		o.UserIDPrefix != "accounts.google.com:" {
-		t.Errorf("parsed %q, %q, %q", o.ProfileNamespaceLabels, o.UserIDHeader, o.UserIDPrefix)
+	p := o.Profile
+	if p.NamespaceLabels != labels || p.UserIDHeader != "x-goog-authenticated-user-email" ||
+		p.UserIDPrefix != "accounts.google.com:" {
+		t.Errorf("parsed %q, %q, %q", p.NamespaceLabels, p.UserIDHeader, p.UserIDPrefix)
 	}
 }
 
@@ -46,11 +47,11 @@ func TestProfilePrincipalsComeFromTheEnvironment(t *testing.T) {
 	t.Setenv(EnvIngressGatewayPrincipal, "cluster.local/ns/gw/sa/gw")
 	t.Setenv(EnvKFPUIPrincipal, "cluster.local/ns/kfp/sa/ui")
 	t.Setenv(EnvNotebookControllerPrincipal, "cluster.local/ns/nb/sa/nb")
-	o := NewOptions()
-	if o.IngressGatewayPrincipal != "cluster.local/ns/gw/sa/gw" || o.KFPUIPrincipal != "cluster.local/ns/kfp/sa/ui" ||
-		o.NotebookControllerPrincipal != "cluster.local/ns/nb/sa/nb" {
-		t.Errorf("principals %q, %q, %q; want the environment's", o.IngressGatewayPrincipal, o.KFPUIPrincipal,
-			o.NotebookControllerPrincipal)
+	p := NewOptions().Profile
+	if p.IngressGatewayPrincipal != "cluster.local/ns/gw/sa/gw" || p.KFPUIPrincipal != "cluster.local/ns/kfp/sa/ui" ||
+		p.NotebookControllerPrincipal != "cluster.local/ns/nb/sa/nb" {
+		t.Errorf("principals %q, %q, %q; want the environment's", p.IngressGatewayPrincipal, p.KFPUIPrincipal,
+			p.NotebookControllerPrincipal)
 	}
 }
 

@@ -27,7 +27,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/mlplane/mlplane/pkg/controller/metrics"
+	"github.com/mlplane/mlplane/pkg/controller/training"
 )
 
 func get(t *testing.T, h http.Handler, path string) (int, string) {
@@ -90,7 +90,7 @@ func TestProbesWithLeaderElection(t *testing.T) {
 
 func TestMetricsHandlerServesTheRegistry(t *testing.T) {
 	registry := prometheus.NewRegistry()
-	m := metrics.New(registry)
+	m := training.NewMetrics(registry)
 	m.JobsCreated.WithLabelValues("default", "tensorflow").Inc()
 
 	code, body := get(t, metricsHandler(registry), "/metrics")

@@ -14,9 +14,9 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package metrics defines mlplane-controller's Prometheus metrics: the
-// training operator's counters under their upstream names (so existing
-// dashboards and alerts keep working), a reconcile duration histogram, and
-// providers that route client-go's work queue and leader election metrics
-// into the same registry.
+// Package metrics holds mlplane-controller's process-wide Prometheus
+// metrics: the providers that route client-go's work queue and leader
+// election metrics into the registry /metrics serves. The process creates
+// each once and every controller shares them; a controller's own metrics
+// live in its package (training.Metrics, notebook.Metrics).
 package metrics

@@ -27,7 +27,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	kubeinformers "k8s.io/client-go/informers"
+	appsinformers "k8s.io/client-go/informers/apps/v1"
 	coreinformers "k8s.io/client-go/informers/core/v1"
 	"k8s.io/client-go/kubernetes"
 	appslisters "k8s.io/client-go/listers/apps/v1"
@@ -41,9 +41,8 @@ import (
 	"github.com/mlplane/mlplane/pkg/controller/internal/handler"
 	"github.com/mlplane/mlplane/pkg/controller/internal/servedapi"
 	"github.com/mlplane/mlplane/pkg/controller/internal/workloop"
-	"github.com/mlplane/mlplane/pkg/controller/metrics"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
-	"github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
+	kubeflowinformers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/kubeflow/v1"
 	kubeflowlisters "github.com/mlplane/mlplane/pkg/generated/listers/kubeflow/v1"
 )
 
@@ -53,12 +52,13 @@ type Config struct {
 	KubeClient kubernetes.Interface
 	// Client writes Notebook status.
 	Client versioned.Interface
-	// KubeInformers must be filtered to objects with the notebook-name
-	// label (LabelSelector); the controller reads StatefulSets, Services
-	// and pods from it.
-	KubeInformers kubeinformers.SharedInformerFactory
-	// Informers provides Notebooks (kubeflow.org/v1).
-	Informers externalversions.SharedInformerFactory
+	// Notebooks (kubeflow.org/v1) are reconciled.
+	Notebooks kubeflowinformers.NotebookInformer
+	// StatefulSets, Services and Pods must be filtered to objects with the
+	// notebook-name label (LabelSelector).
+	StatefulSets appsinformers.StatefulSetInformer
+	Services     coreinformers.ServiceInformer
+	Pods         coreinformers.PodInformer
 	// Events are optional informers on Events, typically one filtered to
 	// involvedObject.kind=StatefulSet and one to Pod: events about a
 	// notebook's StatefulSet or pod are re-emitted on the Notebook, and a
@@ -67,7 +67,7 @@ type Config struct {
 	// Recorder records events on Notebooks.
 	Recorder record.EventRecorder
 	// Metrics are the notebook metrics; nil keeps them unregistered.
-	Metrics *metrics.Notebook
+	Metrics *Metrics
 	// WorkqueueMetrics reports the work queue; nil uses the process default.
 	WorkqueueMetrics workqueue.MetricsProvider
 
@@ -120,11 +120,12 @@ var (
 // NewController returns a notebook controller on cfg's informers, which the
 // caller starts.
 func NewController(cfg Config) (*Controller, error) {
-	if cfg.KubeClient == nil || cfg.Client == nil || cfg.KubeInformers == nil || cfg.Informers == nil || cfg.Recorder == nil {
-		return nil, errors.New("notebook: KubeClient, Client, KubeInformers, Informers and Recorder are required")
+	if cfg.KubeClient == nil || cfg.Client == nil || cfg.Notebooks == nil || cfg.StatefulSets == nil ||
+		cfg.Services == nil || cfg.Pods == nil || cfg.Recorder == nil {
+		return nil, errors.New("notebook: KubeClient, Client, Notebooks, StatefulSets, Services, Pods and Recorder are required")
 	}
 	if cfg.Metrics == nil {
-		cfg.Metrics = metrics.NewNotebook(nil)
+		cfg.Metrics = NewMetrics(nil)
 	}
 	if err := validateCulling(cfg.Culling); err != nil {
 		return nil, err
@@ -147,10 +148,8 @@ func NewController(cfg Config) (*Controller, error) {
 	c.loop = workloop.New(workloop.Config[cache.ObjectName]{
 		Name: "notebook", Reconcile: c.reconcile, WorkqueueMetrics: cfg.WorkqueueMetrics})
 
-	notebooks := cfg.Informers.Kubeflow().V1().Notebooks()
-	statefulSets := cfg.KubeInformers.Apps().V1().StatefulSets()
-	services := cfg.KubeInformers.Core().V1().Services()
-	pods := cfg.KubeInformers.Core().V1().Pods()
+	notebooks := cfg.Notebooks
+	statefulSets, services, pods := cfg.StatefulSets, cfg.Services, cfg.Pods
 	c.notebooks, c.pods, c.statefulSetLister = notebooks.Lister(), pods.Lister(), statefulSets.Lister()
 	c.statefulSets = &childsync.Kind[*appsv1.StatefulSet]{
 		GVK: appsv1.SchemeGroupVersion.WithKind("StatefulSet"),

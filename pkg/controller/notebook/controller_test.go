@@ -83,6 +83,16 @@ type fixture struct {
 	c            *Controller
 }
 
+// withInformers gives cfg the informers of the two factories, as the
+// process does.
+func withInformers(cfg Config, kubeInf kubeinformers.SharedInformerFactory, inf externalversions.SharedInformerFactory) Config {
+	cfg.Notebooks = inf.Kubeflow().V1().Notebooks()
+	cfg.StatefulSets = kubeInf.Apps().V1().StatefulSets()
+	cfg.Services = kubeInf.Core().V1().Services()
+	cfg.Pods = kubeInf.Core().V1().Pods()
+	return cfg
+}
+
 func newFixture(t *testing.T, nb *kubeflowv1.Notebook, kubeObjects ...runtime.Object) *fixture {
 	t.Helper()
 	f := &fixture{t: t, kube: kubefake.NewClientset(kubeObjects...), client: fake.NewSimpleClientset(nb),
@@ -90,11 +100,11 @@ func newFixture(t *testing.T, nb *kubeflowv1.Notebook, kubeObjects ...runtime.Ob
 	f.kubeInf = kubeinformers.NewSharedInformerFactory(f.kube, 0)
 	f.inf = externalversions.NewSharedInformerFactory(f.client, 0)
 	events := f.kubeInf.Core().V1().Events()
-	c, err := NewController(Config{
-		KubeClient: f.kube, Client: f.client, KubeInformers: f.kubeInf, Informers: f.inf,
+	c, err := NewController(withInformers(Config{
+		KubeClient: f.kube, Client: f.client,
 		Recorder: f.recorder, EnableFSGroup: true,
 		Events: []coreinformers.EventInformer{events},
-	})
+	}, f.kubeInf, f.inf))
 	if err != nil {
 		t.Fatal(err)
 	}

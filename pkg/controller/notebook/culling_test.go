@@ -37,7 +37,6 @@ import (
 	"k8s.io/utils/ptr"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
-	"github.com/mlplane/mlplane/pkg/controller/metrics"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned/fake"
 	"github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
 )
@@ -81,7 +80,7 @@ func (j jupyter) serve(t *testing.T) *httptest.Server {
 type cullFixture struct {
 	t       *testing.T
 	client  *fake.Clientset
-	metrics *metrics.Notebook
+	metrics *Metrics
 	c       *Controller
 }
 
@@ -96,12 +95,12 @@ func runningPod() *corev1.Pod {
 
 func newCullFixture(t *testing.T, nb *kubeflowv1.Notebook, urlBase string, pods ...*corev1.Pod) *cullFixture {
 	t.Helper()
-	f := &cullFixture{t: t, client: fake.NewSimpleClientset(nb), metrics: metrics.NewNotebook(nil)}
+	f := &cullFixture{t: t, client: fake.NewSimpleClientset(nb), metrics: NewMetrics(nil)}
 	kube := kubefake.NewClientset()
 	kubeInf := kubeinformers.NewSharedInformerFactory(kube, 0)
 	inf := externalversions.NewSharedInformerFactory(f.client, 0)
-	c, err := NewController(Config{
-		KubeClient: kube, Client: f.client, KubeInformers: kubeInf, Informers: inf,
+	c, err := NewController(withInformers(Config{
+		KubeClient: kube, Client: f.client,
 		Recorder: record.NewFakeRecorder(100), Metrics: f.metrics,
 		Culling: CullingConfig{
 			Enabled:     true,
@@ -109,7 +108,7 @@ func newCullFixture(t *testing.T, nb *kubeflowv1.Notebook, urlBase string, pods 
 			CheckPeriod: time.Minute,
 			URLBase:     urlBase,
 		},
-	})
+	}, kubeInf, inf))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -382,13 +381,11 @@ func TestCullServerURL(t *testing.T) {
 func TestNewControllerRejectsCullingWithoutPeriods(t *testing.T) {
 	kube := kubefake.NewClientset()
 	client := fake.NewSimpleClientset()
-	_, err := NewController(Config{
+	_, err := NewController(withInformers(Config{
 		KubeClient: kube, Client: client,
-		KubeInformers: kubeinformers.NewSharedInformerFactory(kube, 0),
-		Informers:     externalversions.NewSharedInformerFactory(client, 0),
-		Recorder:      record.NewFakeRecorder(1),
-		Culling:       CullingConfig{Enabled: true},
-	})
+		Recorder: record.NewFakeRecorder(1),
+		Culling:  CullingConfig{Enabled: true},
+	}, kubeinformers.NewSharedInformerFactory(kube, 0), externalversions.NewSharedInformerFactory(client, 0)))
 	if err == nil {
 		t.Error("NewController accepted culling with no idle time or check period")
 	}

@@ -29,8 +29,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
-	kubeinformers "k8s.io/client-go/informers"
 	coreinformers "k8s.io/client-go/informers/core/v1"
+	rbacinformers "k8s.io/client-go/informers/rbac/v1"
 	"k8s.io/client-go/kubernetes"
 	corelisters "k8s.io/client-go/listers/core/v1"
 	"k8s.io/client-go/tools/cache"
@@ -44,7 +44,7 @@ import (
 	"github.com/mlplane/mlplane/pkg/controller/internal/servedapi"
 	"github.com/mlplane/mlplane/pkg/controller/internal/workloop"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
-	"github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
+	kubeflowinformers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/kubeflow/v1"
 	kubeflowlisters "github.com/mlplane/mlplane/pkg/generated/listers/kubeflow/v1"
 )
 
@@ -88,15 +88,17 @@ type Config struct {
 	KubeClient kubernetes.Interface
 	// Client writes Profiles' finalizers and status.
 	Client versioned.Interface
-	// KubeInformers must be filtered to LabelSelector; the controller reads
-	// ServiceAccounts, RoleBindings and ResourceQuotas from it.
-	KubeInformers kubeinformers.SharedInformerFactory
+	// Profiles (kubeflow.org/v1) are reconciled.
+	Profiles kubeflowinformers.ProfileInformer
+	// ServiceAccounts, RoleBindings and ResourceQuotas must be filtered to
+	// LabelSelector.
+	ServiceAccounts coreinformers.ServiceAccountInformer
+	RoleBindings    rbacinformers.RoleBindingInformer
+	ResourceQuotas  coreinformers.ResourceQuotaInformer
 	// Namespaces must not be filtered: a namespace that exists before its
 	// Profile, and the annotation that lets the Profile adopt it, are seen
 	// through it.
 	Namespaces coreinformers.NamespaceInformer
-	// Informers provides Profiles (kubeflow.org/v1).
-	Informers externalversions.SharedInformerFactory
 	// Recorder records events on Profiles when their condition changes.
 	Recorder record.EventRecorder
 	// WorkqueueMetrics reports the work queue; nil uses the process default.
@@ -146,9 +148,10 @@ var (
 // NewController returns a profile controller on cfg's informers, which the
 // caller starts. The labels file, when given, must be readable and valid.
 func NewController(cfg Config) (*Controller, error) {
-	if cfg.KubeClient == nil || cfg.Client == nil || cfg.KubeInformers == nil || cfg.Namespaces == nil ||
-		cfg.Informers == nil || cfg.Recorder == nil {
-		return nil, errors.New("profile: KubeClient, Client, KubeInformers, Namespaces, Informers and Recorder are required")
+	if cfg.KubeClient == nil || cfg.Client == nil || cfg.Profiles == nil || cfg.ServiceAccounts == nil ||
+		cfg.RoleBindings == nil || cfg.ResourceQuotas == nil || cfg.Namespaces == nil || cfg.Recorder == nil {
+		return nil, errors.New("profile: KubeClient, Client, Profiles, ServiceAccounts, RoleBindings, ResourceQuotas, " +
+			"Namespaces and Recorder are required")
 	}
 	if cfg.Istio.UserIDHeader == "" {
 		return nil, errors.New("profile: the user id header must be set")
@@ -180,12 +183,10 @@ func NewController(cfg Config) (*Controller, error) {
 		}
 	}
 
-	profiles := cfg.Informers.Kubeflow().V1().Profiles()
+	profiles := cfg.Profiles
 	c.profiles = profiles.Lister()
 	c.namespaces = cfg.Namespaces.Lister()
-	serviceAccounts := cfg.KubeInformers.Core().V1().ServiceAccounts()
-	roleBindings := cfg.KubeInformers.Rbac().V1().RoleBindings()
-	quotas := cfg.KubeInformers.Core().V1().ResourceQuotas()
+	serviceAccounts, roleBindings, quotas := cfg.ServiceAccounts, cfg.RoleBindings, cfg.ResourceQuotas
 	c.children = newChildKinds(cfg.KubeClient, serviceAccounts.Lister(), roleBindings.Lister(), quotas.Lister())
 
 	watches := []struct {

@@ -96,6 +96,17 @@ func withoutIstio(cfg *Config) {
 	cfg.Istio.Discovery = &fakediscovery.FakeDiscovery{Fake: &clienttesting.Fake{}}
 }
 
+// withInformers gives cfg the informers of the factories, as the process
+// does: children from kubeInf, namespaces from nsInf, Profiles from inf.
+func withInformers(cfg Config, kubeInf, nsInf kubeinformers.SharedInformerFactory, inf externalversions.SharedInformerFactory) Config {
+	cfg.Profiles = inf.Kubeflow().V1().Profiles()
+	cfg.ServiceAccounts = kubeInf.Core().V1().ServiceAccounts()
+	cfg.RoleBindings = kubeInf.Rbac().V1().RoleBindings()
+	cfg.ResourceQuotas = kubeInf.Core().V1().ResourceQuotas()
+	cfg.Namespaces = nsInf.Core().V1().Namespaces()
+	return cfg
+}
+
 func newFixture(t *testing.T, p *kubeflowv1.Profile, kubeObjects []runtime.Object, opts ...fixtureOption) *fixture {
 	t.Helper()
 	f := &fixture{
@@ -112,9 +123,8 @@ func newFixture(t *testing.T, p *kubeflowv1.Profile, kubeObjects []runtime.Objec
 	f.kubeInf = kubeinformers.NewSharedInformerFactory(f.kube, 0)
 	f.nsInf = kubeinformers.NewSharedInformerFactory(f.kube, 0)
 	f.inf = externalversions.NewSharedInformerFactory(f.client, 0)
-	cfg := Config{
-		KubeClient: f.kube, Client: f.client, KubeInformers: f.kubeInf, Namespaces: f.nsInf.Core().V1().Namespaces(),
-		Informers: f.inf, Recorder: f.recorder,
+	cfg := withInformers(Config{
+		KubeClient: f.kube, Client: f.client, Recorder: f.recorder,
 		Istio: IstioConfig{
 			UserIDHeader:                DefaultUserIDHeader,
 			UserIDPrefix:                DefaultUserIDPrefix,
@@ -124,7 +134,7 @@ func newFixture(t *testing.T, p *kubeflowv1.Profile, kubeObjects []runtime.Objec
 			DynamicClient:               f.dyn,
 			Discovery:                   f.disc,
 		},
-	}
+	}, f.kubeInf, f.nsInf, f.inf)
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -689,13 +689,12 @@ func TestNewControllerRejectsABrokenLabelsFile(t *testing.T) {
 
 func newControllerWithLabels(path string) error {
 	kube := kubefake.NewClientset()
-	_, err := NewController(Config{
-		KubeClient: kube, Client: fake.NewSimpleClientset(), KubeInformers: kubeinformers.NewSharedInformerFactory(kube, 0),
-		Namespaces: kubeinformers.NewSharedInformerFactory(kube, 0).Core().V1().Namespaces(),
-		Informers:  externalversions.NewSharedInformerFactory(fake.NewSimpleClientset(), 0),
-		Recorder:   record.NewFakeRecorder(1), NamespaceLabelsPath: path,
+	kubeInf := kubeinformers.NewSharedInformerFactory(kube, 0)
+	_, err := NewController(withInformers(Config{
+		KubeClient: kube, Client: fake.NewSimpleClientset(),
+		Recorder: record.NewFakeRecorder(1), NamespaceLabelsPath: path,
 		Istio: IstioConfig{UserIDHeader: DefaultUserIDHeader},
-	})
+	}, kubeInf, kubeInf, externalversions.NewSharedInformerFactory(fake.NewSimpleClientset(), 0)))
 	return err
 }
 

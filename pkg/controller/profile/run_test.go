@@ -44,12 +44,11 @@ func TestRunReconcilesAndFollowsTheLabelsFile(t *testing.T) {
 		kubeinformers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = LabelSelector }))
 	nsInf := kubeinformers.NewSharedInformerFactory(kube, 0)
 	inf := externalversions.NewSharedInformerFactory(client, 0)
-	c, err := NewController(Config{
-		KubeClient: kube, Client: client, KubeInformers: kubeInf, Namespaces: nsInf.Core().V1().Namespaces(),
-		Informers: inf, Recorder: record.NewFakeRecorder(100),
+	c, err := NewController(withInformers(Config{
+		KubeClient: kube, Client: client, Recorder: record.NewFakeRecorder(100),
 		NamespaceLabelsPath: path, LabelsPollInterval: 10 * time.Millisecond,
 		Istio: IstioConfig{UserIDHeader: DefaultUserIDHeader},
-	})
+	}, kubeInf, nsInf, inf))
 	must(t, err)
 	for _, f := range []interface{ Start(<-chan struct{}) }{kubeInf, nsInf, inf} {
 		f.Start(ctx.Done())

@@ -30,8 +30,10 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
-	kubeinformers "k8s.io/client-go/informers"
+	appsinformers "k8s.io/client-go/informers/apps/v1"
+	autoscalinginformers "k8s.io/client-go/informers/autoscaling/v2"
 	coreinformers "k8s.io/client-go/informers/core/v1"
+	networkinginformers "k8s.io/client-go/informers/networking/v1"
 	"k8s.io/client-go/kubernetes"
 	appslisters "k8s.io/client-go/listers/apps/v1"
 	autoscalinglisters "k8s.io/client-go/listers/autoscaling/v2"
@@ -46,7 +48,8 @@ import (
 	"github.com/mlplane/mlplane/pkg/controller/internal/handler"
 	"github.com/mlplane/mlplane/pkg/controller/internal/workloop"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
-	"github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
+	servingv1alpha1informers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/serving/v1alpha1"
+	servingv1beta1informers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/serving/v1beta1"
 	servinglisters "github.com/mlplane/mlplane/pkg/generated/listers/serving/v1beta1"
 )
 
@@ -56,12 +59,18 @@ type ControllerConfig struct {
 	KubeClient kubernetes.Interface
 	// Client writes InferenceService status.
 	Client versioned.Interface
-	// KubeInformers must be filtered to objects with the
-	// serving.kserve.io/inferenceservice label (LabelSelector); the
-	// controller reads Deployments, Services, HPAs and Ingresses from it.
-	KubeInformers kubeinformers.SharedInformerFactory
-	// Informers provides InferenceServices and the runtimes.
-	Informers externalversions.SharedInformerFactory
+	// InferenceServices are reconciled; ServingRuntimes and
+	// ClusterServingRuntimes are the runtimes they select.
+	InferenceServices      servingv1beta1informers.InferenceServiceInformer
+	ServingRuntimes        servingv1alpha1informers.ServingRuntimeInformer
+	ClusterServingRuntimes servingv1alpha1informers.ClusterServingRuntimeInformer
+	// Deployments, Services, HorizontalPodAutoscalers and Ingresses must be
+	// filtered to objects with the serving.kserve.io/inferenceservice label
+	// (servingv1beta1.InferenceServiceLabel).
+	Deployments              appsinformers.DeploymentInformer
+	Services                 coreinformers.ServiceInformer
+	HorizontalPodAutoscalers autoscalinginformers.HorizontalPodAutoscalerInformer
+	Ingresses                networkinginformers.IngressInformer
 	// ConfigMap is an informer on the one inferenceservice-config ConfigMap
 	// (ConfigMapName); nil runs with KServe's defaults.
 	ConfigMap coreinformers.ConfigMapInformer
@@ -105,8 +114,10 @@ type Controller struct {
 // NewController returns a serving controller on cfg's informers, which the
 // caller starts.
 func NewController(cfg ControllerConfig) (*Controller, error) {
-	if cfg.KubeClient == nil || cfg.Client == nil || cfg.KubeInformers == nil || cfg.Informers == nil || cfg.Recorder == nil {
-		return nil, errors.New("serving: KubeClient, Client, KubeInformers, Informers and Recorder are required")
+	if cfg.KubeClient == nil || cfg.Client == nil || cfg.Recorder == nil ||
+		cfg.InferenceServices == nil || cfg.ServingRuntimes == nil || cfg.ClusterServingRuntimes == nil ||
+		cfg.Deployments == nil || cfg.Services == nil || cfg.HorizontalPodAutoscalers == nil || cfg.Ingresses == nil {
+		return nil, errors.New("serving: KubeClient, Client, Recorder and the informers are required")
 	}
 	if cfg.ClusterDomain == "" {
 		cfg.ClusterDomain = "cluster.local"
@@ -118,13 +129,8 @@ func NewController(cfg ControllerConfig) (*Controller, error) {
 	}
 	c.loop = workloop.New(workloop.Config[cache.ObjectName]{
 		Name: "inferenceservice", Reconcile: c.reconcile, WorkqueueMetrics: cfg.WorkqueueMetrics})
-	isvcs := cfg.Informers.Serving().V1beta1().InferenceServices()
-	runtimes := cfg.Informers.Serving().V1alpha1().ServingRuntimes()
-	clusterRuntimes := cfg.Informers.Serving().V1alpha1().ClusterServingRuntimes()
-	deployments := cfg.KubeInformers.Apps().V1().Deployments()
-	services := cfg.KubeInformers.Core().V1().Services()
-	hpas := cfg.KubeInformers.Autoscaling().V2().HorizontalPodAutoscalers()
-	ingresses := cfg.KubeInformers.Networking().V1().Ingresses()
+	isvcs, runtimes, clusterRuntimes := cfg.InferenceServices, cfg.ServingRuntimes, cfg.ClusterServingRuntimes
+	deployments, services, hpas, ingresses := cfg.Deployments, cfg.Services, cfg.HorizontalPodAutoscalers, cfg.Ingresses
 	c.isvcs = isvcs.Lister()
 	c.runtimes = runtimeSelector{runtimes: runtimes.Lister(), clusterRuntimes: clusterRuntimes.Lister()}
 	c.deployments, c.services, c.hpas, c.ingresses = deployments.Lister(), services.Lister(), hpas.Lister(), ingresses.Lister()

@@ -74,8 +74,15 @@ func newFixture(t *testing.T, isvc *servingv1beta1.InferenceService) *fixture {
 	f := &fixture{t: t, kube: kubefake.NewClientset(), client: fake.NewSimpleClientset(isvc)}
 	f.kubeInf = kubeinformers.NewSharedInformerFactory(f.kube, 0)
 	f.inf = externalversions.NewSharedInformerFactory(f.client, 0)
-	c, err := NewController(ControllerConfig{KubeClient: f.kube, Client: f.client, KubeInformers: f.kubeInf,
-		Informers: f.inf, Recorder: record.NewFakeRecorder(100)})
+	c, err := NewController(ControllerConfig{KubeClient: f.kube, Client: f.client,
+		InferenceServices:        f.inf.Serving().V1beta1().InferenceServices(),
+		ServingRuntimes:          f.inf.Serving().V1alpha1().ServingRuntimes(),
+		ClusterServingRuntimes:   f.inf.Serving().V1alpha1().ClusterServingRuntimes(),
+		Deployments:              f.kubeInf.Apps().V1().Deployments(),
+		Services:                 f.kubeInf.Core().V1().Services(),
+		HorizontalPodAutoscalers: f.kubeInf.Autoscaling().V2().HorizontalPodAutoscalers(),
+		Ingresses:                f.kubeInf.Networking().V1().Ingresses(),
+		Recorder:                 record.NewFakeRecorder(100)})
 	if err != nil {
 		t.Fatal(err)
 	}

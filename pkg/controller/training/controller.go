@@ -30,7 +30,7 @@ import (
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/dynamic"
-	kubeinformers "k8s.io/client-go/informers"
+	coreinformers "k8s.io/client-go/informers/core/v1"
 	schedulinginformers "k8s.io/client-go/informers/scheduling/v1"
 	"k8s.io/client-go/kubernetes"
 	corelisters "k8s.io/client-go/listers/core/v1"
@@ -40,17 +40,17 @@ import (
 	"k8s.io/klog/v2"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
-	"github.com/mlplane/mlplane/pkg/controller/metrics"
 )
 
 // Config is what the engine needs from the process that runs it.
 type Config struct {
 	// KubeClient writes pods, services and events.
 	KubeClient kubernetes.Interface
-	// KubeInformers must be filtered to objects labelled by a training
-	// operator (PodLabelSelector); the engine reads pods and services from
-	// it, and adapters their other children (ExtraChildren).
-	KubeInformers kubeinformers.SharedInformerFactory
+	// Pods and Services must be filtered to objects labelled by a training
+	// operator (PodLabelSelector), as must the informers of adapters'
+	// other children (ExtraChildren).
+	Pods     coreinformers.PodInformer
+	Services coreinformers.ServiceInformer
 	// Recorder records events on jobs.
 	Recorder record.EventRecorder
 	// GangSchedulerName enables gang scheduling: "volcano" for Volcano,
@@ -61,12 +61,14 @@ type Config struct {
 	// DynamicClient writes PodGroups; required with GangSchedulerName.
 	DynamicClient dynamic.Interface
 	// PriorityClasses is an informer on every PriorityClass (unlike
-	// KubeInformers, not label-filtered): a PodGroup's minResources counts
+	// Pods, not label-filtered): a PodGroup's minResources counts
 	// replica types by priority, as upstream. Required with GangSchedulerName.
 	PriorityClasses schedulinginformers.PriorityClassInformer
 	// Metrics receives the engine's counters and reconcile durations;
 	// nil keeps them unregistered.
-	Metrics *metrics.Metrics
+	Metrics *Metrics
+	// WorkqueueMetrics reports the work queue; nil uses the process default.
+	WorkqueueMetrics workqueue.MetricsProvider
 	// CreateParallelism bounds the pods or services created at once for one
 	// job; 0 means 50.
 	CreateParallelism int
@@ -109,14 +111,14 @@ func NewController(cfg Config, kinds ...Kind) (*Controller, error) {
 	if len(kinds) == 0 {
 		return nil, errors.New("training: no job kinds to reconcile")
 	}
-	if cfg.KubeClient == nil || cfg.KubeInformers == nil || cfg.Recorder == nil {
-		return nil, errors.New("training: KubeClient, KubeInformers and Recorder are required")
+	if cfg.KubeClient == nil || cfg.Pods == nil || cfg.Services == nil || cfg.Recorder == nil {
+		return nil, errors.New("training: KubeClient, Pods, Services and Recorder are required")
 	}
 	if cfg.GangSchedulerName != "" && (cfg.DynamicClient == nil || cfg.PriorityClasses == nil) {
 		return nil, errors.New("training: gang scheduling needs DynamicClient and PriorityClasses")
 	}
 	if cfg.Metrics == nil {
-		cfg.Metrics = metrics.New(nil)
+		cfg.Metrics = NewMetrics(nil)
 	}
 	if cfg.CreateParallelism <= 0 {
 		cfg.CreateParallelism = 50
@@ -127,7 +129,7 @@ func NewController(cfg Config, kinds ...Kind) (*Controller, error) {
 		byCtrl: map[string]Kind{},
 		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
 			workqueue.DefaultTypedControllerRateLimiter[jobKey](),
-			workqueue.TypedRateLimitingQueueConfig[jobKey]{Name: "training", MetricsProvider: cfg.Metrics.Workqueue}),
+			workqueue.TypedRateLimitingQueueConfig[jobKey]{Name: "training", MetricsProvider: cfg.WorkqueueMetrics}),
 		expect: newExpectations(),
 		now:    metav1.Now,
 		timers: map[jobKey]*time.Timer{},
@@ -147,8 +149,7 @@ func NewController(cfg Config, kinds ...Kind) (*Controller, error) {
 		c.synced = append(c.synced, inf.HasSynced)
 	}
 
-	pods := cfg.KubeInformers.Core().V1().Pods()
-	services := cfg.KubeInformers.Core().V1().Services()
+	pods, services := cfg.Pods, cfg.Services
 	c.pods, c.services = pods.Lister(), services.Lister()
 	for _, child := range []struct {
 		inf   cache.SharedIndexInformer
@@ -215,9 +216,9 @@ func (c *Controller) processNext(ctx context.Context) bool {
 	defer c.queue.Done(key)
 	start := time.Now()
 	requeueAfter, err := c.reconcile(ctx, key)
-	result := metrics.ResultSuccess
+	result := resultSuccess
 	if err != nil {
-		result = metrics.ResultError
+		result = resultError
 	}
 	c.cfg.Metrics.ReconcileDuration.WithLabelValues(key.kind, result).Observe(time.Since(start).Seconds())
 	switch {

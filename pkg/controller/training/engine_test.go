@@ -87,8 +87,8 @@ func newHarness(t *testing.T, job *kubeflowv1.TFJob) *harness {
 	kubeInf := kubeinformers.NewSharedInformerFactory(kube, 0)
 	inf := externalversions.NewSharedInformerFactory(client, 0)
 	recorder := record.NewFakeRecorder(1000)
-	c, err := NewController(Config{KubeClient: kube, KubeInformers: kubeInf, Recorder: recorder},
-		TFJobs(client, inf, testFramework{}))
+	c, err := NewController(Config{KubeClient: kube, Pods: kubeInf.Core().V1().Pods(), Services: kubeInf.Core().V1().Services(), Recorder: recorder},
+		TFJobs(client, inf.Kubeflow().V1().TFJobs(), testFramework{}))
 	if err != nil {
 		t.Fatal(err)
 	}

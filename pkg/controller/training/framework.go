@@ -92,8 +92,8 @@ type ReplicaLayout interface {
 // ExtraChildren is implemented by frameworks whose jobs own objects besides
 // pods and services, such as a ConfigMap or RBAC objects.
 type ExtraChildren interface {
-	// ChildInformers watch those objects, filtered by the label selector of
-	// Config.KubeInformers. The engine waits for them to sync and requeues
+	// ChildInformers watch those objects, filtered by PodLabelSelector as
+	// Config.Pods is. The engine waits for them to sync and requeues
 	// the job that controls an object when it changes; the objects carry the
 	// operator-name label and a controller reference, as pods do.
 	ChildInformers() []cache.SharedIndexInformer

@@ -26,7 +26,7 @@ import (
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
-	"github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
+	kubeflowinformers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/kubeflow/v1"
 )
 
 // Kind binds a Framework to the typed API of its kind; see TFJobs and PyTorchJobs.
@@ -81,8 +81,7 @@ func (k *typedKind[J]) delete(ctx context.Context, job *Job) error {
 }
 
 // TFJobs binds fw to kubeflow.org/v1 TFJobs.
-func TFJobs(client versioned.Interface, informers externalversions.SharedInformerFactory, fw Framework) Kind {
-	inf := informers.Kubeflow().V1().TFJobs()
+func TFJobs(client versioned.Interface, inf kubeflowinformers.TFJobInformer, fw Framework) Kind {
 	return &typedKind[*kubeflowv1.TFJob]{
 		framework: fw,
 		gvk:       kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.TFJobKind),
@@ -104,8 +103,7 @@ func TFJobs(client versioned.Interface, informers externalversions.SharedInforme
 }
 
 // PyTorchJobs binds fw to kubeflow.org/v1 PyTorchJobs.
-func PyTorchJobs(client versioned.Interface, informers externalversions.SharedInformerFactory, fw Framework) Kind {
-	inf := informers.Kubeflow().V1().PyTorchJobs()
+func PyTorchJobs(client versioned.Interface, inf kubeflowinformers.PyTorchJobInformer, fw Framework) Kind {
 	return &typedKind[*kubeflowv1.PyTorchJob]{
 		framework: fw,
 		gvk:       kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.PyTorchJobKind),
@@ -127,8 +125,7 @@ func PyTorchJobs(client versioned.Interface, informers externalversions.SharedIn
 }
 
 // MPIJobs binds fw to kubeflow.org/v1 MPIJobs.
-func MPIJobs(client versioned.Interface, informers externalversions.SharedInformerFactory, fw Framework) Kind {
-	inf := informers.Kubeflow().V1().MPIJobs()
+func MPIJobs(client versioned.Interface, inf kubeflowinformers.MPIJobInformer, fw Framework) Kind {
 	return &typedKind[*kubeflowv1.MPIJob]{
 		framework: fw,
 		gvk:       kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.MPIJobKind),
@@ -150,8 +147,7 @@ func MPIJobs(client versioned.Interface, informers externalversions.SharedInform
 }
 
 // XGBoostJobs binds fw to kubeflow.org/v1 XGBoostJobs.
-func XGBoostJobs(client versioned.Interface, informers externalversions.SharedInformerFactory, fw Framework) Kind {
-	inf := informers.Kubeflow().V1().XGBoostJobs()
+func XGBoostJobs(client versioned.Interface, inf kubeflowinformers.XGBoostJobInformer, fw Framework) Kind {
 	return &typedKind[*kubeflowv1.XGBoostJob]{
 		framework: fw,
 		gvk:       kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.XGBoostJobKind),
@@ -173,8 +169,7 @@ func XGBoostJobs(client versioned.Interface, informers externalversions.SharedIn
 }
 
 // PaddleJobs binds fw to kubeflow.org/v1 PaddleJobs.
-func PaddleJobs(client versioned.Interface, informers externalversions.SharedInformerFactory, fw Framework) Kind {
-	inf := informers.Kubeflow().V1().PaddleJobs()
+func PaddleJobs(client versioned.Interface, inf kubeflowinformers.PaddleJobInformer, fw Framework) Kind {
 	return &typedKind[*kubeflowv1.PaddleJob]{
 		framework: fw,
 		gvk:       kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.PaddleJobKind),
@@ -196,8 +191,7 @@ func PaddleJobs(client versioned.Interface, informers externalversions.SharedInf
 }
 
 // JAXJobs binds fw to kubeflow.org/v1 JAXJobs.
-func JAXJobs(client versioned.Interface, informers externalversions.SharedInformerFactory, fw Framework) Kind {
-	inf := informers.Kubeflow().V1().JAXJobs()
+func JAXJobs(client versioned.Interface, inf kubeflowinformers.JAXJobInformer, fw Framework) Kind {
 	return &typedKind[*kubeflowv1.JAXJob]{
 		framework: fw,
 		gvk:       kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.JAXJobKind),

@@ -40,7 +40,6 @@ import (
 	"k8s.io/utils/ptr"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
-	"github.com/mlplane/mlplane/pkg/controller/metrics"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned/fake"
 	"github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
 )
@@ -52,7 +51,7 @@ type gangHarness struct {
 	*harness
 	dyn     *dynamicfake.FakeDynamicClient
 	gvr     schema.GroupVersionResource
-	metrics *metrics.Metrics
+	metrics *Metrics
 }
 
 func newGangHarness(t *testing.T, job *kubeflowv1.TFJob, scheduler string, served bool, kubeObjects ...runtime.Object) *gangHarness {
@@ -77,11 +76,11 @@ func newGangHarness(t *testing.T, job *kubeflowv1.TFJob, scheduler string, serve
 	kubeInf := kubeinformers.NewSharedInformerFactory(kube, 0)
 	clusterInf := kubeinformers.NewSharedInformerFactory(kube, 0)
 	inf := externalversions.NewSharedInformerFactory(client, 0)
-	m := metrics.New(nil)
+	m := NewMetrics(nil)
 	c, err := NewController(Config{
-		KubeClient: kube, KubeInformers: kubeInf, Recorder: record.NewFakeRecorder(1000), Metrics: m,
+		KubeClient: kube, Pods: kubeInf.Core().V1().Pods(), Services: kubeInf.Core().V1().Services(), Recorder: record.NewFakeRecorder(1000), Metrics: m,
 		GangSchedulerName: scheduler, DynamicClient: dyn, PriorityClasses: clusterInf.Scheduling().V1().PriorityClasses(),
-	}, TFJobs(client, inf, testFramework{}))
+	}, TFJobs(client, inf.Kubeflow().V1().TFJobs(), testFramework{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -425,11 +424,12 @@ func TestPodGroupOfAnotherJobIsLeftAlone(t *testing.T) {
 
 func TestNewControllerNeedsTheGangClients(t *testing.T) {
 	kube := kubefake.NewClientset()
+	kubeInf := kubeinformers.NewSharedInformerFactory(kube, 0)
 	client := fake.NewClientset()
 	_, err := NewController(Config{
-		KubeClient: kube, KubeInformers: kubeinformers.NewSharedInformerFactory(kube, 0),
+		KubeClient: kube, Pods: kubeInf.Core().V1().Pods(), Services: kubeInf.Core().V1().Services(),
 		Recorder: record.NewFakeRecorder(10), GangSchedulerName: "volcano",
-	}, TFJobs(client, externalversions.NewSharedInformerFactory(client, 0), testFramework{}))
+	}, TFJobs(client, externalversions.NewSharedInformerFactory(client, 0).Kubeflow().V1().TFJobs(), testFramework{}))
 	if err == nil {
 		t.Fatal("NewController accepted gang scheduling without a dynamic client")
 	}

@@ -61,12 +61,12 @@ func runEngine(t *testing.T, job *kubeflowv1.MPIJob, existing ...runtime.Object)
 		kubeinformers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = training.PodLabelSelector }))
 	inf := externalversions.NewSharedInformerFactory(client, 0)
 	recorder := record.NewFakeRecorder(1000)
-	f, err := New(Options{KubeClient: kube, KubeInformers: kubeInf, Recorder: recorder})
+	f, err := New(withInformers(Options{KubeClient: kube, Recorder: recorder}, kubeInf))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := training.NewController(training.Config{KubeClient: kube, KubeInformers: kubeInf, Recorder: recorder},
-		training.MPIJobs(client, inf, f))
+	c, err := training.NewController(training.Config{KubeClient: kube, Pods: kubeInf.Core().V1().Pods(), Services: kubeInf.Core().V1().Services(), Recorder: recorder},
+		training.MPIJobs(client, inf.Kubeflow().V1().MPIJobs(), f))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,8 @@ import (
 	"errors"
 	"strconv"
 
-	kubeinformers "k8s.io/client-go/informers"
+	coreinformers "k8s.io/client-go/informers/core/v1"
+	rbacinformers "k8s.io/client-go/informers/rbac/v1"
 	"k8s.io/client-go/kubernetes"
 	corelisters "k8s.io/client-go/listers/core/v1"
 	rbaclisters "k8s.io/client-go/listers/rbac/v1"
@@ -67,9 +68,14 @@ const (
 type Options struct {
 	// KubeClient creates the ConfigMap and the launcher's RBAC objects.
 	KubeClient kubernetes.Interface
-	// KubeInformers is the engine's factory, filtered by
-	// training.PodLabelSelector; the adapter watches its children there.
-	KubeInformers kubeinformers.SharedInformerFactory
+	// ConfigMaps, ServiceAccounts, Roles and RoleBindings watch the jobs'
+	// children; like the engine's pods they must be filtered by
+	// training.PodLabelSelector. With DisableRBACManagement the RBAC
+	// informers may be nil; they are not used, and so never started.
+	ConfigMaps      coreinformers.ConfigMapInformer
+	ServiceAccounts coreinformers.ServiceAccountInformer
+	Roles           rbacinformers.RoleInformer
+	RoleBindings    rbacinformers.RoleBindingInformer
 	// Recorder records events on jobs.
 	Recorder record.EventRecorder
 	// KubectlDeliveryImage is the launcher's init container image; empty
@@ -100,25 +106,26 @@ var (
 	_ training.ExtraChildren = &Framework{}
 )
 
-// New returns the MPIJob adapter. Its informers come from
-// opts.KubeInformers, which must not have been started yet.
+// New returns the MPIJob adapter on opts' informers, whose factory must not
+// have been started yet.
 func New(opts Options) (*Framework, error) {
-	if opts.KubeClient == nil || opts.KubeInformers == nil || opts.Recorder == nil {
-		return nil, errors.New("mpi: KubeClient, KubeInformers and Recorder are required")
+	if opts.KubeClient == nil || opts.ConfigMaps == nil || opts.Recorder == nil {
+		return nil, errors.New("mpi: KubeClient, ConfigMaps and Recorder are required")
+	}
+	if !opts.DisableRBACManagement && (opts.ServiceAccounts == nil || opts.Roles == nil || opts.RoleBindings == nil) {
+		return nil, errors.New("mpi: ServiceAccounts, Roles and RoleBindings are required unless RBAC management is disabled")
 	}
 	if opts.KubectlDeliveryImage == "" {
 		opts.KubectlDeliveryImage = DefaultKubectlDeliveryImage
 	}
 	f := &Framework{Description: description, opts: opts}
-	cms := opts.KubeInformers.Core().V1().ConfigMaps()
+	cms := opts.ConfigMaps
 	f.configMaps = cms.Lister()
 	f.informers = append(f.informers, cms.Informer())
 	// Without RBAC management the adapter has no business with RBAC
 	// objects, and needs no permission to watch them.
 	if !opts.DisableRBACManagement {
-		sas := opts.KubeInformers.Core().V1().ServiceAccounts()
-		roles := opts.KubeInformers.Rbac().V1().Roles()
-		bindings := opts.KubeInformers.Rbac().V1().RoleBindings()
+		sas, roles, bindings := opts.ServiceAccounts, opts.Roles, opts.RoleBindings
 		f.serviceAccounts, f.roles, f.roleBindings = sas.Lister(), roles.Lister(), bindings.Lister()
 		f.informers = append(f.informers, sas.Informer(), roles.Informer(), bindings.Informer())
 	}

@@ -32,13 +32,21 @@ func newFramework(t *testing.T, opts Options) *Framework {
 	t.Helper()
 	kube := kubefake.NewClientset()
 	opts.KubeClient = kube
-	opts.KubeInformers = kubeinformers.NewSharedInformerFactory(kube, 0)
 	opts.Recorder = record.NewFakeRecorder(100)
-	f, err := New(opts)
+	f, err := New(withInformers(opts, kubeinformers.NewSharedInformerFactory(kube, 0)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// withInformers gives opts the informers of factory, as the process does.
+func withInformers(opts Options, factory kubeinformers.SharedInformerFactory) Options {
+	opts.ConfigMaps = factory.Core().V1().ConfigMaps()
+	opts.ServiceAccounts = factory.Core().V1().ServiceAccounts()
+	opts.Roles = factory.Rbac().V1().Roles()
+	opts.RoleBindings = factory.Rbac().V1().RoleBindings()
+	return opts
 }
 
 func initContainerResources() corev1.ResourceList {

@@ -14,29 +14,30 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package metrics
+package training
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
-	"k8s.io/client-go/util/workqueue"
 )
 
 // Label names and values of the training metrics.
 const (
-	// LabelJobNamespace and LabelFramework label the job counters, as upstream.
-	LabelJobNamespace = "job_namespace"
-	LabelFramework    = "framework"
+	// metricLabelJobNamespace and metricLabelFramework label the job
+	// counters, as upstream.
+	metricLabelJobNamespace = "job_namespace"
+	metricLabelFramework    = "framework"
 
-	// LabelKind and LabelResult label the reconcile duration.
-	LabelKind   = "kind"
-	LabelResult = "result"
+	// metricLabelKind and metricLabelResult label the reconcile duration.
+	metricLabelKind   = "kind"
+	metricLabelResult = "result"
 
-	// ResultSuccess and ResultError are the values of LabelResult.
-	ResultSuccess = "success"
-	ResultError   = "error"
+	// resultSuccess and resultError are the values of metricLabelResult.
+	resultSuccess = "success"
+	resultError   = "error"
 )
 
-// Metrics are the training job engine's metrics.
+// Metrics are the training job engine's metrics, under the training
+// operator's names so that existing dashboards and alerts keep working.
 //
 // The job counters take the labels (job_namespace, framework), where
 // framework is upstream's lower-case name: "tensorflow", "pytorch", ... The
@@ -59,23 +60,17 @@ type Metrics struct {
 	PodGroupsDeleted prometheus.Counter
 
 	// ReconcileDuration observes each sync of one job, labelled by the
-	// job's kind ("TFJob") and result (ResultSuccess or ResultError).
+	// job's kind ("TFJob") and result (resultSuccess or resultError).
 	ReconcileDuration *prometheus.HistogramVec
-
-	// Workqueue reports named work queues into the same registry. The
-	// process installs it with workqueue.SetProvider; a queue may also name
-	// it in its config (MetricsProvider), which does not depend on being
-	// the first SetProvider call in the process.
-	Workqueue workqueue.MetricsProvider
 }
 
-// New returns the engine's metrics registered in reg. A nil reg leaves them
-// unregistered, which suits tests of the engine. Registering twice in the
-// same registry is a wiring error and panics, as with promauto.
-func New(reg prometheus.Registerer) *Metrics {
+// NewMetrics returns the engine's metrics registered in reg. A nil reg
+// leaves them unregistered, which suits tests of the engine. Registering
+// twice in the same registry is a wiring error and panics, as with promauto.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
 	jobCounter := func(name, help string) *prometheus.CounterVec {
 		return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help},
-			[]string{LabelJobNamespace, LabelFramework})
+			[]string{metricLabelJobNamespace, metricLabelFramework})
 	}
 	counter := func(name, help string) prometheus.Counter {
 		return prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
@@ -103,12 +98,11 @@ func New(reg prometheus.Registerer) *Metrics {
 			// 1 ms to about 65 s: a sync lists from caches and may create a
 			// few hundred pods with bounded fan-out.
 			Buckets: prometheus.ExponentialBuckets(0.001, 2, 17),
-		}, []string{LabelKind, LabelResult}),
+		}, []string{metricLabelKind, metricLabelResult}),
 	}
 	if reg != nil {
 		reg.MustRegister(m.collectors()...)
 	}
-	m.Workqueue = NewWorkqueueProvider(reg)
 	return m
 }
 

@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package metrics
+package notebook
 
 import (
 	"sync"
@@ -22,16 +22,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// LabelNamespace and LabelName label the notebook metrics, as upstream's
-// notebook-controller.
+// metricLabelNamespace and metricLabelName label the notebook metrics, as
+// upstream's notebook-controller.
 const (
-	LabelNamespace = "namespace"
-	LabelName      = "name"
+	metricLabelNamespace = "namespace"
+	metricLabelName      = "name"
 )
 
-// Notebook are the notebook controller's metrics, under upstream's names.
+// Metrics are the notebook controller's metrics, under upstream's names.
 // Upstream defines the culling metrics but never exports them; mlplane does.
-type Notebook struct {
+type Metrics struct {
 	Created      *prometheus.CounterVec
 	CreateFailed *prometheus.CounterVec
 	Culled       *prometheus.CounterVec
@@ -40,28 +40,28 @@ type Notebook struct {
 	running *runningCollector
 }
 
-// NewNotebook returns the notebook metrics registered in reg; a nil reg
+// NewMetrics returns the notebook metrics registered in reg; a nil reg
 // leaves them unregistered, for tests.
-func NewNotebook(reg prometheus.Registerer) *Notebook {
-	m := &Notebook{
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
 		Created: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "notebook_create_total",
 			Help: "Total times of creating notebooks",
-		}, []string{LabelNamespace}),
+		}, []string{metricLabelNamespace}),
 		CreateFailed: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "notebook_create_failed_total",
 			Help: "Total failure times of creating notebooks",
-		}, []string{LabelNamespace}),
+		}, []string{metricLabelNamespace}),
 		Culled: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "notebook_culling_total",
 			Help: "Total times of culling notebooks",
-		}, []string{LabelNamespace, LabelName}),
+		}, []string{metricLabelNamespace, metricLabelName}),
 		LastCulled: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "last_notebook_culling_timestamp_seconds",
 			Help: "Timestamp of the last notebook culling in seconds",
-		}, []string{LabelNamespace, LabelName}),
+		}, []string{metricLabelNamespace, metricLabelName}),
 		running: &runningCollector{desc: prometheus.NewDesc("notebook_running",
-			"Current running notebooks in the cluster", []string{LabelNamespace}, nil)},
+			"Current running notebooks in the cluster", []string{metricLabelNamespace}, nil)},
 	}
 	if reg != nil {
 		reg.MustRegister(m.Created, m.CreateFailed, m.Culled, m.LastCulled, m.running)
@@ -72,7 +72,7 @@ func NewNotebook(reg prometheus.Registerer) *Notebook {
 // SetRunning makes notebook_running report count, which returns the number
 // of notebook StatefulSets per namespace, as upstream counts them. The
 // controller sets it each time it starts leading; nil reports nothing.
-func (m *Notebook) SetRunning(count func() map[string]int) {
+func (m *Metrics) SetRunning(count func() map[string]int) {
 	m.running.mu.Lock()
 	defer m.running.mu.Unlock()
 	m.running.count = count
