@@ -463,12 +463,12 @@ func (o *Options) newController(d *deps, kubeInformers kubeinformers.SharedInfor
 		return nil, fmt.Errorf("creating the MPIJob adapter: %w", err)
 	}
 	controller, err := training.NewController(cfg,
-		training.TFJobs(d.mlplaneClient, mlplaneInformers, tf),
-		training.PyTorchJobs(d.mlplaneClient, mlplaneInformers, pt),
-		training.MPIJobs(d.mlplaneClient, mlplaneInformers, mpiAdapter),
-		training.XGBoostJobs(d.mlplaneClient, mlplaneInformers, xgboost.New()),
-		training.PaddleJobs(d.mlplaneClient, mlplaneInformers, paddle.New()),
-		training.JAXJobs(d.mlplaneClient, mlplaneInformers, jax.New()),
+		tensorflow.Kind(d.mlplaneClient, mlplaneInformers.Kubeflow().V1().TFJobs(), tf),
+		pytorch.Kind(d.mlplaneClient, mlplaneInformers.Kubeflow().V1().PyTorchJobs(), pt),
+		mpi.Kind(d.mlplaneClient, mlplaneInformers.Kubeflow().V1().MPIJobs(), mpiAdapter),
+		xgboost.Kind(d.mlplaneClient, mlplaneInformers.Kubeflow().V1().XGBoostJobs(), xgboost.New()),
+		paddle.Kind(d.mlplaneClient, mlplaneInformers.Kubeflow().V1().PaddleJobs(), paddle.New()),
+		jax.Kind(d.mlplaneClient, mlplaneInformers.Kubeflow().V1().JAXJobs(), jax.New()),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("creating training controller: %w", err)

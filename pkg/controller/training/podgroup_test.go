@@ -81,7 +81,7 @@ func newGangHarness(t *testing.T, job *kubeflowv1.TFJob, scheduler string, serve
 	c, err := NewController(Config{
 		KubeClient: kube, KubeInformers: kubeInf, Recorder: record.NewFakeRecorder(1000), Metrics: m,
 		GangSchedulerName: scheduler, DynamicClient: dyn, PriorityClasses: clusterInf.Scheduling().V1().PriorityClasses(),
-	}, TFJobs(client, inf, testFramework{}))
+	}, tfJobs(client, inf, testFramework{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,7 +429,7 @@ func TestNewControllerNeedsTheGangClients(t *testing.T) {
 	_, err := NewController(Config{
 		KubeClient: kube, KubeInformers: kubeinformers.NewSharedInformerFactory(kube, 0),
 		Recorder: record.NewFakeRecorder(10), GangSchedulerName: "volcano",
-	}, TFJobs(client, externalversions.NewSharedInformerFactory(client, 0), testFramework{}))
+	}, tfJobs(client, externalversions.NewSharedInformerFactory(client, 0), testFramework{}))
 	if err == nil {
 		t.Fatal("NewController accepted gang scheduling without a dynamic client")
 	}

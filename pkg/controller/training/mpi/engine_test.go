@@ -66,7 +66,7 @@ func runEngine(t *testing.T, job *kubeflowv1.MPIJob, existing ...runtime.Object)
 		t.Fatal(err)
 	}
 	c, err := training.NewController(training.Config{KubeClient: kube, KubeInformers: kubeInf, Recorder: recorder},
-		training.MPIJobs(client, inf, f))
+		Kind(client, inf.Kubeflow().V1().MPIJobs(), f))
 	if err != nil {
 		t.Fatal(err)
 	}
