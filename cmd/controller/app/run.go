@@ -88,6 +88,8 @@ type deps struct {
 	metrics *metrics.Metrics
 	// notebookMetrics are the notebook controller's, also on /metrics.
 	notebookMetrics *metrics.Notebook
+	// loopMetrics are every controller's reconcile durations and results.
+	loopMetrics *metrics.Loop
 }
 
 // Run serves /metrics and the probes, then runs the controller until ctx
@@ -146,6 +148,7 @@ func (o *Options) Run(ctx context.Context) error {
 		// Registered once per process; each leadership term's controller
 		// points notebook_running at its own cache.
 		notebookMetrics: metrics.NewNotebook(registry),
+		loopMetrics:     metrics.NewLoop(registry),
 	}
 
 	h := newHealth(o.LeaderElect)
@@ -445,6 +448,7 @@ func (o *Options) newController(d *deps, kubeInformers kubeinformers.SharedInfor
 		Recorder:          d.recorder,
 		GangSchedulerName: o.GangSchedulerName,
 		Metrics:           d.metrics,
+		LoopMetrics:       d.loopMetrics,
 	}
 	if o.GangSchedulerName != "" {
 		cfg.DynamicClient = d.dynamicClient

@@ -16,7 +16,7 @@ limitations under the License.
 
 // Package metrics defines mlplane-controller's Prometheus metrics: the
 // training operator's counters under their upstream names (so existing
-// dashboards and alerts keep working), a reconcile duration histogram, and
-// providers that route client-go's work queue and leader election metrics
-// into the same registry.
+// dashboards and alerts keep working) and providers that route client-go's
+// work queue and leader election metrics into the same registry. Reconcile
+// durations and results are every work loop's (internal/workloop).
 package metrics

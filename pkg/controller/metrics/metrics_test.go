@@ -48,7 +48,6 @@ func TestNewRegistersUpstreamNames(t *testing.T) {
 	for _, v := range []*prometheus.CounterVec{m.JobsCreated, m.JobsDeleted, m.JobsSuccessful, m.JobsFailed, m.JobsRestarted} {
 		v.WithLabelValues("default", "tensorflow")
 	}
-	m.ReconcileDuration.WithLabelValues("TFJob", ResultSuccess).Observe(0.01)
 
 	m.Workqueue.NewDepthMetric("TFJob")
 
@@ -66,7 +65,6 @@ func TestNewRegistersUpstreamNames(t *testing.T) {
 		"failed_service_creation_total",
 		"created_pod_groups_total",
 		"deleted_pod_groups_total",
-		"mlplane_reconcile_duration_seconds",
 		"workqueue_depth",
 	} {
 		if !slices.Contains(got, want) {
@@ -74,8 +72,8 @@ func TestNewRegistersUpstreamNames(t *testing.T) {
 		}
 	}
 	// The other six work queue metrics have no series yet.
-	if len(got) != 14 {
-		t.Errorf("registered %d metrics, want 14: %v", len(got), got)
+	if len(got) != 13 {
+		t.Errorf("registered %d metrics, want 13: %v", len(got), got)
 	}
 }
 
@@ -109,14 +107,6 @@ created_pods_total 1
 `
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "created_pods_total"); err != nil {
 		t.Error(err)
-	}
-}
-
-func TestReconcileDurationIsLabelledByKindAndResult(t *testing.T) {
-	m := New(prometheus.NewRegistry())
-	m.ReconcileDuration.WithLabelValues("PyTorchJob", ResultError).Observe(0.2)
-	if got := testutil.CollectAndCount(m.ReconcileDuration, "mlplane_reconcile_duration_seconds"); got != 1 {
-		t.Errorf("reconcile duration series = %d, want 1", got)
 	}
 }
 

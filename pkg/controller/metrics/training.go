@@ -21,22 +21,14 @@ import (
 	"k8s.io/client-go/util/workqueue"
 )
 
-// Label names and values of the training metrics.
+// LabelJobNamespace and LabelFramework label the job counters, as upstream.
 const (
-	// LabelJobNamespace and LabelFramework label the job counters, as upstream.
 	LabelJobNamespace = "job_namespace"
 	LabelFramework    = "framework"
-
-	// LabelKind and LabelResult label the reconcile duration.
-	LabelKind   = "kind"
-	LabelResult = "result"
-
-	// ResultSuccess and ResultError are the values of LabelResult.
-	ResultSuccess = "success"
-	ResultError   = "error"
 )
 
-// Metrics are the training job engine's metrics.
+// Metrics are the training job engine's metrics. Its reconcile durations
+// and results are its work loop's (workloop.Metrics).
 //
 // The job counters take the labels (job_namespace, framework), where
 // framework is upstream's lower-case name: "tensorflow", "pytorch", ... The
@@ -57,10 +49,6 @@ type Metrics struct {
 
 	PodGroupsCreated prometheus.Counter
 	PodGroupsDeleted prometheus.Counter
-
-	// ReconcileDuration observes each sync of one job, labelled by the
-	// job's kind ("TFJob") and result (ResultSuccess or ResultError).
-	ReconcileDuration *prometheus.HistogramVec
 
 	// Workqueue reports named work queues into the same registry. The
 	// process installs it with workqueue.SetProvider; a queue may also name
@@ -96,14 +84,6 @@ func New(reg prometheus.Registerer) *Metrics {
 
 		PodGroupsCreated: counter("created_pod_groups_total", "Number of gang-scheduling pod groups created."),
 		PodGroupsDeleted: counter("deleted_pod_groups_total", "Number of gang-scheduling pod groups deleted."),
-
-		ReconcileDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "mlplane_reconcile_duration_seconds",
-			Help: "Time to reconcile one training job, by kind and result.",
-			// 1 ms to about 65 s: a sync lists from caches and may create a
-			// few hundred pods with bounded fan-out.
-			Buckets: prometheus.ExponentialBuckets(0.001, 2, 17),
-		}, []string{LabelKind, LabelResult}),
 	}
 	if reg != nil {
 		reg.MustRegister(m.collectors()...)
@@ -118,6 +98,5 @@ func (m *Metrics) collectors() []prometheus.Collector {
 		m.PodsCreated, m.PodsDeleted, m.PodsFailed,
 		m.ServiceCreationSucceeded, m.ServiceCreationFailed,
 		m.PodGroupsCreated, m.PodGroupsDeleted,
-		m.ReconcileDuration,
 	}
 }

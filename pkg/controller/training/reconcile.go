@@ -198,7 +198,7 @@ func (c *Controller) reconcileJob(ctx context.Context, kind Kind, key jobKey, jo
 			job.Status.CompletionTime = &now
 		}
 		// Clean up right away rather than on the next event.
-		c.queue.Add(key)
+		c.loop.Add(key)
 		return 0, restarting, nil
 	}
 	return c.untilDeadline(job, now), restarting, nil
