@@ -20,6 +20,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -33,6 +34,7 @@ import (
 	"k8s.io/klog/v2"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
 	"github.com/mlplane/mlplane/pkg/controller/internal/handler"
 	"github.com/mlplane/mlplane/pkg/controller/internal/workloop"
 	"github.com/mlplane/mlplane/pkg/controller/metrics"
@@ -73,6 +75,18 @@ type Config struct {
 // PodLabelSelector selects the pods and services of every training job,
 // for the label-filtered informers the engine needs.
 const PodLabelSelector = kubeflowv1.OperatorNameLabel
+
+// SpecHashAnnotation holds the hash of what the engine or an adapter last
+// applied to a child (a PodGroup, an MPIJob's ConfigMap or RBAC objects).
+const SpecHashAnnotation = "training.mlplane.io/spec-hash"
+
+// ChildSyncer applies the children of training jobs other than their pods
+// and services, which are created once and never updated. It records no
+// event of its own: a child of someone else's is reported in upstream's
+// words by the engine or adapter that applies it.
+func ChildSyncer() *childsync.Syncer {
+	return &childsync.Syncer{FieldManager: "mlplane-training", HashAnnotation: SpecHashAnnotation}
+}
 
 // jobKey names one job of one kind in the work queue.
 type jobKey struct {
@@ -159,7 +173,7 @@ func NewController(cfg Config, kinds ...Kind) (*Controller, error) {
 	}
 	if cfg.GangSchedulerName != "" {
 		c.podGroups = newPodGroupControl(cfg.GangSchedulerName, cfg.DynamicClient, cfg.KubeClient.Discovery(),
-			cfg.PriorityClasses.Lister())
+			cfg.PriorityClasses.Lister(), ChildSyncer(), func() time.Time { return c.now().Time })
 		c.synced = append(c.synced, cfg.PriorityClasses.Informer().HasSynced)
 	}
 	return c, nil

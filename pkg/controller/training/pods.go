@@ -317,16 +317,9 @@ func exitCode(pod *corev1.Pod, container string) int32 {
 // replicaSlots is the number of replica indexes of rtype: spec.replicas,
 // but at most one for a type whose pods have no index label (one name).
 func replicaSlots(fw Framework, rtype kubeflowv1.ReplicaType, spec *kubeflowv1.ReplicaSpec) int {
-	replicas := int(ptrInt32(spec.Replicas, 1))
+	replicas := int(ReplicaCount(spec))
 	if !indexed(fw, rtype) {
 		return min(replicas, 1)
 	}
 	return replicas
-}
-
-func ptrInt32(p *int32, def int32) int32 {
-	if p == nil {
-		return def
-	}
-	return *p
 }
