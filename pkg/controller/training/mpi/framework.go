@@ -20,14 +20,15 @@ import (
 	"errors"
 	"strconv"
 
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	kubeinformers "k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
-	corelisters "k8s.io/client-go/listers/core/v1"
-	rbaclisters "k8s.io/client-go/listers/rbac/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/record"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
 	"github.com/mlplane/mlplane/pkg/controller/training"
 )
 
@@ -87,10 +88,11 @@ type Framework struct {
 	training.Description
 	training.Clock
 	opts            Options
-	configMaps      corelisters.ConfigMapLister
-	serviceAccounts corelisters.ServiceAccountLister
-	roles           rbaclisters.RoleLister
-	roleBindings    rbaclisters.RoleBindingLister
+	syncer          *childsync.Syncer
+	configMaps      *childsync.Kind[*corev1.ConfigMap]
+	serviceAccounts *childsync.Kind[*corev1.ServiceAccount]
+	roles           *childsync.Kind[*rbacv1.Role]
+	roleBindings    *childsync.Kind[*rbacv1.RoleBinding]
 	informers       []cache.SharedIndexInformer
 }
 
@@ -109,9 +111,9 @@ func New(opts Options) (*Framework, error) {
 	if opts.KubectlDeliveryImage == "" {
 		opts.KubectlDeliveryImage = DefaultKubectlDeliveryImage
 	}
-	f := &Framework{Description: description, opts: opts}
+	f := &Framework{Description: description, opts: opts, syncer: training.ChildSyncer()}
 	cms := opts.KubeInformers.Core().V1().ConfigMaps()
-	f.configMaps = cms.Lister()
+	f.configMaps = configMapKind(opts.KubeClient, cms.Lister())
 	f.informers = append(f.informers, cms.Informer())
 	// Without RBAC management the adapter has no business with RBAC
 	// objects, and needs no permission to watch them.
@@ -119,7 +121,9 @@ func New(opts Options) (*Framework, error) {
 		sas := opts.KubeInformers.Core().V1().ServiceAccounts()
 		roles := opts.KubeInformers.Rbac().V1().Roles()
 		bindings := opts.KubeInformers.Rbac().V1().RoleBindings()
-		f.serviceAccounts, f.roles, f.roleBindings = sas.Lister(), roles.Lister(), bindings.Lister()
+		f.serviceAccounts = serviceAccountKind(opts.KubeClient, sas.Lister())
+		f.roles = roleKind(opts.KubeClient, roles.Lister())
+		f.roleBindings = roleBindingKind(opts.KubeClient, bindings.Lister())
 		f.informers = append(f.informers, sas.Informer(), roles.Informer(), bindings.Informer())
 	}
 	return f, nil
