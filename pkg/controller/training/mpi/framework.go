@@ -30,6 +30,8 @@ import (
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
 	"github.com/mlplane/mlplane/pkg/controller/training"
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
+	kubeflowinformers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/kubeflow/v1"
 )
 
 // ControllerName is the operator-name label of MPIJob pods.
@@ -192,4 +194,12 @@ func slotsPerWorker(job *kubeflowv1.MPIJob) int {
 		return int(*job.Spec.SlotsPerWorker)
 	}
 	return 1
+}
+
+// Kind binds fw to kubeflow.org/v1 MPIJobs, for the engine.
+func Kind(client versioned.Interface, informer kubeflowinformers.MPIJobInformer, fw *Framework) training.Kind {
+	return training.NewKind(fw, kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.MPIJobKind), informer.Informer(),
+		client.KubeflowV1().MPIJobs, func(j *kubeflowv1.MPIJob) *training.Job {
+			return &training.Job{Object: j, RunPolicy: &j.Spec.RunPolicy, ReplicaSpecs: j.Spec.MPIReplicaSpecs, Status: &j.Status}
+		})
 }
