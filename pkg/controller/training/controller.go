@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/dynamic"
 	kubeinformers "k8s.io/client-go/informers"
@@ -256,32 +255,4 @@ func (c *Controller) observing(isPod, add bool, next func(obj any)) func(obj any
 		}
 		next(obj)
 	}
-}
-
-// listChildren returns the pods and services of a job: those labelled for
-// it whose controller is the job itself.
-func (c *Controller) listChildren(kind Kind, job *Job) ([]*corev1.Pod, []*corev1.Service, error) {
-	sel := jobSelector(kind.Framework(), job.Object.GetName())
-	pods, err := c.pods.Pods(job.Object.GetNamespace()).List(sel)
-	if err != nil {
-		return nil, nil, fmt.Errorf("listing pods: %w", err)
-	}
-	services, err := c.services.Services(job.Object.GetNamespace()).List(sel)
-	if err != nil {
-		return nil, nil, fmt.Errorf("listing services: %w", err)
-	}
-	uid := job.Object.GetUID()
-	ownedPods := pods[:0:0]
-	for _, p := range pods {
-		if ref := metav1.GetControllerOf(p); ref != nil && ref.UID == uid {
-			ownedPods = append(ownedPods, p)
-		}
-	}
-	ownedServices := services[:0:0]
-	for _, s := range services {
-		if ref := metav1.GetControllerOf(s); ref != nil && ref.UID == uid {
-			ownedServices = append(ownedServices, s)
-		}
-	}
-	return ownedPods, ownedServices, nil
 }

@@ -181,44 +181,6 @@ func (c *Controller) syncPodGroup(ctx context.Context, kind Kind, job *Job) (boo
 	return true, nil
 }
 
-// deletePodGroup deletes the job's PodGroup, if any: the job finished or
-// is suspended.
-func (c *Controller) deletePodGroup(ctx context.Context, job *Job) error {
-	p := c.podGroups
-	if p == nil {
-		return nil
-	}
-	gvr, err := p.api.Get()
-	if err != nil || gvr == nil {
-		return err
-	}
-	name := job.Object.GetName()
-	err = p.client.Resource(*gvr).Namespace(job.Object.GetNamespace()).Delete(ctx, name, metav1.DeleteOptions{})
-	switch {
-	case apierrors.IsNotFound(err):
-		return nil
-	case err != nil:
-		c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeWarning, eventFailedDeletePodGroup, "Error deleting: %v", err)
-		return fmt.Errorf("deleting PodGroup %s: %w", name, err)
-	}
-	c.cfg.Metrics.PodGroupsDeleted.Inc()
-	c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeNormal, eventSuccessfulDeletePodGroup, "Deleted PodGroup: %v", name)
-	return nil
-}
-
-// waitForPodGroup records that the job waits for its PodGroup and says
-// when to look again. lastReconcileTime moves at most once per poll: its
-// own status write brings the job straight back.
-func (c *Controller) waitForPodGroup(job *Job, now metav1.Time) time.Duration {
-	if last := job.Status.LastReconcileTime; last == nil || now.Sub(last.Time) >= podGroupPoll {
-		job.Status.LastReconcileTime = &now
-	}
-	if d := c.untilDeadline(job, now); d > 0 && d < podGroupPoll {
-		return d
-	}
-	return podGroupPoll
-}
-
 // desiredPodGroupSpec is the PodGroup spec upstream derives from the run
 // policy's schedulingPolicy: minMember is minAvailable, else every replica;
 // minResources is minResources, else what the first minMember pods request.
@@ -426,4 +388,42 @@ func int32Value(v any) (int32, bool) {
 		return 0, false
 	}
 	return int32(f), true
+}
+
+// waitForPodGroup records that the job waits for its PodGroup and says
+// when to look again. lastReconcileTime moves at most once per poll: its
+// own status write brings the job straight back.
+func (c *Controller) waitForPodGroup(job *Job, now metav1.Time) time.Duration {
+	if last := job.Status.LastReconcileTime; last == nil || now.Sub(last.Time) >= podGroupPoll {
+		job.Status.LastReconcileTime = &now
+	}
+	if d := c.untilDeadline(job, now); d > 0 && d < podGroupPoll {
+		return d
+	}
+	return podGroupPoll
+}
+
+// deletePodGroup deletes the job's PodGroup, if any: the job finished or
+// is suspended.
+func (c *Controller) deletePodGroup(ctx context.Context, job *Job) error {
+	p := c.podGroups
+	if p == nil {
+		return nil
+	}
+	gvr, err := p.api.Get()
+	if err != nil || gvr == nil {
+		return err
+	}
+	name := job.Object.GetName()
+	err = p.client.Resource(*gvr).Namespace(job.Object.GetNamespace()).Delete(ctx, name, metav1.DeleteOptions{})
+	switch {
+	case apierrors.IsNotFound(err):
+		return nil
+	case err != nil:
+		c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeWarning, eventFailedDeletePodGroup, "Error deleting: %v", err)
+		return fmt.Errorf("deleting PodGroup %s: %w", name, err)
+	}
+	c.cfg.Metrics.PodGroupsDeleted.Inc()
+	c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeNormal, eventSuccessfulDeletePodGroup, "Deleted PodGroup: %v", name)
+	return nil
 }
