@@ -122,6 +122,9 @@ func (c *Controller) syncPodGroup(ctx context.Context, kind Kind, job *Job) (boo
 	// The engine does not watch PodGroups: the live one is read here, and
 	// is what the apply compares with.
 	live, getErr := client.Get(ctx, name, metav1.GetOptions{})
+	// The job's annotations are copied when the PodGroup is created, as
+	// upstream; afterwards the PodGroup keeps its own.
+	annotations := job.Object.GetAnnotations()
 	switch {
 	case apierrors.IsNotFound(getErr):
 	case getErr != nil:
@@ -136,13 +139,14 @@ func (c *Controller) syncPodGroup(ctx context.Context, kind Kind, job *Job) (boo
 		if q, _, _ := unstructured.NestedString(live.Object, "spec", "queue"); p.volcano && q != "" {
 			want.queue = q
 		}
+		annotations = live.GetAnnotations()
 	}
 	desired := &unstructured.Unstructured{}
 	desired.SetAPIVersion(gvr.GroupVersion().String())
 	desired.SetKind(podGroupKind)
 	desired.SetName(name)
 	desired.SetNamespace(ns)
-	desired.SetAnnotations(job.Object.GetAnnotations())
+	desired.SetAnnotations(annotations)
 	desired.SetOwnerReferences([]metav1.OwnerReference{c.ownerRef(kind, job)})
 	if err := want.writeTo(desired, p.volcano); err != nil {
 		return false, err

@@ -338,6 +338,22 @@ func TestPodGroupUpdatedOnlyWhenItsSpecChanges(t *testing.T) {
 	}
 }
 
+// TestPodGroupKeepsTheAnnotationsItWasCreatedWith: the job's annotations
+// are copied when the PodGroup is created, as upstream, and a later
+// annotation of the job does not write the PodGroup.
+func TestPodGroupKeepsTheAnnotationsItWasCreatedWith(t *testing.T) {
+	h := newGangHarness(t, gangJob(), "scheduler-plugins", true)
+	h.sync(0)
+	h.updateJob(false, func(j *kubeflowv1.TFJob) { j.Annotations["touched"] = "1" })
+	h.sync(3)
+	if n := h.podGroupCalls("patch"); n != 1 {
+		t.Errorf("%d PodGroup writes, want 1 (its creation)", n)
+	}
+	if a := h.podGroup().GetAnnotations(); a["team"] != "vision" || a["touched"] != "" {
+		t.Errorf("PodGroup annotations = %v, want the job's at creation", a)
+	}
+}
+
 func TestPodGroupChangedByHandIsSetBack(t *testing.T) {
 	h := newGangHarness(t, gangJob(), "scheduler-plugins", true)
 	h.sync(0)
