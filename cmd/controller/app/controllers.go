@@ -31,6 +31,7 @@ import (
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/klog/v2"
 
+	"github.com/mlplane/mlplane/pkg/controller/metrics"
 	"github.com/mlplane/mlplane/pkg/controller/notebook"
 	"github.com/mlplane/mlplane/pkg/controller/training"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
@@ -79,6 +80,8 @@ func newControllerDescriptors() []*controllerDescriptor {
 // controllerMetrics are the controllers' own metrics, beside the work
 // queue metrics all share.
 type controllerMetrics struct {
+	// loop are every controller's reconcile durations and results.
+	loop     *metrics.Loop
 	training *training.Metrics
 	notebook *notebook.Metrics
 }
@@ -88,6 +91,7 @@ type controllerMetrics struct {
 // them too; each leadership term's controllers report into them.
 func newControllerMetrics(reg prometheus.Registerer) *controllerMetrics {
 	return &controllerMetrics{
+		loop:     metrics.NewLoop(reg),
 		training: training.NewMetrics(reg),
 		notebook: notebook.NewMetrics(reg),
 	}

@@ -155,6 +155,7 @@ func startNotebookController(cc *controllerContext) (controller, error) {
 		Recorder:         cc.Recorder,
 		Metrics:          cc.Metrics.notebook,
 		WorkqueueMetrics: cc.WorkqueueMetrics,
+		LoopMetrics:      cc.Metrics.loop,
 		EnableFSGroup:    o.Notebook.EnableFSGroup,
 		Culling: notebook.CullingConfig{
 			Enabled:       o.Notebook.EnableCulling,

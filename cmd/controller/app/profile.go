@@ -143,6 +143,7 @@ func startProfileController(cc *controllerContext) (controller, error) {
 		Namespaces:          namespaces.Core().V1().Namespaces(),
 		Recorder:            cc.Recorder,
 		WorkqueueMetrics:    cc.WorkqueueMetrics,
+		LoopMetrics:         cc.Metrics.loop,
 		NamespaceLabelsPath: o.NamespaceLabels,
 		Istio: profile.IstioConfig{
 			UserIDHeader:                o.UserIDHeader,

@@ -111,5 +111,6 @@ func startServingController(cc *controllerContext) (controller, error) {
 		Recorder:                 cc.Recorder,
 		ClusterDomain:            o.ClusterDomain,
 		WorkqueueMetrics:         cc.WorkqueueMetrics,
+		LoopMetrics:              cc.Metrics.loop,
 	})
 }

@@ -106,6 +106,7 @@ func startTrainingController(cc *controllerContext) (controller, error) {
 		Recorder:          cc.Recorder,
 		GangSchedulerName: o.Training.GangSchedulerName,
 		Metrics:           cc.Metrics.training,
+		LoopMetrics:       cc.Metrics.loop,
 		WorkqueueMetrics:  cc.WorkqueueMetrics,
 	}
 	if o.Training.GangSchedulerName != "" {
@@ -137,11 +138,11 @@ func startTrainingController(cc *controllerContext) (controller, error) {
 	})
 	jobs := cc.Informers.Kubeflow().V1()
 	return training.NewController(cfg,
-		training.TFJobs(cc.Client, jobs.TFJobs(), tf),
-		training.PyTorchJobs(cc.Client, jobs.PyTorchJobs(), pt),
-		training.MPIJobs(cc.Client, jobs.MPIJobs(), mpiAdapter),
-		training.XGBoostJobs(cc.Client, jobs.XGBoostJobs(), xgboost.New()),
-		training.PaddleJobs(cc.Client, jobs.PaddleJobs(), paddle.New()),
-		training.JAXJobs(cc.Client, jobs.JAXJobs(), jax.New()),
+		tensorflow.Kind(cc.Client, jobs.TFJobs(), tf),
+		pytorch.Kind(cc.Client, jobs.PyTorchJobs(), pt),
+		mpi.Kind(cc.Client, jobs.MPIJobs(), mpiAdapter),
+		xgboost.Kind(cc.Client, jobs.XGBoostJobs(), xgboost.New()),
+		paddle.Kind(cc.Client, jobs.PaddleJobs(), paddle.New()),
+		jax.Kind(cc.Client, jobs.JAXJobs(), jax.New()),
 	)
 }

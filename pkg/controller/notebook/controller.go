@@ -70,6 +70,10 @@ type Config struct {
 	Metrics *Metrics
 	// WorkqueueMetrics reports the work queue; nil uses the process default.
 	WorkqueueMetrics workqueue.MetricsProvider
+	// LoopMetrics receive the reconcile durations and results of the work
+	// loop; the process shares one among its controllers. Nil keeps them
+	// unregistered.
+	LoopMetrics *workloop.Metrics
 
 	// EnableFSGroup sets fsGroup 100 on pods of notebooks without a
 	// security context, as upstream's ADD_FSGROUP (which defaults to true).
@@ -146,7 +150,7 @@ func NewController(cfg Config) (*Controller, error) {
 		httpRoutes:      newHTTPRouteAPI(cfg.Routing.Discovery),
 	}
 	c.loop = workloop.New(workloop.Config[cache.ObjectName]{
-		Name: "notebook", Reconcile: c.reconcile, WorkqueueMetrics: cfg.WorkqueueMetrics})
+		Name: "notebook", Reconcile: c.reconcile, WorkqueueMetrics: cfg.WorkqueueMetrics, Metrics: cfg.LoopMetrics})
 
 	notebooks := cfg.Notebooks
 	statefulSets, services, pods := cfg.StatefulSets, cfg.Services, cfg.Pods
@@ -179,7 +183,7 @@ func NewController(cfg Config) (*Controller, error) {
 	}
 	if cfg.Culling.Enabled {
 		c.cullLoop = workloop.New(workloop.Config[cache.ObjectName]{
-			Name: "notebook_culling", Reconcile: c.cull, WorkqueueMetrics: cfg.WorkqueueMetrics})
+			Name: "notebook_culling", Reconcile: c.cull, WorkqueueMetrics: cfg.WorkqueueMetrics, Metrics: cfg.LoopMetrics})
 		watch = append(watch, []struct {
 			inf     cache.SharedIndexInformer
 			handler cache.ResourceEventHandler

@@ -103,6 +103,10 @@ type Config struct {
 	Recorder record.EventRecorder
 	// WorkqueueMetrics reports the work queue; nil uses the process default.
 	WorkqueueMetrics workqueue.MetricsProvider
+	// LoopMetrics receive the reconcile durations and results of the work
+	// loop; the process shares one among its controllers. Nil keeps them
+	// unregistered.
+	LoopMetrics *workloop.Metrics
 
 	// NamespaceLabelsPath is a YAML file of labels for every profile
 	// namespace (ReadNamespaceLabels); empty uses DefaultNamespaceLabels
@@ -170,6 +174,7 @@ func NewController(cfg Config) (*Controller, error) {
 	c.loop = workloop.New(workloop.Config[cache.ObjectName]{
 		Name:             "profile",
 		Reconcile:        c.reconcile,
+		Metrics:          cfg.LoopMetrics,
 		WorkqueueMetrics: cfg.WorkqueueMetrics,
 	})
 	if cfg.Istio.DynamicClient != nil {

@@ -86,6 +86,10 @@ type ControllerConfig struct {
 	ClusterDomain string
 	// WorkqueueMetrics reports the work queue; nil uses the process default.
 	WorkqueueMetrics workqueue.MetricsProvider
+	// LoopMetrics receive the reconcile durations and results of the work
+	// loop; the process shares one among its controllers. Nil keeps them
+	// unregistered.
+	LoopMetrics *workloop.Metrics
 }
 
 // Controller reconciles InferenceServices in Standard mode.
@@ -128,7 +132,7 @@ func NewController(cfg ControllerConfig) (*Controller, error) {
 		httpRoutes: newHTTPRouteAPI(cfg.Discovery),
 	}
 	c.loop = workloop.New(workloop.Config[cache.ObjectName]{
-		Name: "inferenceservice", Reconcile: c.reconcile, WorkqueueMetrics: cfg.WorkqueueMetrics})
+		Name: "inferenceservice", Reconcile: c.reconcile, WorkqueueMetrics: cfg.WorkqueueMetrics, Metrics: cfg.LoopMetrics})
 	isvcs, runtimes, clusterRuntimes := cfg.InferenceServices, cfg.ServingRuntimes, cfg.ClusterServingRuntimes
 	deployments, services, hpas, ingresses := cfg.Deployments, cfg.Services, cfg.HorizontalPodAutoscalers, cfg.Ingresses
 	c.isvcs = isvcs.Lister()

@@ -20,15 +20,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
-	"sync"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/dynamic"
 	coreinformers "k8s.io/client-go/informers/core/v1"
 	schedulinginformers "k8s.io/client-go/informers/scheduling/v1"
@@ -40,6 +34,9 @@ import (
 	"k8s.io/klog/v2"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
+	"github.com/mlplane/mlplane/pkg/controller/internal/handler"
+	"github.com/mlplane/mlplane/pkg/controller/internal/workloop"
 )
 
 // Config is what the engine needs from the process that runs it.
@@ -64,11 +61,14 @@ type Config struct {
 	// Pods, not label-filtered): a PodGroup's minResources counts
 	// replica types by priority, as upstream. Required with GangSchedulerName.
 	PriorityClasses schedulinginformers.PriorityClassInformer
-	// Metrics receives the engine's counters and reconcile durations;
-	// nil keeps them unregistered.
+	// Metrics receives the engine's counters; nil keeps them unregistered.
 	Metrics *Metrics
 	// WorkqueueMetrics reports the work queue; nil uses the process default.
 	WorkqueueMetrics workqueue.MetricsProvider
+	// LoopMetrics receive the reconcile durations and results of the
+	// engine's work loop; the process shares one among its controllers.
+	// Nil keeps them unregistered.
+	LoopMetrics *workloop.Metrics
 	// CreateParallelism bounds the pods or services created at once for one
 	// job; 0 means 50.
 	CreateParallelism int
@@ -77,6 +77,18 @@ type Config struct {
 // PodLabelSelector selects the pods and services of every training job,
 // for the label-filtered informers the engine needs.
 const PodLabelSelector = kubeflowv1.OperatorNameLabel
+
+// SpecHashAnnotation holds the hash of what the engine or an adapter last
+// applied to a child (a PodGroup, an MPIJob's ConfigMap or RBAC objects).
+const SpecHashAnnotation = "training.mlplane.io/spec-hash"
+
+// ChildSyncer applies the children of training jobs other than their pods
+// and services, which are created once and never updated. It records no
+// event of its own: a child of someone else's is reported in upstream's
+// words by the engine or adapter that applies it.
+func ChildSyncer() *childsync.Syncer {
+	return &childsync.Syncer{FieldManager: "mlplane-training", HashAnnotation: SpecHashAnnotation}
+}
 
 // jobKey names one job of one kind in the work queue.
 type jobKey struct {
@@ -95,15 +107,11 @@ type Controller struct {
 	pods     corelisters.PodLister
 	services corelisters.ServiceLister
 	synced   []cache.InformerSynced
-	queue    workqueue.TypedRateLimitingInterface[jobKey]
+	loop     *workloop.Loop[jobKey]
 	expect   *expectations
 	now      func() metav1.Time
 	// podGroups is nil without gang scheduling.
 	podGroups *podGroupControl
-
-	// timersMu guards timers: the deadline and TTL wake-ups per job.
-	timersMu sync.Mutex
-	timers   map[jobKey]*time.Timer
 }
 
 // NewController returns an engine reconciling jobs of the given kinds.
@@ -127,23 +135,21 @@ func NewController(cfg Config, kinds ...Kind) (*Controller, error) {
 		cfg:    cfg,
 		kinds:  map[string]Kind{},
 		byCtrl: map[string]Kind{},
-		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
-			workqueue.DefaultTypedControllerRateLimiter[jobKey](),
-			workqueue.TypedRateLimitingQueueConfig[jobKey]{Name: "training", MetricsProvider: cfg.WorkqueueMetrics}),
 		expect: newExpectations(),
 		now:    metav1.Now,
-		timers: map[jobKey]*time.Timer{},
 	}
+	c.loop = workloop.New(workloop.Config[jobKey]{
+		Name: "training", Reconcile: c.reconcile, Metrics: cfg.LoopMetrics, WorkqueueMetrics: cfg.WorkqueueMetrics,
+	})
 	for _, k := range kinds {
 		kind := k.GroupVersionKind().Kind
 		c.kinds[kind] = k
 		c.byCtrl[k.Framework().ControllerName()] = k
+		events := handler.All(c.loop.Enqueue(jobKeyOf(kind)))
+		// A deleted job has nothing left to reconcile.
+		events.DeleteFunc = func(obj any) { c.jobDeleted(kind, obj) }
 		inf := k.informer()
-		if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
-			AddFunc:    func(obj any) { c.enqueueJob(kind, obj) },
-			UpdateFunc: func(_, obj any) { c.enqueueJob(kind, obj) },
-			DeleteFunc: func(obj any) { c.jobDeleted(kind, obj) },
-		}); err != nil {
+		if _, err := inf.AddEventHandler(events); err != nil {
 			return nil, fmt.Errorf("watching %s: %w", kind, err)
 		}
 		c.synced = append(c.synced, inf.HasSynced)
@@ -155,16 +161,10 @@ func NewController(cfg Config, kinds ...Kind) (*Controller, error) {
 		inf   cache.SharedIndexInformer
 		isPod bool
 	}{{pods.Informer(), true}, {services.Informer(), false}} {
-		isPod := child.isPod
-		if _, err := child.inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
-			AddFunc: func(obj any) { c.childEvent(obj, isPod, +1) },
-			UpdateFunc: func(old, obj any) {
-				if old.(metav1.Object).GetResourceVersion() != obj.(metav1.Object).GetResourceVersion() {
-					c.childEvent(obj, isPod, 0)
-				}
-			},
-			DeleteFunc: func(obj any) { c.childEvent(obj, isPod, -1) },
-		}); err != nil {
+		events := handler.OnChange(c.loop.Enqueue(c.controllingJob))
+		events.AddFunc = c.observing(child.isPod, true, events.AddFunc)
+		events.DeleteFunc = c.observing(child.isPod, false, events.DeleteFunc)
+		if _, err := child.inf.AddEventHandler(events); err != nil {
 			return nil, fmt.Errorf("watching children: %w", err)
 		}
 		c.synced = append(c.synced, child.inf.HasSynced)
@@ -174,7 +174,7 @@ func NewController(cfg Config, kinds ...Kind) (*Controller, error) {
 	}
 	if cfg.GangSchedulerName != "" {
 		c.podGroups = newPodGroupControl(cfg.GangSchedulerName, cfg.DynamicClient, cfg.KubeClient.Discovery(),
-			cfg.PriorityClasses.Lister())
+			cfg.PriorityClasses.Lister(), ChildSyncer(), func() time.Time { return c.now().Time })
 		c.synced = append(c.synced, cfg.PriorityClasses.Informer().HasSynced)
 	}
 	return c, nil
@@ -183,97 +183,27 @@ func NewController(cfg Config, kinds ...Kind) (*Controller, error) {
 // Run processes jobs with the given number of workers until ctx ends. The
 // informers must have been started.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer utilruntime.HandleCrash()
-	defer c.queue.ShutDown()
-	logger := klog.FromContext(ctx)
-	logger.Info("Starting training job engine", "kinds", len(c.kinds), "workers", workers)
-	if !cache.WaitForCacheSync(ctx.Done(), c.synced...) {
-		return errors.New("training: informer caches did not sync")
-	}
-	for range workers {
-		go wait.UntilWithContext(ctx, c.worker, time.Second)
-	}
-	<-ctx.Done()
-	c.timersMu.Lock()
-	for _, t := range c.timers {
-		t.Stop()
-	}
-	c.timersMu.Unlock()
-	logger.Info("Stopping training job engine")
-	return nil
+	klog.FromContext(ctx).Info("Starting training job engine", "kinds", len(c.kinds))
+	return c.loop.Run(ctx, workers, c.synced...)
 }
 
-func (c *Controller) worker(ctx context.Context) {
-	for c.processNext(ctx) {
-	}
-}
-
-func (c *Controller) processNext(ctx context.Context) bool {
-	key, shutdown := c.queue.Get()
-	if shutdown {
-		return false
-	}
-	defer c.queue.Done(key)
-	start := time.Now()
-	requeueAfter, err := c.reconcile(ctx, key)
-	result := resultSuccess
-	if err != nil {
-		result = resultError
-	}
-	c.cfg.Metrics.ReconcileDuration.WithLabelValues(key.kind, result).Observe(time.Since(start).Seconds())
-	switch {
-	case err != nil:
-		utilruntime.HandleErrorWithContext(ctx, err, "Reconciling job", "job", key.String())
-		c.queue.AddRateLimited(key)
-	default:
-		c.queue.Forget(key)
-		if requeueAfter > 0 {
-			c.wakeAfter(key, requeueAfter)
+// jobKeyOf returns the key function of one kind's jobs.
+func jobKeyOf(kind string) func(obj any) (jobKey, bool) {
+	return func(obj any) (jobKey, bool) {
+		m, ok := handler.MetaOf(obj)
+		if !ok {
+			return jobKey{}, false
 		}
+		return jobKey{kind: kind, namespace: m.GetNamespace(), name: m.GetName()}, true
 	}
-	return true
 }
 
-// wakeAfter requeues key after d: deadlines and TTLs fire on a timer, not
-// on the next unrelated event (upstream's defect #3358).
-func (c *Controller) wakeAfter(key jobKey, d time.Duration) {
-	c.timersMu.Lock()
-	defer c.timersMu.Unlock()
-	if t, ok := c.timers[key]; ok {
-		t.Stop()
-	}
-	c.timers[key] = time.AfterFunc(d, func() {
-		c.timersMu.Lock()
-		delete(c.timers, key)
-		c.timersMu.Unlock()
-		c.queue.Add(key)
-	})
-}
-
-func (c *Controller) enqueueJob(kind string, obj any) {
-	m, ok := obj.(metav1.Object)
-	if !ok {
-		return
-	}
-	c.queue.Add(jobKey{kind: kind, namespace: m.GetNamespace(), name: m.GetName()})
-}
-
+// jobDeleted forgets what the engine expected of a deleted job's children.
+// A wake-up still pending for it finds the job gone.
 func (c *Controller) jobDeleted(kind string, obj any) {
-	if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = tomb.Obj
+	if key, ok := jobKeyOf(kind)(obj); ok {
+		c.expect.forget(key)
 	}
-	m, ok := obj.(metav1.Object)
-	if !ok {
-		return
-	}
-	key := jobKey{kind: kind, namespace: m.GetNamespace(), name: m.GetName()}
-	c.expect.forget(key)
-	c.timersMu.Lock()
-	if t, ok := c.timers[key]; ok {
-		t.Stop()
-		delete(c.timers, key)
-	}
-	c.timersMu.Unlock()
 }
 
 // watchExtraChildren requeues a job when one of the other objects it owns
@@ -290,15 +220,7 @@ func (c *Controller) watchExtraChildren(kinds []Kind) error {
 				continue
 			}
 			seen[inf] = true
-			if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
-				AddFunc: c.extraChildEvent,
-				UpdateFunc: func(old, obj any) {
-					if old.(metav1.Object).GetResourceVersion() != obj.(metav1.Object).GetResourceVersion() {
-						c.extraChildEvent(obj)
-					}
-				},
-				DeleteFunc: c.extraChildEvent,
-			}); err != nil {
+			if _, err := inf.AddEventHandler(handler.OnChange(c.loop.Enqueue(c.controllingJob))); err != nil {
 				return fmt.Errorf("watching the children of %s: %w", k.GroupVersionKind().Kind, err)
 			}
 			c.synced = append(c.synced, inf.HasSynced)
@@ -307,75 +229,32 @@ func (c *Controller) watchExtraChildren(kinds []Kind) error {
 	return nil
 }
 
-func (c *Controller) extraChildEvent(obj any) {
-	if key, ok := c.controllingJob(obj); ok {
-		c.queue.Add(key)
-	}
-}
-
 // controllingJob returns the job that controls a child: the kind its
 // operator-name label names, if its controller reference is one of them.
 func (c *Controller) controllingJob(obj any) (jobKey, bool) {
-	if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = tomb.Obj
-	}
-	m, ok := obj.(metav1.Object)
+	m, ok := handler.MetaOf(obj)
 	if !ok {
 		return jobKey{}, false
 	}
 	ref := metav1.GetControllerOf(m)
 	kind, ok := c.byCtrl[m.GetLabels()[kubeflowv1.OperatorNameLabel]]
-	if ref == nil || !ok || ref.Kind != kind.GroupVersionKind().Kind || !strings.HasPrefix(ref.APIVersion, kubeflowv1.GroupName+"/") {
+	if ref == nil || !ok || !handler.IsRefTo(*ref, kind.GroupVersionKind().GroupKind()) {
 		return jobKey{}, false
 	}
 	return jobKey{kind: ref.Kind, namespace: m.GetNamespace(), name: ref.Name}, true
 }
 
-// childEvent maps a pod or service event to its job, records what the
-// engine was waiting for, and enqueues the job.
-func (c *Controller) childEvent(obj any, isPod bool, delta int) {
-	key, ok := c.controllingJob(obj)
-	if !ok {
-		return
-	}
-	switch {
-	case delta > 0:
-		c.expect.observed(key, isPod, true)
-	case delta < 0:
-		c.expect.observed(key, isPod, false)
-		if isPod {
-			c.cfg.Metrics.PodsDeleted.Inc()
+// observing records that a pod or service of a job was seen created (add)
+// or deleted, which the engine may be waiting for, then calls next, which
+// queues the job: its reconcile sees the expectation met.
+func (c *Controller) observing(isPod, add bool, next func(obj any)) func(obj any) {
+	return func(obj any) {
+		if key, ok := c.controllingJob(obj); ok {
+			c.expect.observed(key, isPod, add)
+			if isPod && !add {
+				c.cfg.Metrics.PodsDeleted.Inc()
+			}
 		}
+		next(obj)
 	}
-	c.queue.Add(key)
 }
-
-// listChildren returns the pods and services of a job: those labelled for
-// it whose controller is the job itself.
-func (c *Controller) listChildren(kind Kind, job *Job) ([]*corev1.Pod, []*corev1.Service, error) {
-	sel := jobSelector(kind.Framework(), job.Object.GetName())
-	pods, err := c.pods.Pods(job.Object.GetNamespace()).List(sel)
-	if err != nil {
-		return nil, nil, fmt.Errorf("listing pods: %w", err)
-	}
-	services, err := c.services.Services(job.Object.GetNamespace()).List(sel)
-	if err != nil {
-		return nil, nil, fmt.Errorf("listing services: %w", err)
-	}
-	uid := job.Object.GetUID()
-	ownedPods := pods[:0:0]
-	for _, p := range pods {
-		if ref := metav1.GetControllerOf(p); ref != nil && ref.UID == uid {
-			ownedPods = append(ownedPods, p)
-		}
-	}
-	ownedServices := services[:0:0]
-	for _, s := range services {
-		if ref := metav1.GetControllerOf(s); ref != nil && ref.UID == uid {
-			ownedServices = append(ownedServices, s)
-		}
-	}
-	return ownedPods, ownedServices, nil
-}
-
-func isNotFound(err error) bool { return apierrors.IsNotFound(err) }

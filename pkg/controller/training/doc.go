@@ -22,4 +22,13 @@ limitations under the License.
 // default container and port, cluster-spec environment and success rule, and
 // where it needs them a layout of its own (ReplicaLayout: pod names, no index
 // label, no services) and children besides pods (ExtraChildren), as MPIJob.
+//
+// The engine's files follow one job through a reconcile: controller.go
+// (wiring, and the events that queue a job), reconcile.go (the top-level
+// walk), decide.go (what the run policy asks for: backoff limit, deadline,
+// TTL), podgroup.go and gang.go (gang scheduling), pods.go (the replica
+// pods and services: create, restart, scale down, clean up) and status.go
+// (conditions, ReplicaFailure, events). kinds.go binds a kind's typed API;
+// framework.go, description.go, replicas.go and statusupdate.go are what
+// adapters build on.
 package training

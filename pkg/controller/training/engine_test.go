@@ -36,6 +36,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned/fake"
 	"github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
 )
@@ -69,6 +70,15 @@ func (testFramework) UpdateJobStatus(job *Job, _ bool) {
 	SetCondition(job.Status, kubeflowv1.JobSucceeded, corev1.ConditionTrue, "TFJobSucceeded", "done", metav1.Now())
 }
 
+// tfJobs binds fw to TFJobs as tensorflow.Kind does; the engine's tests
+// cannot import the adapter, which imports the engine.
+func tfJobs(client versioned.Interface, informers externalversions.SharedInformerFactory, fw Framework) Kind {
+	return NewKind(fw, kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.TFJobKind), informers.Kubeflow().V1().TFJobs().Informer(),
+		client.KubeflowV1().TFJobs, func(j *kubeflowv1.TFJob) *Job {
+			return &Job{Object: j, RunPolicy: &j.Spec.RunPolicy, ReplicaSpecs: j.Spec.TFReplicaSpecs, Status: &j.Status}
+		})
+}
+
 type harness struct {
 	t        *testing.T
 	kube     *kubefake.Clientset
@@ -88,7 +98,7 @@ func newHarness(t *testing.T, job *kubeflowv1.TFJob) *harness {
 	inf := externalversions.NewSharedInformerFactory(client, 0)
 	recorder := record.NewFakeRecorder(1000)
 	c, err := NewController(Config{KubeClient: kube, Pods: kubeInf.Core().V1().Pods(), Services: kubeInf.Core().V1().Services(), Recorder: recorder},
-		TFJobs(client, inf.Kubeflow().V1().TFJobs(), testFramework{}))
+		tfJobs(client, inf, testFramework{}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,17 +19,16 @@ package training
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/listers"
 	"k8s.io/client-go/tools/cache"
-
-	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
-	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
-	kubeflowinformers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/kubeflow/v1"
 )
 
-// Kind binds a Framework to the typed API of its kind; see TFJobs and PyTorchJobs.
+// Kind binds a Framework to the typed API of its jobs. Each adapter
+// exports its own (tensorflow.Kind, pytorch.Kind, ...), made with NewKind.
 type Kind interface {
 	Framework() Framework
 	// GroupVersionKind of the jobs, for owner references and events.
@@ -41,23 +40,46 @@ type Kind interface {
 	delete(ctx context.Context, job *Job) error
 }
 
+// JobClient is the part of a kind's typed client the engine writes with,
+// such as the TFJobInterface of one namespace.
+type JobClient[J Object] interface {
+	UpdateStatus(ctx context.Context, job J, opts metav1.UpdateOptions) (J, error)
+	Delete(ctx context.Context, name string, opts metav1.DeleteOptions) error
+}
+
+// NewKind binds fw to the jobs of type J, of kind gvk: informer watches
+// them (the engine reads them from its cache), client writes those of a
+// namespace, and view points a Job into one.
+func NewKind[J Object, C JobClient[J]](fw Framework, gvk schema.GroupVersionKind, informer cache.SharedIndexInformer,
+	client func(namespace string) C, view func(J) *Job) Kind {
+	// The resource named in not-found errors, as the generated listers name it.
+	resource := schema.GroupResource{Group: gvk.Group, Resource: strings.ToLower(gvk.Kind)}
+	return &typedKind[J, C]{
+		framework: fw,
+		gvk:       gvk,
+		inf:       informer,
+		lister:    listers.New[J](informer.GetIndexer(), resource),
+		client:    client,
+		view:      view,
+	}
+}
+
 // typedKind implements Kind for one versioned type J.
-type typedKind[J Object] struct {
+type typedKind[J Object, C JobClient[J]] struct {
 	framework Framework
 	gvk       schema.GroupVersionKind
 	inf       cache.SharedIndexInformer
-	lister    func(namespace, name string) (J, error)
+	lister    listers.ResourceIndexer[J]
+	client    func(namespace string) C
 	view      func(J) *Job
-	write     func(ctx context.Context, job J) error
-	remove    func(ctx context.Context, namespace, name string, opts metav1.DeleteOptions) error
 }
 
-func (k *typedKind[J]) Framework() Framework                      { return k.framework }
-func (k *typedKind[J]) GroupVersionKind() schema.GroupVersionKind { return k.gvk }
-func (k *typedKind[J]) informer() cache.SharedIndexInformer       { return k.inf }
+func (k *typedKind[J, C]) Framework() Framework                      { return k.framework }
+func (k *typedKind[J, C]) GroupVersionKind() schema.GroupVersionKind { return k.gvk }
+func (k *typedKind[J, C]) informer() cache.SharedIndexInformer       { return k.inf }
 
-func (k *typedKind[J]) get(namespace, name string) (*Job, error) {
-	job, err := k.lister(namespace, name)
+func (k *typedKind[J, C]) get(namespace, name string) (*Job, error) {
+	job, err := listers.NewNamespaced(k.lister, namespace).Get(name)
 	if err != nil {
 		return nil, err
 	}
@@ -65,149 +87,18 @@ func (k *typedKind[J]) get(namespace, name string) (*Job, error) {
 	return k.view(job.DeepCopyObject().(J)), nil
 }
 
-func (k *typedKind[J]) updateStatus(ctx context.Context, job *Job) error {
+func (k *typedKind[J, C]) updateStatus(ctx context.Context, job *Job) error {
 	j, ok := job.Object.(J)
 	if !ok {
 		return fmt.Errorf("%s: unexpected object %T", k.gvk.Kind, job.Object)
 	}
-	return k.write(ctx, j)
+	_, err := k.client(j.GetNamespace()).UpdateStatus(ctx, j, metav1.UpdateOptions{})
+	return err
 }
 
-func (k *typedKind[J]) delete(ctx context.Context, job *Job) error {
+func (k *typedKind[J, C]) delete(ctx context.Context, job *Job) error {
 	uid := job.Object.GetUID()
 	policy := metav1.DeletePropagationBackground
-	return k.remove(ctx, job.Object.GetNamespace(), job.Object.GetName(),
+	return k.client(job.Object.GetNamespace()).Delete(ctx, job.Object.GetName(),
 		metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}, PropagationPolicy: &policy})
-}
-
-// TFJobs binds fw to kubeflow.org/v1 TFJobs.
-func TFJobs(client versioned.Interface, inf kubeflowinformers.TFJobInformer, fw Framework) Kind {
-	return &typedKind[*kubeflowv1.TFJob]{
-		framework: fw,
-		gvk:       kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.TFJobKind),
-		inf:       inf.Informer(),
-		lister: func(ns, name string) (*kubeflowv1.TFJob, error) {
-			return inf.Lister().TFJobs(ns).Get(name)
-		},
-		view: func(j *kubeflowv1.TFJob) *Job {
-			return &Job{Object: j, RunPolicy: &j.Spec.RunPolicy, ReplicaSpecs: j.Spec.TFReplicaSpecs, Status: &j.Status}
-		},
-		write: func(ctx context.Context, j *kubeflowv1.TFJob) error {
-			_, err := client.KubeflowV1().TFJobs(j.Namespace).UpdateStatus(ctx, j, metav1.UpdateOptions{})
-			return err
-		},
-		remove: func(ctx context.Context, ns, name string, opts metav1.DeleteOptions) error {
-			return client.KubeflowV1().TFJobs(ns).Delete(ctx, name, opts)
-		},
-	}
-}
-
-// PyTorchJobs binds fw to kubeflow.org/v1 PyTorchJobs.
-func PyTorchJobs(client versioned.Interface, inf kubeflowinformers.PyTorchJobInformer, fw Framework) Kind {
-	return &typedKind[*kubeflowv1.PyTorchJob]{
-		framework: fw,
-		gvk:       kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.PyTorchJobKind),
-		inf:       inf.Informer(),
-		lister: func(ns, name string) (*kubeflowv1.PyTorchJob, error) {
-			return inf.Lister().PyTorchJobs(ns).Get(name)
-		},
-		view: func(j *kubeflowv1.PyTorchJob) *Job {
-			return &Job{Object: j, RunPolicy: &j.Spec.RunPolicy, ReplicaSpecs: j.Spec.PyTorchReplicaSpecs, Status: &j.Status}
-		},
-		write: func(ctx context.Context, j *kubeflowv1.PyTorchJob) error {
-			_, err := client.KubeflowV1().PyTorchJobs(j.Namespace).UpdateStatus(ctx, j, metav1.UpdateOptions{})
-			return err
-		},
-		remove: func(ctx context.Context, ns, name string, opts metav1.DeleteOptions) error {
-			return client.KubeflowV1().PyTorchJobs(ns).Delete(ctx, name, opts)
-		},
-	}
-}
-
-// MPIJobs binds fw to kubeflow.org/v1 MPIJobs.
-func MPIJobs(client versioned.Interface, inf kubeflowinformers.MPIJobInformer, fw Framework) Kind {
-	return &typedKind[*kubeflowv1.MPIJob]{
-		framework: fw,
-		gvk:       kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.MPIJobKind),
-		inf:       inf.Informer(),
-		lister: func(ns, name string) (*kubeflowv1.MPIJob, error) {
-			return inf.Lister().MPIJobs(ns).Get(name)
-		},
-		view: func(j *kubeflowv1.MPIJob) *Job {
-			return &Job{Object: j, RunPolicy: &j.Spec.RunPolicy, ReplicaSpecs: j.Spec.MPIReplicaSpecs, Status: &j.Status}
-		},
-		write: func(ctx context.Context, j *kubeflowv1.MPIJob) error {
-			_, err := client.KubeflowV1().MPIJobs(j.Namespace).UpdateStatus(ctx, j, metav1.UpdateOptions{})
-			return err
-		},
-		remove: func(ctx context.Context, ns, name string, opts metav1.DeleteOptions) error {
-			return client.KubeflowV1().MPIJobs(ns).Delete(ctx, name, opts)
-		},
-	}
-}
-
-// XGBoostJobs binds fw to kubeflow.org/v1 XGBoostJobs.
-func XGBoostJobs(client versioned.Interface, inf kubeflowinformers.XGBoostJobInformer, fw Framework) Kind {
-	return &typedKind[*kubeflowv1.XGBoostJob]{
-		framework: fw,
-		gvk:       kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.XGBoostJobKind),
-		inf:       inf.Informer(),
-		lister: func(ns, name string) (*kubeflowv1.XGBoostJob, error) {
-			return inf.Lister().XGBoostJobs(ns).Get(name)
-		},
-		view: func(j *kubeflowv1.XGBoostJob) *Job {
-			return &Job{Object: j, RunPolicy: &j.Spec.RunPolicy, ReplicaSpecs: j.Spec.XGBReplicaSpecs, Status: &j.Status}
-		},
-		write: func(ctx context.Context, j *kubeflowv1.XGBoostJob) error {
-			_, err := client.KubeflowV1().XGBoostJobs(j.Namespace).UpdateStatus(ctx, j, metav1.UpdateOptions{})
-			return err
-		},
-		remove: func(ctx context.Context, ns, name string, opts metav1.DeleteOptions) error {
-			return client.KubeflowV1().XGBoostJobs(ns).Delete(ctx, name, opts)
-		},
-	}
-}
-
-// PaddleJobs binds fw to kubeflow.org/v1 PaddleJobs.
-func PaddleJobs(client versioned.Interface, inf kubeflowinformers.PaddleJobInformer, fw Framework) Kind {
-	return &typedKind[*kubeflowv1.PaddleJob]{
-		framework: fw,
-		gvk:       kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.PaddleJobKind),
-		inf:       inf.Informer(),
-		lister: func(ns, name string) (*kubeflowv1.PaddleJob, error) {
-			return inf.Lister().PaddleJobs(ns).Get(name)
-		},
-		view: func(j *kubeflowv1.PaddleJob) *Job {
-			return &Job{Object: j, RunPolicy: &j.Spec.RunPolicy, ReplicaSpecs: j.Spec.PaddleReplicaSpecs, Status: &j.Status}
-		},
-		write: func(ctx context.Context, j *kubeflowv1.PaddleJob) error {
-			_, err := client.KubeflowV1().PaddleJobs(j.Namespace).UpdateStatus(ctx, j, metav1.UpdateOptions{})
-			return err
-		},
-		remove: func(ctx context.Context, ns, name string, opts metav1.DeleteOptions) error {
-			return client.KubeflowV1().PaddleJobs(ns).Delete(ctx, name, opts)
-		},
-	}
-}
-
-// JAXJobs binds fw to kubeflow.org/v1 JAXJobs.
-func JAXJobs(client versioned.Interface, inf kubeflowinformers.JAXJobInformer, fw Framework) Kind {
-	return &typedKind[*kubeflowv1.JAXJob]{
-		framework: fw,
-		gvk:       kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.JAXJobKind),
-		inf:       inf.Informer(),
-		lister: func(ns, name string) (*kubeflowv1.JAXJob, error) {
-			return inf.Lister().JAXJobs(ns).Get(name)
-		},
-		view: func(j *kubeflowv1.JAXJob) *Job {
-			return &Job{Object: j, RunPolicy: &j.Spec.RunPolicy, ReplicaSpecs: j.Spec.JAXReplicaSpecs, Status: &j.Status}
-		},
-		write: func(ctx context.Context, j *kubeflowv1.JAXJob) error {
-			_, err := client.KubeflowV1().JAXJobs(j.Namespace).UpdateStatus(ctx, j, metav1.UpdateOptions{})
-			return err
-		},
-		remove: func(ctx context.Context, ns, name string, opts metav1.DeleteOptions) error {
-			return client.KubeflowV1().JAXJobs(ns).Delete(ctx, name, opts)
-		},
-	}
 }

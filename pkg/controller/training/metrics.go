@@ -20,24 +20,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Label names and values of the training metrics.
+// metricLabelJobNamespace and metricLabelFramework label the job counters,
+// as upstream.
 const (
-	// metricLabelJobNamespace and metricLabelFramework label the job
-	// counters, as upstream.
 	metricLabelJobNamespace = "job_namespace"
 	metricLabelFramework    = "framework"
-
-	// metricLabelKind and metricLabelResult label the reconcile duration.
-	metricLabelKind   = "kind"
-	metricLabelResult = "result"
-
-	// resultSuccess and resultError are the values of metricLabelResult.
-	resultSuccess = "success"
-	resultError   = "error"
 )
 
 // Metrics are the training job engine's metrics, under the training
-// operator's names so that existing dashboards and alerts keep working.
+// operator's names so that existing dashboards and alerts keep working. Its
+// reconcile durations and results are its work loop's (workloop.Metrics).
 //
 // The job counters take the labels (job_namespace, framework), where
 // framework is upstream's lower-case name: "tensorflow", "pytorch", ... The
@@ -58,10 +50,6 @@ type Metrics struct {
 
 	PodGroupsCreated prometheus.Counter
 	PodGroupsDeleted prometheus.Counter
-
-	// ReconcileDuration observes each sync of one job, labelled by the
-	// job's kind ("TFJob") and result (resultSuccess or resultError).
-	ReconcileDuration *prometheus.HistogramVec
 }
 
 // NewMetrics returns the engine's metrics registered in reg. A nil reg
@@ -91,14 +79,6 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 
 		PodGroupsCreated: counter("created_pod_groups_total", "Number of gang-scheduling pod groups created."),
 		PodGroupsDeleted: counter("deleted_pod_groups_total", "Number of gang-scheduling pod groups deleted."),
-
-		ReconcileDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "mlplane_reconcile_duration_seconds",
-			Help: "Time to reconcile one training job, by kind and result.",
-			// 1 ms to about 65 s: a sync lists from caches and may create a
-			// few hundred pods with bounded fan-out.
-			Buckets: prometheus.ExponentialBuckets(0.001, 2, 17),
-		}, []string{metricLabelKind, metricLabelResult}),
 	}
 	if reg != nil {
 		reg.MustRegister(m.collectors()...)
@@ -112,6 +92,5 @@ func (m *Metrics) collectors() []prometheus.Collector {
 		m.PodsCreated, m.PodsDeleted, m.PodsFailed,
 		m.ServiceCreationSucceeded, m.ServiceCreationFailed,
 		m.PodGroupsCreated, m.PodGroupsDeleted,
-		m.ReconcileDuration,
 	}
 }

@@ -46,7 +46,6 @@ func TestNewMetricsRegistersUpstreamNames(t *testing.T) {
 	for _, v := range []*prometheus.CounterVec{m.JobsCreated, m.JobsDeleted, m.JobsSuccessful, m.JobsFailed, m.JobsRestarted} {
 		v.WithLabelValues("default", "tensorflow")
 	}
-	m.ReconcileDuration.WithLabelValues("TFJob", resultSuccess).Observe(0.01)
 
 	got := gatheredNames(t, reg)
 	for _, want := range []string{
@@ -62,14 +61,14 @@ func TestNewMetricsRegistersUpstreamNames(t *testing.T) {
 		"failed_service_creation_total",
 		"created_pod_groups_total",
 		"deleted_pod_groups_total",
-		"mlplane_reconcile_duration_seconds",
 	} {
 		if !slices.Contains(got, want) {
 			t.Errorf("metric %s is not registered; got %v", want, got)
 		}
 	}
-	if len(got) != 13 {
-		t.Errorf("registered %d metrics, want 13: %v", len(got), got)
+	// Reconcile durations are the work loop's, not the engine's.
+	if len(got) != 12 {
+		t.Errorf("registered %d metrics, want 12: %v", len(got), got)
 	}
 }
 
@@ -103,14 +102,6 @@ created_pods_total 1
 `
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "created_pods_total"); err != nil {
 		t.Error(err)
-	}
-}
-
-func TestReconcileDurationIsLabelledByKindAndResult(t *testing.T) {
-	m := NewMetrics(prometheus.NewRegistry())
-	m.ReconcileDuration.WithLabelValues("PyTorchJob", resultError).Observe(0.2)
-	if got := testutil.CollectAndCount(m.ReconcileDuration, "mlplane_reconcile_duration_seconds"); got != 1 {
-		t.Errorf("reconcile duration series = %d, want 1", got)
 	}
 }
 

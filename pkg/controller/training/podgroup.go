@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -34,9 +33,10 @@ import (
 	"k8s.io/client-go/dynamic"
 	schedulinglisters "k8s.io/client-go/listers/scheduling/v1"
 	"k8s.io/klog/v2"
-	"k8s.io/utils/ptr"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
+	"github.com/mlplane/mlplane/pkg/controller/internal/servedapi"
 )
 
 // The PodGroup APIs of the gang schedulers. mlplane writes them as
@@ -52,10 +52,9 @@ const (
 	// defaultVolcanoQueue is the queue of a Volcano PodGroup when neither
 	// the PodGroup nor the job names one, as upstream.
 	defaultVolcanoQueue = "default"
-	// podGroupAPIRecheck bounds how long the engine trusts its answer to
-	// "is the PodGroup API served": a scheduler installed later is picked
-	// up within it.
-	podGroupAPIRecheck = time.Minute
+	// podGroupAPIRecheck bounds how long the engine trusts "the PodGroup
+	// API is not served": a scheduler installed later is picked up within it.
+	podGroupAPIRecheck = servedapi.DefaultRecheck
 	// podGroupPoll is how soon a job whose Volcano PodGroup is not admitted
 	// yet is looked at again. The engine does not watch PodGroups.
 	podGroupPoll = 5 * time.Second
@@ -68,62 +67,26 @@ const (
 )
 
 // podGroupControl is what the engine keeps to manage PodGroups: the API of
-// the configured gang scheduler and whether the cluster serves it.
+// the configured gang scheduler, found once the cluster serves it. Without
+// the API the engine leaves PodGroups alone (the pods are still decorated),
+// as upstream, which watches PodGroups only when their CRD is installed.
 type podGroupControl struct {
-	gvr             schema.GroupVersionResource
+	api             *servedapi.API
 	volcano         bool
 	client          dynamic.Interface
-	discovery       discovery.DiscoveryInterface
+	syncer          *childsync.Syncer
 	priorityClasses schedulinglisters.PriorityClassLister
-
-	// mu guards the cached discovery answer.
-	mu      sync.Mutex
-	checked time.Time // zero until the first answer
-	served  bool
 }
 
 func newPodGroupControl(schedulerName string, client dynamic.Interface, disc discovery.DiscoveryInterface,
-	priorityClasses schedulinglisters.PriorityClassLister) *podGroupControl {
-	p := &podGroupControl{gvr: schedulerPluginsPodGroups, client: client, discovery: disc, priorityClasses: priorityClasses}
-	if schedulerName == volcanoSchedulerName {
-		p.gvr, p.volcano = volcanoPodGroups, true
+	priorityClasses schedulinglisters.PriorityClassLister, syncer *childsync.Syncer, now func() time.Time) *podGroupControl {
+	gvr, volcano := schedulerPluginsPodGroups, schedulerName == volcanoSchedulerName
+	if volcano {
+		gvr = volcanoPodGroups
 	}
-	return p
-}
-
-// isServed says whether the cluster serves the PodGroup API, asking
-// discovery at most once per podGroupAPIRecheck. Without the API the engine
-// leaves PodGroups alone (the pods are still decorated), as upstream, which
-// watches PodGroups only when their CRD is installed.
-func (p *podGroupControl) isServed(ctx context.Context, now time.Time) (bool, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if !p.checked.IsZero() && now.Sub(p.checked) < podGroupAPIRecheck {
-		return p.served, nil
-	}
-	gv := p.gvr.GroupVersion().String()
-	resources, err := p.discovery.ServerResourcesForGroupVersion(gv)
-	served := false
-	switch {
-	case apierrors.IsNotFound(err):
-	case err != nil:
-		// Not cached: the next job asks again.
-		return false, fmt.Errorf("discovering %s: %w", gv, err)
-	default:
-		for _, r := range resources.APIResources {
-			served = served || r.Name == p.gvr.Resource
-		}
-	}
-	if p.checked.IsZero() || served != p.served {
-		logger := klog.FromContext(ctx).WithValues("api", gv+"/"+p.gvr.Resource)
-		if served {
-			logger.Info("PodGroup API served; managing a PodGroup per job")
-		} else {
-			logger.Info("PodGroup API not served; pods are decorated for the gang scheduler but no PodGroup is managed")
-		}
-	}
-	p.checked, p.served = now, served
-	return served, nil
+	api := servedapi.New(disc, gvr.Group, gvr.Resource, gvr.Version)
+	api.Recheck, api.Now = podGroupAPIRecheck, now
+	return &podGroupControl{api: api, volcano: volcano, client: client, syncer: syncer, priorityClasses: priorityClasses}
 }
 
 // podGroupSpec holds the PodGroup spec fields the engine owns; the others
@@ -139,62 +102,81 @@ type podGroupSpec struct {
 	scheduleTimeoutSeconds *int32
 }
 
-// syncPodGroup creates the job's PodGroup, or updates it when the fields
-// the engine owns differ from the job's (upstream updates it on every pass,
-// 1.10 of the reference). It reports whether the job's pods may be created:
-// not while Volcano has not admitted the gang (phase "" or Pending).
+// syncPodGroup applies the job's PodGroup when the fields the engine owns
+// differ from the job's (upstream updates it on every pass, 1.10 of the
+// reference). It reports whether the job's pods may be created: not while
+// Volcano has not admitted the gang (phase "" or Pending).
 func (c *Controller) syncPodGroup(ctx context.Context, kind Kind, job *Job) (bool, error) {
 	p := c.podGroups
 	if p == nil {
 		return true, nil
 	}
-	if served, err := p.isServed(ctx, c.now().Time); err != nil || !served {
+	gvr, err := p.api.Get()
+	if err != nil || gvr == nil {
 		return err == nil, err
 	}
 	name, ns := job.Object.GetName(), job.Object.GetNamespace()
-	client := p.client.Resource(p.gvr).Namespace(ns)
+	client := p.client.Resource(*gvr).Namespace(ns)
 	want := c.desiredPodGroupSpec(ctx, kind.Framework(), job)
 
-	pg, err := client.Get(ctx, name, metav1.GetOptions{})
+	// The engine does not watch PodGroups: the live one is read here, and
+	// is what the apply compares with.
+	live, getErr := client.Get(ctx, name, metav1.GetOptions{})
+	// The job's annotations are copied when the PodGroup is created, as
+	// upstream; afterwards the PodGroup keeps its own.
+	annotations := job.Object.GetAnnotations()
 	switch {
-	case apierrors.IsNotFound(err):
-		pg = &unstructured.Unstructured{}
-		pg.SetAPIVersion(p.gvr.GroupVersion().String())
-		pg.SetKind(podGroupKind)
-		pg.SetName(name)
-		pg.SetNamespace(ns)
-		pg.SetAnnotations(job.Object.GetAnnotations())
-		pg.SetOwnerReferences([]metav1.OwnerReference{c.ownerRef(kind, job)})
-		if err := want.writeTo(pg, p.volcano); err != nil {
-			return false, err
-		}
-		if pg, err = client.Create(ctx, pg, metav1.CreateOptions{}); err != nil {
-			return false, fmt.Errorf("creating PodGroup %s: %w", name, err)
-		}
-		c.cfg.Metrics.PodGroupsCreated.Inc()
-		klog.FromContext(ctx).V(2).Info("Created PodGroup", "podGroup", klog.KObj(pg))
-	case err != nil:
-		return false, fmt.Errorf("getting PodGroup %s: %w", name, err)
+	case apierrors.IsNotFound(getErr):
+	case getErr != nil:
+		return false, fmt.Errorf("getting PodGroup %s: %w", name, getErr)
 	default:
 		// A PodGroup of an earlier job of the same name waits for the
 		// garbage collector; it is not this job's to change.
-		if ref := metav1.GetControllerOf(pg); ref != nil && ref.UID != job.Object.GetUID() {
+		if ref := metav1.GetControllerOf(live); ref != nil && ref.UID != job.Object.GetUID() {
 			return false, fmt.Errorf("PodGroup %s is controlled by %s %s (uid %s), not by this job", name, ref.Kind, ref.Name, ref.UID)
 		}
 		// Volcano: the PodGroup's own queue wins, as upstream.
-		if q, _, _ := unstructured.NestedString(pg.Object, "spec", "queue"); p.volcano && q != "" {
+		if q, _, _ := unstructured.NestedString(live.Object, "spec", "queue"); p.volcano && q != "" {
 			want.queue = q
 		}
-		if have, ok := readPodGroupSpec(pg, p.volcano); !ok || !have.equal(want) {
-			pg = pg.DeepCopy()
-			if err := want.writeTo(pg, p.volcano); err != nil {
-				return false, err
-			}
-			if pg, err = client.Update(ctx, pg, metav1.UpdateOptions{}); err != nil {
-				return false, fmt.Errorf("updating PodGroup %s: %w", name, err)
-			}
-			klog.FromContext(ctx).V(2).Info("Updated PodGroup", "podGroup", klog.KObj(pg))
+		annotations = live.GetAnnotations()
+	}
+	desired := &unstructured.Unstructured{}
+	desired.SetAPIVersion(gvr.GroupVersion().String())
+	desired.SetKind(podGroupKind)
+	desired.SetName(name)
+	desired.SetNamespace(ns)
+	desired.SetAnnotations(annotations)
+	desired.SetOwnerReferences([]metav1.OwnerReference{c.ownerRef(kind, job)})
+	if err := want.writeTo(desired, p.volcano); err != nil {
+		return false, err
+	}
+	pgs := &childsync.Kind[*unstructured.Unstructured]{
+		GVK:    gvr.GroupVersion().WithKind(podGroupKind),
+		Cached: func(string, string) (*unstructured.Unstructured, error) { return live, getErr },
+		Client: func(string) childsync.Client[*unstructured.Unstructured] { return childsync.Dynamic(client) },
+		// A PodGroup someone else changed is set back, as upstream.
+		Drifted: func(pg, _ *unstructured.Unstructured) bool {
+			have, ok := readPodGroupSpec(pg, p.volcano)
+			return !ok || !have.equal(want)
+		},
+		// A PodGroup made for the job before it existed is taken over.
+		Adopt: true,
+	}
+	pg, outcome, err := childsync.Apply(ctx, p.syncer, pgs, childsync.Owner{Object: job.Object, GVK: kind.GroupVersionKind()}, desired)
+	if err != nil {
+		if apierrors.IsNotFound(err) {
+			// The API is gone; discovery is asked again.
+			p.api.Forget()
 		}
+		return false, err
+	}
+	switch outcome {
+	case childsync.Created:
+		c.cfg.Metrics.PodGroupsCreated.Inc()
+		klog.FromContext(ctx).V(2).Info("Created PodGroup", "podGroup", klog.KObj(pg))
+	case childsync.Updated, childsync.Recreated:
+		klog.FromContext(ctx).V(2).Info("Updated PodGroup", "podGroup", klog.KObj(pg))
 	}
 	if p.volcano {
 		phase, _, _ := unstructured.NestedString(pg.Object, "status", "phase")
@@ -203,54 +185,11 @@ func (c *Controller) syncPodGroup(ctx context.Context, kind Kind, job *Job) (boo
 	return true, nil
 }
 
-// deletePodGroup deletes the job's PodGroup, if any: the job finished or
-// is suspended.
-func (c *Controller) deletePodGroup(ctx context.Context, job *Job) error {
-	p := c.podGroups
-	if p == nil {
-		return nil
-	}
-	if served, err := p.isServed(ctx, c.now().Time); err != nil || !served {
-		return err
-	}
-	name := job.Object.GetName()
-	err := p.client.Resource(p.gvr).Namespace(job.Object.GetNamespace()).Delete(ctx, name, metav1.DeleteOptions{})
-	switch {
-	case apierrors.IsNotFound(err):
-		return nil
-	case err != nil:
-		c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeWarning, eventFailedDeletePodGroup, "Error deleting: %v", err)
-		return fmt.Errorf("deleting PodGroup %s: %w", name, err)
-	}
-	c.cfg.Metrics.PodGroupsDeleted.Inc()
-	c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeNormal, eventSuccessfulDeletePodGroup, "Deleted PodGroup: %v", name)
-	return nil
-}
-
-// waitForPodGroup records that the job waits for its PodGroup and says
-// when to look again. lastReconcileTime moves at most once per poll: its
-// own status write brings the job straight back.
-func (c *Controller) waitForPodGroup(job *Job, now metav1.Time) time.Duration {
-	if last := job.Status.LastReconcileTime; last == nil || now.Sub(last.Time) >= podGroupPoll {
-		job.Status.LastReconcileTime = &now
-	}
-	if d := c.untilDeadline(job, now); d > 0 && d < podGroupPoll {
-		return d
-	}
-	return podGroupPoll
-}
-
 // desiredPodGroupSpec is the PodGroup spec upstream derives from the run
 // policy's schedulingPolicy: minMember is minAvailable, else every replica;
 // minResources is minResources, else what the first minMember pods request.
 func (c *Controller) desiredPodGroupSpec(ctx context.Context, fw Framework, job *Job) podGroupSpec {
-	var total int32
-	for _, spec := range job.ReplicaSpecs {
-		if spec != nil {
-			total += ptr.Deref(spec.Replicas, 1)
-		}
-	}
-	s := podGroupSpec{minMember: total}
+	s := podGroupSpec{minMember: TotalReplicas(job.ReplicaSpecs)}
 	queue := ""
 	if sp := job.RunPolicy.SchedulingPolicy; sp != nil {
 		if sp.MinAvailable != nil {
@@ -310,7 +249,7 @@ func (c *Controller) gangResources(ctx context.Context, fw Framework, job *Job, 
 		if spec == nil {
 			continue
 		}
-		for range min(ptr.Deref(spec.Replicas, 1), max(left, 0)) {
+		for range min(ReplicaCount(spec), max(left, 0)) {
 			for _, ctr := range spec.Template.Spec.Containers {
 				res := ctr.Resources.Requests
 				if res == nil {
@@ -453,4 +392,42 @@ func int32Value(v any) (int32, bool) {
 		return 0, false
 	}
 	return int32(f), true
+}
+
+// waitForPodGroup records that the job waits for its PodGroup and says
+// when to look again. lastReconcileTime moves at most once per poll: its
+// own status write brings the job straight back.
+func (c *Controller) waitForPodGroup(job *Job, now metav1.Time) time.Duration {
+	if last := job.Status.LastReconcileTime; last == nil || now.Sub(last.Time) >= podGroupPoll {
+		job.Status.LastReconcileTime = &now
+	}
+	if d := c.untilDeadline(job, now); d > 0 && d < podGroupPoll {
+		return d
+	}
+	return podGroupPoll
+}
+
+// deletePodGroup deletes the job's PodGroup, if any: the job finished or
+// is suspended.
+func (c *Controller) deletePodGroup(ctx context.Context, job *Job) error {
+	p := c.podGroups
+	if p == nil {
+		return nil
+	}
+	gvr, err := p.api.Get()
+	if err != nil || gvr == nil {
+		return err
+	}
+	name := job.Object.GetName()
+	err = p.client.Resource(*gvr).Namespace(job.Object.GetNamespace()).Delete(ctx, name, metav1.DeleteOptions{})
+	switch {
+	case apierrors.IsNotFound(err):
+		return nil
+	case err != nil:
+		c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeWarning, eventFailedDeletePodGroup, "Error deleting: %v", err)
+		return fmt.Errorf("deleting PodGroup %s: %w", name, err)
+	}
+	c.cfg.Metrics.PodGroupsDeleted.Inc()
+	c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeNormal, eventSuccessfulDeletePodGroup, "Deleted PodGroup: %v", name)
+	return nil
 }

@@ -32,10 +32,13 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
+	"k8s.io/apimachinery/pkg/util/managedfields"
 	"k8s.io/apimachinery/pkg/util/wait"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	kubeinformers "k8s.io/client-go/informers"
 	kubefake "k8s.io/client-go/kubernetes/fake"
+	clienttesting "k8s.io/client-go/testing"
 	"k8s.io/client-go/tools/record"
 	"k8s.io/utils/ptr"
 
@@ -69,9 +72,7 @@ func newGangHarness(t *testing.T, job *kubeflowv1.TFJob, scheduler string, serve
 			APIResources: []metav1.APIResource{{Name: "podgroups", Namespaced: true, Kind: podGroupKind}},
 		}}
 	}
-	dyn := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), map[schema.GroupVersionResource]string{
-		volcanoPodGroups: "PodGroupList", schedulerPluginsPodGroups: "PodGroupList",
-	})
+	dyn := newPodGroupClient()
 	client := fake.NewClientset(job)
 	kubeInf := kubeinformers.NewSharedInformerFactory(kube, 0)
 	clusterInf := kubeinformers.NewSharedInformerFactory(kube, 0)
@@ -80,7 +81,7 @@ func newGangHarness(t *testing.T, job *kubeflowv1.TFJob, scheduler string, serve
 	c, err := NewController(Config{
 		KubeClient: kube, Pods: kubeInf.Core().V1().Pods(), Services: kubeInf.Core().V1().Services(), Recorder: record.NewFakeRecorder(1000), Metrics: m,
 		GangSchedulerName: scheduler, DynamicClient: dyn, PriorityClasses: clusterInf.Scheduling().V1().PriorityClasses(),
-	}, TFJobs(client, inf.Kubeflow().V1().TFJobs(), testFramework{}))
+	}, tfJobs(client, inf, testFramework{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,6 +95,21 @@ func newGangHarness(t *testing.T, job *kubeflowv1.TFJob, scheduler string, serve
 		harness: &harness{t: t, kube: kube, client: client, c: c, key: jobKey{kind: "TFJob", namespace: job.Namespace, name: job.Name}},
 		dyn:     dyn, gvr: gvr, metrics: m,
 	}
+}
+
+// newPodGroupClient is a fake dynamic client serving both schedulers'
+// PodGroups, with server-side apply.
+func newPodGroupClient() *dynamicfake.FakeDynamicClient {
+	scheme := runtime.NewScheme()
+	for _, gvr := range []schema.GroupVersionResource{volcanoPodGroups, schedulerPluginsPodGroups} {
+		scheme.AddKnownTypeWithName(gvr.GroupVersion().WithKind(podGroupKind), &unstructured.Unstructured{})
+		scheme.AddKnownTypeWithName(gvr.GroupVersion().WithKind(podGroupKind+"List"), &unstructured.UnstructuredList{})
+	}
+	dyn := dynamicfake.NewSimpleDynamicClient(scheme)
+	tracker := clienttesting.NewFieldManagedObjectTracker(scheme, serializer.NewCodecFactory(scheme).UniversalDecoder(),
+		managedfields.NewDeducedTypeConverter())
+	dyn.PrependReactor("*", "*", clienttesting.ObjectReaction(tracker))
+	return dyn
 }
 
 // gangJob is testJob(2), 3 pods, with requests: PS 1 CPU; workers 500m
@@ -299,24 +315,57 @@ func TestPodGroupUpdatedOnlyWhenItsSpecChanges(t *testing.T) {
 	h.sync(0)
 	h.sync(3)
 	h.sync(3)
-	if n := h.podGroupCalls("update"); n != 0 {
-		t.Fatalf("%d PodGroup updates for an unchanged job, want 0", n)
+	// The PodGroup is applied (a patch) to create it, then left alone.
+	if n := h.podGroupCalls("patch"); n != 1 {
+		t.Fatalf("%d PodGroup writes for an unchanged job, want 1 (its creation)", n)
 	}
 
 	h.updateJob(false, func(j *kubeflowv1.TFJob) {
 		j.Spec.RunPolicy.SchedulingPolicy = &kubeflowv1.SchedulingPolicy{MinAvailable: ptr.To[int32](1)}
 	})
 	h.sync(3)
-	if n := h.podGroupCalls("update"); n != 1 {
-		t.Fatalf("%d PodGroup updates after minAvailable changed, want 1", n)
+	if n := h.podGroupCalls("patch"); n != 2 {
+		t.Fatalf("%d PodGroup writes after minAvailable changed, want 2", n)
 	}
 	want := map[string]any{"minMember": int64(1), "minResources": map[string]any{"cpu": "1"}}
 	if got := h.podGroupSpec(); !equality.Semantic.DeepEqual(got, want) {
 		t.Errorf("PodGroup spec = %v, want %v", got, want)
 	}
 	h.sync(3)
-	if n := h.podGroupCalls("update"); n != 1 {
-		t.Errorf("%d PodGroup updates after a pass with nothing new, want still 1", n)
+	if n := h.podGroupCalls("patch"); n != 2 {
+		t.Errorf("%d PodGroup writes after a pass with nothing new, want still 2", n)
+	}
+}
+
+// TestPodGroupKeepsTheAnnotationsItWasCreatedWith: the job's annotations
+// are copied when the PodGroup is created, as upstream, and a later
+// annotation of the job does not write the PodGroup.
+func TestPodGroupKeepsTheAnnotationsItWasCreatedWith(t *testing.T) {
+	h := newGangHarness(t, gangJob(), "scheduler-plugins", true)
+	h.sync(0)
+	h.updateJob(false, func(j *kubeflowv1.TFJob) { j.Annotations["touched"] = "1" })
+	h.sync(3)
+	if n := h.podGroupCalls("patch"); n != 1 {
+		t.Errorf("%d PodGroup writes, want 1 (its creation)", n)
+	}
+	if a := h.podGroup().GetAnnotations(); a["team"] != "vision" || a["touched"] != "" {
+		t.Errorf("PodGroup annotations = %v, want the job's at creation", a)
+	}
+}
+
+func TestPodGroupChangedByHandIsSetBack(t *testing.T) {
+	h := newGangHarness(t, gangJob(), "scheduler-plugins", true)
+	h.sync(0)
+	pg := h.podGroup()
+	if err := unstructured.SetNestedField(pg.Object, int64(1), "spec", "minMember"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.dyn.Resource(h.gvr).Namespace("ns").Update(context.Background(), pg, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	h.sync(3)
+	if got := h.podGroupSpec()["minMember"]; got != int64(3) {
+		t.Errorf("minMember = %v after it was changed by hand, want 3 again", got)
 	}
 }
 
@@ -414,8 +463,8 @@ func TestPodGroupOfAnotherJobIsLeftAlone(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "uid-0") {
 		t.Fatalf("reconcile error = %v, want one naming the other owner", err)
 	}
-	if n := h.podGroupCalls("update"); n != 0 {
-		t.Errorf("%d updates of another job's PodGroup", n)
+	if n := h.podGroupCalls("patch"); n != 0 {
+		t.Errorf("%d writes of another job's PodGroup", n)
 	}
 	if got := h.podNames(); len(got) != 0 {
 		t.Errorf("pods %v created while the gang's PodGroup is someone else's", got)
@@ -429,7 +478,7 @@ func TestNewControllerNeedsTheGangClients(t *testing.T) {
 	_, err := NewController(Config{
 		KubeClient: kube, Pods: kubeInf.Core().V1().Pods(), Services: kubeInf.Core().V1().Services(),
 		Recorder: record.NewFakeRecorder(10), GangSchedulerName: "volcano",
-	}, TFJobs(client, externalversions.NewSharedInformerFactory(client, 0).Kubeflow().V1().TFJobs(), testFramework{}))
+	}, tfJobs(client, externalversions.NewSharedInformerFactory(client, 0), testFramework{}))
 	if err == nil {
 		t.Fatal("NewController accepted gang scheduling without a dynamic client")
 	}

@@ -20,43 +20,32 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/klog/v2"
 	"k8s.io/utils/ptr"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 )
 
-// noExitCode stands for "the default container has not terminated"; as
-// upstream, it counts as retryable.
-const noExitCode int32 = 0xbeef
-
-func recreated(status *kubeflowv1.JobStatus) int32 {
-	var n int32
-	for _, rs := range status.ReplicaStatuses {
-		if rs != nil {
-			n += rs.Restarts
-		}
-	}
-	return n
-}
-
-// replicaStatus returns the status of rtype, creating it.
-func replicaStatus(fw Framework, job *Job, rtype kubeflowv1.ReplicaType) *kubeflowv1.ReplicaStatus {
-	if job.Status.ReplicaStatuses == nil {
-		job.Status.ReplicaStatuses = map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaStatus{}
-	}
-	rs := job.Status.ReplicaStatuses[rtype]
-	if rs == nil {
-		rs = &kubeflowv1.ReplicaStatus{}
-		job.Status.ReplicaStatuses[rtype] = rs
-	}
-	rs.Selector = ReplicaSelector(fw, job.Object.GetName(), rtype)
-	return rs
-}
+// Event reasons on jobs, as upstream.
+const (
+	eventExitedWithCode           = "ExitedWithCode"
+	eventSetPodTemplateRestartPol = "SetPodTemplateRestartPolicy"
+	eventSuccessfulCreatePod      = "SuccessfulCreatePod"
+	eventFailedCreatePod          = "FailedCreatePod"
+	eventSuccessfulDeletePod      = "SuccessfulDeletePod"
+	eventSuccessfulCreateService  = "SuccessfulCreateService"
+	eventFailedCreateService      = "FailedCreateService"
+	eventSuccessfulDeleteService  = "SuccessfulDeleteService"
+)
 
 // reconcilePods creates the missing pods of one replica type, deletes
 // those beyond its replicas, restarts failed pods as the restart policy
@@ -164,21 +153,249 @@ func (c *Controller) reconcilePods(ctx context.Context, kind Kind, key jobKey, j
 	return restarted, nil
 }
 
-func (c *Controller) deletePods(ctx context.Context, key jobKey, job *Job, pods []*corev1.Pod) error {
-	for _, pod := range pods {
-		c.expect.expect(key, true, 0, 1)
-		err := c.cfg.KubeClient.CoreV1().Pods(pod.Namespace).Delete(ctx, pod.Name,
-			metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &pod.UID}})
-		if err != nil {
-			c.expect.observed(key, true, false)
-			if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
-				continue
-			}
-			return fmt.Errorf("deleting pod %s: %w", pod.Name, err)
+// replicaTypes returns the job's replica types in the framework's order,
+// then any others sorted.
+func replicaTypes(fw Framework, specs map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec) []kubeflowv1.ReplicaType {
+	seen := sets.New[kubeflowv1.ReplicaType]()
+	var out []kubeflowv1.ReplicaType
+	for _, rt := range fw.ReplicaTypes() {
+		if _, ok := specs[rt]; ok {
+			out = append(out, rt)
+			seen.Insert(rt)
 		}
-		c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeNormal, eventSuccessfulDeletePod, "Deleted pod: %s", pod.Name)
 	}
-	return nil
+	rest := sets.KeySet(specs).Difference(seen)
+	return append(out, sets.List(rest)...)
+}
+
+// replicaSlots is the number of replica indexes of rtype: spec.replicas,
+// but at most one for a type whose pods have no index label (one name).
+func replicaSlots(fw Framework, rtype kubeflowv1.ReplicaType, spec *kubeflowv1.ReplicaSpec) int {
+	replicas := int(ReplicaCount(spec))
+	if !indexed(fw, rtype) {
+		return min(replicas, 1)
+	}
+	return replicas
+}
+
+// replicaStatus returns the status of rtype, creating it.
+func replicaStatus(fw Framework, job *Job, rtype kubeflowv1.ReplicaType) *kubeflowv1.ReplicaStatus {
+	if job.Status.ReplicaStatuses == nil {
+		job.Status.ReplicaStatuses = map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaStatus{}
+	}
+	rs := job.Status.ReplicaStatuses[rtype]
+	if rs == nil {
+		rs = &kubeflowv1.ReplicaStatus{}
+		job.Status.ReplicaStatuses[rtype] = rs
+	}
+	rs.Selector = ReplicaSelector(fw, job.Object.GetName(), rtype)
+	return rs
+}
+
+// byIndex groups children of one replica type by their index label; those
+// of a type that is not indexed all go to index 0.
+func byIndex[T metav1.Object](objs []T, rtype kubeflowv1.ReplicaType, indexed bool) map[int][]T {
+	out := map[int][]T{}
+	rt := strings.ToLower(string(rtype))
+	for _, o := range objs {
+		l := o.GetLabels()
+		if l[kubeflowv1.ReplicaTypeLabel] != rt {
+			continue
+		}
+		if !indexed {
+			out[0] = append(out[0], o)
+			continue
+		}
+		i, err := strconv.Atoi(l[kubeflowv1.ReplicaIndexLabel])
+		if err != nil {
+			continue
+		}
+		out[i] = append(out[i], o)
+	}
+	return out
+}
+
+// noExitCode stands for "the default container has not terminated"; as
+// upstream, it counts as retryable.
+const noExitCode int32 = 0xbeef
+
+// exitCode is the exit code of the pod's container named container or, in a
+// pod without one (MPIJob containers may have any name), of its first.
+func exitCode(pod *corev1.Pod, container string) int32 {
+	if !slices.ContainsFunc(pod.Spec.Containers, func(c corev1.Container) bool { return c.Name == container }) &&
+		len(pod.Spec.Containers) > 0 {
+		container = pod.Spec.Containers[0].Name
+	}
+	for _, cs := range pod.Status.ContainerStatuses {
+		if cs.Name == container && cs.State.Terminated != nil {
+			return cs.State.Terminated.ExitCode
+		}
+	}
+	return noExitCode
+}
+
+// retryableExitCode is upstream's rule for RestartPolicy ExitCode: 1-127 is
+// a permanent error, 128-255 (signals, e.g. 137 = SIGKILL) is retried.
+func retryableExitCode(code int32) bool { return code >= 128 }
+
+// newPod builds the pod of one replica from its template.
+func (c *Controller) newPod(kind Kind, job *Job, rtype kubeflowv1.ReplicaType, index int) (*corev1.Pod, error) {
+	fw := kind.Framework()
+	spec := job.ReplicaSpecs[rtype]
+	tmpl := spec.Template.DeepCopy()
+	if tmpl.Labels == nil {
+		tmpl.Labels = map[string]string{}
+	}
+	for k, v := range podLabels(fw, job.Object.GetName(), rtype, index) {
+		tmpl.Labels[k] = v
+	}
+	if fw.IsMasterRole(job.ReplicaSpecs, rtype, index) {
+		tmpl.Labels[kubeflowv1.JobRoleLabel] = "master"
+	}
+	if err := fw.SetClusterSpec(job, tmpl, rtype, index); err != nil {
+		return nil, fmt.Errorf("setting the cluster spec of %s %d: %w", rtype, index, err)
+	}
+	if tmpl.Spec.RestartPolicy != "" {
+		c.cfg.Recorder.Event(job.Object, corev1.EventTypeWarning, eventSetPodTemplateRestartPol,
+			"Restart policy in pod template will be overwritten by restart policy in replica spec")
+	}
+	// ExitCode is the engine's own policy: the pod never restarts in place,
+	// the engine recreates it when the exit code is retryable.
+	if spec.RestartPolicy == kubeflowv1.RestartPolicyExitCode {
+		tmpl.Spec.RestartPolicy = corev1.RestartPolicyNever
+	} else {
+		tmpl.Spec.RestartPolicy = corev1.RestartPolicy(spec.RestartPolicy)
+	}
+	c.decorateForGang(job, tmpl, rtype)
+	return &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{
+			Name:            podName(fw, job.Object.GetName(), rtype, index),
+			Namespace:       job.Object.GetNamespace(),
+			Labels:          tmpl.Labels,
+			Annotations:     tmpl.Annotations,
+			OwnerReferences: []metav1.OwnerReference{c.ownerRef(kind, job)},
+		},
+		Spec: tmpl.Spec,
+	}, nil
+}
+
+func (c *Controller) ownerRef(kind Kind, job *Job) metav1.OwnerReference {
+	gvk := kind.GroupVersionKind()
+	return metav1.OwnerReference{
+		APIVersion: gvk.GroupVersion().String(), Kind: gvk.Kind,
+		Name: job.Object.GetName(), UID: job.Object.GetUID(),
+		Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true),
+	}
+}
+
+// ChildName is the name of the pod and service of one replica:
+// <job>-<replica type in lower case>-<index>.
+func ChildName(job string, rtype kubeflowv1.ReplicaType, index int) string {
+	return strings.ReplaceAll(job+"-"+strings.ToLower(string(rtype))+"-"+strconv.Itoa(index), "/", "-")
+}
+
+// podName names the pod and service of one replica: ChildName, unless the
+// framework lays its replicas out otherwise.
+func podName(fw Framework, job string, rtype kubeflowv1.ReplicaType, index int) string {
+	if l, ok := fw.(ReplicaLayout); ok {
+		return l.PodName(job, rtype, index)
+	}
+	return ChildName(job, rtype, index)
+}
+
+// jobLabels are the labels every pod and service of a job carries.
+func jobLabels(fw Framework, job string) map[string]string {
+	return map[string]string{
+		kubeflowv1.OperatorNameLabel: fw.ControllerName(),
+		kubeflowv1.JobNameLabel:      strings.ReplaceAll(job, "/", "-"),
+	}
+}
+
+func jobSelector(fw Framework, job string) labels.Selector {
+	return labels.SelectorFromSet(jobLabels(fw, job))
+}
+
+// replicaLabels are the four labels selecting one replica's pod.
+func replicaLabels(fw Framework, job string, rtype kubeflowv1.ReplicaType, index int) map[string]string {
+	l := jobLabels(fw, job)
+	l[kubeflowv1.ReplicaTypeLabel] = strings.ToLower(string(rtype))
+	l[kubeflowv1.ReplicaIndexLabel] = strconv.Itoa(index)
+	return l
+}
+
+// podLabels are the labels selecting one replica's pod: replicaLabels,
+// without the index for a type whose pods carry none.
+func podLabels(fw Framework, job string, rtype kubeflowv1.ReplicaType, index int) map[string]string {
+	l := replicaLabels(fw, job, rtype, index)
+	if !indexed(fw, rtype) {
+		delete(l, kubeflowv1.ReplicaIndexLabel)
+	}
+	return l
+}
+
+// indexed reports whether the pods of rtype carry the replica-index label.
+func indexed(fw Framework, rtype kubeflowv1.ReplicaType) bool {
+	if l, ok := fw.(ReplicaLayout); ok {
+		return l.Indexed(rtype)
+	}
+	return true
+}
+
+// ReplicaSelector is the selector string of one replica type's pods, as
+// upstream writes it into status.replicaStatuses[type].selector.
+func ReplicaSelector(fw Framework, job string, rtype kubeflowv1.ReplicaType) string {
+	l := jobLabels(fw, job)
+	l[kubeflowv1.ReplicaTypeLabel] = strings.ToLower(string(rtype))
+	return metav1.FormatLabelSelector(&metav1.LabelSelector{MatchLabels: l})
+}
+
+// createAll runs create for every item with bounded parallelism, in
+// batches that grow from 1 (slow start, as the Job controller does) so a
+// failing create, e.g. from quota, costs one request and not hundreds.
+func createAll[T any](ctx context.Context, limit int, items []T, create func(context.Context, T) error) (int, error) {
+	created := 0
+	batch := 1
+	for start := 0; start < len(items); {
+		end := min(start+batch, len(items))
+		var wg sync.WaitGroup
+		errs := make([]error, end-start)
+		for i := start; i < end; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				errs[i-start] = create(ctx, items[i])
+			}(i)
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil && !apierrors.IsAlreadyExists(err) {
+				return created, err
+			}
+			if err == nil {
+				created++
+			}
+		}
+		start = end
+		batch = min(batch*2, limit)
+	}
+	return created, nil
+}
+
+// createRejected is the API refusing to create a pod or service (quota,
+// admission, validation): unlike a transient error, it is reported in the
+// job's ReplicaFailure condition until a create succeeds.
+type createRejected struct{ err error }
+
+func (e *createRejected) Error() string { return e.err.Error() }
+
+func (e *createRejected) Unwrap() error { return e.err }
+
+// asRejected marks err as a refusal if the API refused the object.
+func asRejected(err error) error {
+	if apierrors.IsForbidden(err) || apierrors.IsInvalid(err) || apierrors.IsBadRequest(err) {
+		return &createRejected{err: err}
+	}
+	return err
 }
 
 // reconcileServices creates the missing headless services of one replica
@@ -232,6 +449,59 @@ func (c *Controller) reconcileServices(ctx context.Context, kind Kind, key jobKe
 			c.expect.observed(key, false, true)
 		}
 		return fmt.Errorf("creating services of %s: %w", rtype, err)
+	}
+	return nil
+}
+
+// headless reports whether each replica of rtype gets a headless service.
+func headless(fw Framework, rtype kubeflowv1.ReplicaType) bool {
+	if l, ok := fw.(ReplicaLayout); ok {
+		return l.Headless(rtype)
+	}
+	return true
+}
+
+// newService builds the headless service of one replica: same name as its
+// pod, selecting it by its four labels, exposing the default container's
+// named ports.
+func newService(fw Framework, job *Job, rtype kubeflowv1.ReplicaType, index int, owner metav1.OwnerReference) *corev1.Service {
+	sel := podLabels(fw, job.Object.GetName(), rtype, index)
+	svc := &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{
+			Name:            podName(fw, job.Object.GetName(), rtype, index),
+			Namespace:       job.Object.GetNamespace(),
+			Labels:          podLabels(fw, job.Object.GetName(), rtype, index),
+			OwnerReferences: []metav1.OwnerReference{owner},
+		},
+		Spec: corev1.ServiceSpec{ClusterIP: corev1.ClusterIPNone, Selector: sel},
+	}
+	for _, ctr := range job.ReplicaSpecs[rtype].Template.Spec.Containers {
+		if ctr.Name != fw.DefaultContainerName() {
+			continue
+		}
+		for _, p := range ctr.Ports {
+			if p.Name != "" {
+				svc.Spec.Ports = append(svc.Spec.Ports, corev1.ServicePort{Name: p.Name, Port: p.ContainerPort})
+			}
+		}
+		break
+	}
+	return svc
+}
+
+func (c *Controller) deletePods(ctx context.Context, key jobKey, job *Job, pods []*corev1.Pod) error {
+	for _, pod := range pods {
+		c.expect.expect(key, true, 0, 1)
+		err := c.cfg.KubeClient.CoreV1().Pods(pod.Namespace).Delete(ctx, pod.Name,
+			metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &pod.UID}})
+		if err != nil {
+			c.expect.observed(key, true, false)
+			if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
+				continue
+			}
+			return fmt.Errorf("deleting pod %s: %w", pod.Name, err)
+		}
+		c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeNormal, eventSuccessfulDeletePod, "Deleted pod: %s", pod.Name)
 	}
 	return nil
 }
@@ -298,29 +568,4 @@ func (c *Controller) cleanUpPods(ctx context.Context, key jobKey, job *Job,
 		return err
 	}
 	return c.deleteServices(ctx, key, job, servicesToDelete)
-}
-
-// exitCode is the exit code of the pod's container named container or, in a
-// pod without one (MPIJob containers may have any name), of its first.
-func exitCode(pod *corev1.Pod, container string) int32 {
-	if !slices.ContainsFunc(pod.Spec.Containers, func(c corev1.Container) bool { return c.Name == container }) &&
-		len(pod.Spec.Containers) > 0 {
-		container = pod.Spec.Containers[0].Name
-	}
-	for _, cs := range pod.Status.ContainerStatuses {
-		if cs.Name == container && cs.State.Terminated != nil {
-			return cs.State.Terminated.ExitCode
-		}
-	}
-	return noExitCode
-}
-
-// replicaSlots is the number of replica indexes of rtype: spec.replicas,
-// but at most one for a type whose pods have no index label (one name).
-func replicaSlots(fw Framework, rtype kubeflowv1.ReplicaType, spec *kubeflowv1.ReplicaSpec) int {
-	replicas := int(ptr.Deref(spec.Replicas, 1))
-	if !indexed(fw, rtype) {
-		return min(replicas, 1)
-	}
-	return replicas
 }

@@ -29,12 +29,7 @@ import (
 	"k8s.io/klog/v2"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
-	"github.com/mlplane/mlplane/pkg/controller/internal/podfailure"
 )
-
-// retryableExitCode is upstream's rule for RestartPolicy ExitCode: 1-127 is
-// a permanent error, 128-255 (signals, e.g. 137 = SIGKILL) is retried.
-func retryableExitCode(code int32) bool { return code >= 128 }
 
 // reconcile brings one job's children and status in line with its spec.
 // It returns how long to wait before the job must be looked at again
@@ -198,99 +193,36 @@ func (c *Controller) reconcileJob(ctx context.Context, kind Kind, key jobKey, jo
 			job.Status.CompletionTime = &now
 		}
 		// Clean up right away rather than on the next event.
-		c.queue.Add(key)
+		c.loop.Add(key)
 		return 0, restarting, nil
 	}
 	return c.untilDeadline(job, now), restarting, nil
 }
 
-// exceededLimit returns why the job must fail because of its run policy
-// (backoff limit, active deadline), or "".
-func (c *Controller) exceededLimit(job *Job, pods []*corev1.Pod, now metav1.Time) string {
-	name := job.Object.GetName()
-	if bl := job.RunPolicy.BackoffLimit; bl != nil && restarts(job, pods) > *bl {
-		return fmt.Sprintf("Job %s has failed because it has reached the specified backoff limit", name)
+// listChildren returns the pods and services of a job: those labelled for
+// it whose controller is the job itself.
+func (c *Controller) listChildren(kind Kind, job *Job) ([]*corev1.Pod, []*corev1.Service, error) {
+	sel := jobSelector(kind.Framework(), job.Object.GetName())
+	pods, err := c.pods.Pods(job.Object.GetNamespace()).List(sel)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing pods: %w", err)
 	}
-	if ads := job.RunPolicy.ActiveDeadlineSeconds; ads != nil && job.Status.StartTime != nil &&
-		now.Sub(job.Status.StartTime.Time) >= time.Duration(*ads)*time.Second {
-		return fmt.Sprintf("Job %s has failed because it was active longer than specified deadline", name)
+	services, err := c.services.Services(job.Object.GetNamespace()).List(sel)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing services: %w", err)
 	}
-	return ""
-}
-
-// restarts counts the job's restarts: container restarts of pods whose
-// replicas restart in place, plus the pods the engine recreated (kept in
-// status, so a restart of the controller does not forget them). Upstream
-// counts only the former and so never reaches the limit under ExitCode
-// (upstream #2045).
-func restarts(job *Job, pods []*corev1.Pod) int32 {
-	var n int32
+	uid := job.Object.GetUID()
+	ownedPods := pods[:0:0]
 	for _, p := range pods {
-		for _, cs := range append(append([]corev1.ContainerStatus{}, p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...) {
-			n += cs.RestartCount
+		if ref := metav1.GetControllerOf(p); ref != nil && ref.UID == uid {
+			ownedPods = append(ownedPods, p)
 		}
 	}
-	return n + recreated(job.Status)
-}
-
-// untilDeadline is how long until the active deadline passes, or 0.
-func (c *Controller) untilDeadline(job *Job, now metav1.Time) time.Duration {
-	ads := job.RunPolicy.ActiveDeadlineSeconds
-	if ads == nil || job.Status.StartTime == nil {
-		return 0
-	}
-	d := job.Status.StartTime.Add(time.Duration(*ads) * time.Second).Sub(now.Time)
-	return max(d, time.Millisecond)
-}
-
-// ttl deletes a finished job whose ttlSecondsAfterFinished has passed, or
-// says when to come back.
-func (c *Controller) ttl(ctx context.Context, kind Kind, job *Job, now metav1.Time) (time.Duration, error) {
-	ttl := job.RunPolicy.TTLSecondsAfterFinished
-	if ttl == nil || job.Status.CompletionTime == nil {
-		return 0, nil
-	}
-	expiry := job.Status.CompletionTime.Add(time.Duration(*ttl) * time.Second)
-	if d := expiry.Sub(now.Time); d > 0 {
-		return d, nil
-	}
-	klog.FromContext(ctx).V(2).Info("Deleting job after its TTL")
-	if err := kind.delete(ctx, job); err != nil && !apierrors.IsNotFound(err) {
-		return 0, fmt.Errorf("deleting job after its TTL: %w", err)
-	}
-	c.cfg.Metrics.JobsDeleted.WithLabelValues(job.Object.GetNamespace(), kind.Framework().FrameworkName()).Inc()
-	return 0, nil
-}
-
-// recordTransitions emits an event for each condition that became true,
-// as upstream does from its status updates; restarts the engine made
-// itself were recorded when it made them.
-func (c *Controller) recordTransitions(fw Framework, job *Job, before *kubeflowv1.JobStatus, restarted bool) {
-	labels := []string{job.Object.GetNamespace(), fw.FrameworkName()}
-	for _, cond := range job.Status.Conditions {
-		old := GetCondition(before, cond.Type)
-		if old != nil && old.Status == cond.Status && old.Reason == cond.Reason {
-			continue
+	ownedServices := services[:0:0]
+	for _, s := range services {
+		if ref := metav1.GetControllerOf(s); ref != nil && ref.UID == uid {
+			ownedServices = append(ownedServices, s)
 		}
-		if cond.Status != corev1.ConditionTrue || (cond.Type == kubeflowv1.JobRestarting && restarted) {
-			continue
-		}
-		eventType := corev1.EventTypeNormal
-		switch cond.Type {
-		case kubeflowv1.JobReplicaFailure:
-			if cond.Reason == podfailure.ReasonFailedCreate {
-				// Reported with the API's message when the create failed.
-				continue
-			}
-			eventType = corev1.EventTypeWarning
-		case kubeflowv1.JobRestarting:
-			eventType = corev1.EventTypeWarning
-			c.cfg.Metrics.JobsRestarted.WithLabelValues(labels...).Inc()
-		case kubeflowv1.JobSucceeded:
-			c.cfg.Metrics.JobsSuccessful.WithLabelValues(labels...).Inc()
-		case kubeflowv1.JobFailed:
-			c.cfg.Metrics.JobsFailed.WithLabelValues(labels...).Inc()
-		}
-		c.cfg.Recorder.Event(job.Object, eventType, cond.Reason, cond.Message)
 	}
+	return ownedPods, ownedServices, nil
 }

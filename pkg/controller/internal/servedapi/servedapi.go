@@ -45,16 +45,18 @@ type API struct {
 	versions []string
 	// Recheck is how long "not served" is believed; DefaultRecheck when 0.
 	Recheck time.Duration
+	// Now is the clock Recheck is measured by; nil means time.Now. A
+	// controller with a clock of its own gives it here.
+	Now func() time.Time
 
 	mu       sync.Mutex
 	found    *schema.GroupVersionResource
 	missedAt time.Time
-	now      func() time.Time
 }
 
 // New returns an API looking for group's resource in versions, in order.
 func New(d discovery.DiscoveryInterface, group, resource string, versions ...string) *API {
-	return &API{discovery: d, group: group, resource: resource, versions: versions, now: time.Now}
+	return &API{discovery: d, group: group, resource: resource, versions: versions}
 }
 
 // Get returns the served resource, or nil when none is (or there is no
@@ -72,7 +74,11 @@ func (a *API) Get() (*schema.GroupVersionResource, error) {
 	if recheck <= 0 {
 		recheck = DefaultRecheck
 	}
-	if !a.missedAt.IsZero() && a.now().Sub(a.missedAt) < recheck {
+	now := time.Now
+	if a.Now != nil {
+		now = a.Now
+	}
+	if !a.missedAt.IsZero() && now().Sub(a.missedAt) < recheck {
 		return nil, nil
 	}
 	for _, v := range a.versions {
@@ -90,7 +96,7 @@ func (a *API) Get() (*schema.GroupVersionResource, error) {
 			}
 		}
 	}
-	a.missedAt = a.now()
+	a.missedAt = now()
 	return nil, nil
 }
 

@@ -67,7 +67,7 @@ func TestGetBelievesAMissUntilRecheck(t *testing.T) {
 	d := serving()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	a := New(d, "security.istio.io", "authorizationpolicies", "v1")
-	a.now = func() time.Time { return now }
+	a.Now = func() time.Time { return now }
 	if gvr, _ := a.Get(); gvr != nil {
 		t.Fatalf("found %v with nothing served", gvr)
 	}

@@ -19,6 +19,8 @@ package jax
 import (
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
+	kubeflowinformers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/kubeflow/v1"
 )
 
 // ControllerName is the operator-name label of JAXJob pods and services.
@@ -50,4 +52,12 @@ var description = training.Description{
 // IsMasterRole labels process 0, the coordinator.
 func (*Framework) IsMasterRole(_ map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec, _ kubeflowv1.ReplicaType, index int) bool {
 	return index == 0
+}
+
+// Kind binds fw to kubeflow.org/v1 JAXJobs, for the engine.
+func Kind(client versioned.Interface, informer kubeflowinformers.JAXJobInformer, fw *Framework) training.Kind {
+	return training.NewKind(fw, kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.JAXJobKind), informer.Informer(),
+		client.KubeflowV1().JAXJobs, func(j *kubeflowv1.JAXJob) *training.Job {
+			return &training.Job{Object: j, RunPolicy: &j.Spec.RunPolicy, ReplicaSpecs: j.Spec.JAXReplicaSpecs, Status: &j.Status}
+		})
 }

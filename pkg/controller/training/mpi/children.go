@@ -25,10 +25,13 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	corelisters "k8s.io/client-go/listers/core/v1"
+	rbaclisters "k8s.io/client-go/listers/rbac/v1"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
 	"github.com/mlplane/mlplane/pkg/controller/training"
 )
 
@@ -37,6 +40,8 @@ const (
 	errResourceExists     = "ErrResourceExists"
 	messageResourceExists = "Resource %q of Kind %q already exists and is not managed by MPIJob"
 )
+
+var mpiJobKind = kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.MPIJobKind)
 
 // ReconcileChildren makes the job's ConfigMap, and unless RBAC management
 // is off the launcher's ServiceAccount, Role and RoleBinding, what the spec
@@ -47,7 +52,7 @@ func (f *Framework) ReconcileChildren(ctx context.Context, job *training.Job, ow
 	if !ok {
 		return fmt.Errorf("mpi: unexpected job %T", job.Object)
 	}
-	if err := f.syncConfigMap(ctx, mpiJob, newConfigMap(mpiJob, owner, runningWorkers(job.Pods))); err != nil {
+	if err := apply(ctx, f, f.configMaps, mpiJob, newConfigMap(mpiJob, owner, runningWorkers(job.Pods))); err != nil {
 		return err
 	}
 	if f.opts.DisableRBACManagement {
@@ -56,10 +61,10 @@ func (f *Framework) ReconcileChildren(ctx context.Context, job *training.Job, ow
 	if err := f.syncServiceAccount(ctx, mpiJob, job.Pods, newLauncherServiceAccount(mpiJob, owner)); err != nil {
 		return err
 	}
-	if err := f.syncRole(ctx, mpiJob, newLauncherRole(mpiJob, owner)); err != nil {
+	if err := apply(ctx, f, f.roles, mpiJob, newLauncherRole(mpiJob, owner)); err != nil {
 		return err
 	}
-	return f.syncRoleBinding(ctx, mpiJob, newLauncherRoleBinding(mpiJob, owner))
+	return apply(ctx, f, f.roleBindings, mpiJob, newLauncherRoleBinding(mpiJob, owner))
 }
 
 // runningWorkers names the job's worker pods in phase Running.
@@ -74,81 +79,15 @@ func runningWorkers(pods []*corev1.Pod) []string {
 	return names
 }
 
-// child is how the adapter reads and writes one kind of object.
-type child[T metav1.Object] struct {
-	kind   string
-	cached func(namespace, name string) (T, error)
-	get    func(ctx context.Context, namespace, name string) (T, error)
-	create func(ctx context.Context, obj T) (T, error)
-	update func(ctx context.Context, obj T) (T, error)
-}
-
-// sync makes want exist and returns the object as it is. An object of that
-// name the job does not control is an error (and an event), unless owned
-// is false. The informers see only labelled objects, so an object missing
-// from the cache is created, and read from the server if it exists.
-func (c child[T]) sync(ctx context.Context, f *Framework, job *kubeflowv1.MPIJob, want T, owned bool) (T, error) {
-	var zero T
-	ns, name := want.GetNamespace(), want.GetName()
-	have, err := c.cached(ns, name)
-	if apierrors.IsNotFound(err) {
-		if have, err = c.create(ctx, want); err == nil {
-			return have, nil
-		}
-		if !apierrors.IsAlreadyExists(err) {
-			return zero, fmt.Errorf("creating %s %s: %w", c.kind, name, err)
-		}
-		have, err = c.get(ctx, ns, name)
+// apply makes want one of the job's children. An object of that name the
+// job does not control is left alone, and reported as upstream does.
+func apply[T childsync.Object](ctx context.Context, f *Framework, kind *childsync.Kind[T], job *kubeflowv1.MPIJob, want T) error {
+	_, _, err := childsync.Apply(ctx, f.syncer, kind, childsync.Owner{Object: job, GVK: mpiJobKind}, want)
+	if errors.Is(err, childsync.ErrNotControlled) {
+		f.opts.Recorder.Event(job, corev1.EventTypeWarning, errResourceExists,
+			fmt.Sprintf(messageResourceExists, want.GetName(), kind.GVK.Kind))
 	}
-	if err != nil {
-		return zero, fmt.Errorf("getting %s %s: %w", c.kind, name, err)
-	}
-	if owned && !metav1.IsControlledBy(have, job) {
-		msg := fmt.Sprintf(messageResourceExists, name, c.kind)
-		f.opts.Recorder.Event(job, corev1.EventTypeWarning, errResourceExists, msg)
-		return zero, errors.New(msg)
-	}
-	return have, nil
-}
-
-// put updates an object that differs from what it should be.
-func (c child[T]) put(ctx context.Context, obj T) error {
-	if _, err := c.update(ctx, obj); err != nil {
-		return fmt.Errorf("updating %s %s: %w", c.kind, obj.GetName(), err)
-	}
-	return nil
-}
-
-func (f *Framework) configMapClient() child[*corev1.ConfigMap] {
-	client := f.opts.KubeClient.CoreV1()
-	return child[*corev1.ConfigMap]{
-		kind: "ConfigMap",
-		cached: func(ns, name string) (*corev1.ConfigMap, error) {
-			return f.configMaps.ConfigMaps(ns).Get(name)
-		},
-		get: func(ctx context.Context, ns, name string) (*corev1.ConfigMap, error) {
-			return client.ConfigMaps(ns).Get(ctx, name, metav1.GetOptions{})
-		},
-		create: func(ctx context.Context, o *corev1.ConfigMap) (*corev1.ConfigMap, error) {
-			return client.ConfigMaps(o.Namespace).Create(ctx, o, metav1.CreateOptions{})
-		},
-		update: func(ctx context.Context, o *corev1.ConfigMap) (*corev1.ConfigMap, error) {
-			return client.ConfigMaps(o.Namespace).Update(ctx, o, metav1.UpdateOptions{})
-		},
-	}
-}
-
-// syncConfigMap keeps the data current: the hostfile follows the worker
-// count, discover_hosts.sh the running workers.
-func (f *Framework) syncConfigMap(ctx context.Context, job *kubeflowv1.MPIJob, want *corev1.ConfigMap) error {
-	c := f.configMapClient()
-	have, err := c.sync(ctx, f, job, want, true)
-	if err != nil || equality.Semantic.DeepEqual(have.Data, want.Data) {
-		return err
-	}
-	have = have.DeepCopy()
-	have.Data = want.Data
-	return c.put(ctx, have)
+	return err
 }
 
 // syncServiceAccount creates the launcher's service account if it does not
@@ -159,16 +98,12 @@ func (f *Framework) syncServiceAccount(ctx context.Context, job *kubeflowv1.MPIJ
 	if want.Name != launcherName(job.Name) && hasLauncher(pods) {
 		return nil
 	}
-	if _, err := f.serviceAccounts.ServiceAccounts(want.Namespace).Get(want.Name); err == nil {
+	_, _, err := childsync.Apply(ctx, f.syncer, f.serviceAccounts, childsync.Owner{Object: job, GVK: mpiJobKind}, want)
+	if errors.Is(err, childsync.ErrNotControlled) {
+		// Someone else's account: the launcher runs as it.
 		return nil
-	} else if !apierrors.IsNotFound(err) {
-		return fmt.Errorf("getting ServiceAccount %s: %w", want.Name, err)
 	}
-	_, err := f.opts.KubeClient.CoreV1().ServiceAccounts(want.Namespace).Create(ctx, want, metav1.CreateOptions{})
-	if err != nil && !apierrors.IsAlreadyExists(err) {
-		return fmt.Errorf("creating ServiceAccount %s: %w", want.Name, err)
-	}
-	return nil
+	return err
 }
 
 func hasLauncher(pods []*corev1.Pod) bool {
@@ -181,56 +116,49 @@ func hasLauncher(pods []*corev1.Pod) bool {
 	return false
 }
 
-// syncRole keeps the exec rule on the current workers.
-func (f *Framework) syncRole(ctx context.Context, job *kubeflowv1.MPIJob, want *rbacv1.Role) error {
-	client := f.opts.KubeClient.RbacV1()
-	c := child[*rbacv1.Role]{
-		kind: "Role",
-		cached: func(ns, name string) (*rbacv1.Role, error) {
-			return f.roles.Roles(ns).Get(name)
-		},
-		get: func(ctx context.Context, ns, name string) (*rbacv1.Role, error) {
-			return client.Roles(ns).Get(ctx, name, metav1.GetOptions{})
-		},
-		create: func(ctx context.Context, o *rbacv1.Role) (*rbacv1.Role, error) {
-			return client.Roles(o.Namespace).Create(ctx, o, metav1.CreateOptions{})
-		},
-		update: func(ctx context.Context, o *rbacv1.Role) (*rbacv1.Role, error) {
-			return client.Roles(o.Namespace).Update(ctx, o, metav1.UpdateOptions{})
+// The kinds of the job's children. An apply is sent when what the adapter
+// sets changed, or when someone changed by hand the field that carries the
+// launcher's view of the workers (data, rules, subjects): it is set back.
+
+func configMapKind(client kubernetes.Interface, lister corelisters.ConfigMapLister) *childsync.Kind[*corev1.ConfigMap] {
+	return &childsync.Kind[*corev1.ConfigMap]{
+		GVK:    corev1.SchemeGroupVersion.WithKind("ConfigMap"),
+		Cached: func(ns, name string) (*corev1.ConfigMap, error) { return lister.ConfigMaps(ns).Get(name) },
+		Client: func(ns string) childsync.Client[*corev1.ConfigMap] { return client.CoreV1().ConfigMaps(ns) },
+		Drifted: func(live, desired *corev1.ConfigMap) bool {
+			return !equality.Semantic.DeepEqual(live.Data, desired.Data)
 		},
 	}
-	have, err := c.sync(ctx, f, job, want, true)
-	if err != nil || equality.Semantic.DeepEqual(have.Rules, want.Rules) {
-		return err
-	}
-	have = have.DeepCopy()
-	have.Rules = want.Rules
-	return c.put(ctx, have)
 }
 
-// syncRoleBinding keeps the binding on the launcher's service account.
-func (f *Framework) syncRoleBinding(ctx context.Context, job *kubeflowv1.MPIJob, want *rbacv1.RoleBinding) error {
-	client := f.opts.KubeClient.RbacV1()
-	c := child[*rbacv1.RoleBinding]{
-		kind: "RoleBinding",
-		cached: func(ns, name string) (*rbacv1.RoleBinding, error) {
-			return f.roleBindings.RoleBindings(ns).Get(name)
-		},
-		get: func(ctx context.Context, ns, name string) (*rbacv1.RoleBinding, error) {
-			return client.RoleBindings(ns).Get(ctx, name, metav1.GetOptions{})
-		},
-		create: func(ctx context.Context, o *rbacv1.RoleBinding) (*rbacv1.RoleBinding, error) {
-			return client.RoleBindings(o.Namespace).Create(ctx, o, metav1.CreateOptions{})
-		},
-		update: func(ctx context.Context, o *rbacv1.RoleBinding) (*rbacv1.RoleBinding, error) {
-			return client.RoleBindings(o.Namespace).Update(ctx, o, metav1.UpdateOptions{})
+func serviceAccountKind(client kubernetes.Interface, lister corelisters.ServiceAccountLister) *childsync.Kind[*corev1.ServiceAccount] {
+	return &childsync.Kind[*corev1.ServiceAccount]{
+		GVK:    corev1.SchemeGroupVersion.WithKind("ServiceAccount"),
+		Cached: func(ns, name string) (*corev1.ServiceAccount, error) { return lister.ServiceAccounts(ns).Get(name) },
+		Client: func(ns string) childsync.Client[*corev1.ServiceAccount] { return client.CoreV1().ServiceAccounts(ns) },
+	}
+}
+
+func roleKind(client kubernetes.Interface, lister rbaclisters.RoleLister) *childsync.Kind[*rbacv1.Role] {
+	return &childsync.Kind[*rbacv1.Role]{
+		GVK:    rbacv1.SchemeGroupVersion.WithKind("Role"),
+		Cached: func(ns, name string) (*rbacv1.Role, error) { return lister.Roles(ns).Get(name) },
+		Client: func(ns string) childsync.Client[*rbacv1.Role] { return client.RbacV1().Roles(ns) },
+		Drifted: func(live, desired *rbacv1.Role) bool {
+			return !equality.Semantic.DeepEqual(live.Rules, desired.Rules)
 		},
 	}
-	have, err := c.sync(ctx, f, job, want, true)
-	if err != nil || equality.Semantic.DeepEqual(have.Subjects, want.Subjects) {
-		return err
+}
+
+func roleBindingKind(client kubernetes.Interface, lister rbaclisters.RoleBindingLister) *childsync.Kind[*rbacv1.RoleBinding] {
+	return &childsync.Kind[*rbacv1.RoleBinding]{
+		GVK:    rbacv1.SchemeGroupVersion.WithKind("RoleBinding"),
+		Cached: func(ns, name string) (*rbacv1.RoleBinding, error) { return lister.RoleBindings(ns).Get(name) },
+		Client: func(ns string) childsync.Client[*rbacv1.RoleBinding] { return client.RbacV1().RoleBindings(ns) },
+		Drifted: func(live, desired *rbacv1.RoleBinding) bool {
+			return !equality.Semantic.DeepEqual(live.Subjects, desired.Subjects)
+		},
+		// A binding's role cannot change: a binding to another is replaced.
+		Immutable: func(live, desired *rbacv1.RoleBinding) bool { return live.RoleRef != desired.RoleRef },
 	}
-	have = have.DeepCopy()
-	have.Subjects = want.Subjects
-	return c.put(ctx, have)
 }

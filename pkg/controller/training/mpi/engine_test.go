@@ -66,7 +66,7 @@ func runEngine(t *testing.T, job *kubeflowv1.MPIJob, existing ...runtime.Object)
 		t.Fatal(err)
 	}
 	c, err := training.NewController(training.Config{KubeClient: kube, Pods: kubeInf.Core().V1().Pods(), Services: kubeInf.Core().V1().Services(), Recorder: recorder},
-		training.MPIJobs(client, inf.Kubeflow().V1().MPIJobs(), f))
+		Kind(client, inf.Kubeflow().V1().MPIJobs(), f))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,9 +93,16 @@ func (e *engine) eventually(what string, check func(ctx context.Context) error) 
 	}
 }
 
-// stored drops what the fake API server adds to what it stores.
+// stored drops what the fake API server adds to what it stores, and the
+// hash of what the adapter applied.
 func stored[T metav1.Object](obj T) T {
 	obj.SetManagedFields(nil)
+	if a := obj.GetAnnotations(); a != nil {
+		delete(a, training.SpecHashAnnotation)
+		if len(a) == 0 {
+			obj.SetAnnotations(nil)
+		}
+	}
 	if o, ok := any(obj).(interface{ GetObjectKind() schema.ObjectKind }); ok {
 		o.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{})
 	}
@@ -399,6 +406,36 @@ func TestEngineExitCodeOfALauncherWithoutAnMPIContainer(t *testing.T) {
 		}
 		if !training.IsFailed(&got.Status) || training.HasCondition(&got.Status, kubeflowv1.JobRestarting) {
 			return fmt.Errorf("conditions %+v", got.Status.Conditions)
+		}
+		return nil
+	})
+}
+
+func TestEngineSetsBackAHostfileChangedByHand(t *testing.T) {
+	job := newMPIJob("test", 1, "cpu")
+	e := runEngine(t, job)
+	e.eventually("the ConfigMap is created", func(ctx context.Context) error {
+		_, err := e.kube.CoreV1().ConfigMaps("default").Get(ctx, "test-config", metav1.GetOptions{})
+		return err
+	})
+	ctx := context.Background()
+	cm, err := e.kube.CoreV1().ConfigMaps("default").Get(ctx, "test-config", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm.Data["hostfile"] = "somewhere-else slots=8\n"
+	e.version++
+	cm.ResourceVersion = fmt.Sprint(1000 + e.version)
+	if _, err := e.kube.CoreV1().ConfigMaps("default").Update(ctx, cm, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	e.eventually("the hostfile is the job's again", func(ctx context.Context) error {
+		cm, err := e.kube.CoreV1().ConfigMaps("default").Get(ctx, "test-config", metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if h := cm.Data["hostfile"]; h != "test-worker-0 slots=1\n" {
+			return fmt.Errorf("hostfile %q", h)
 		}
 		return nil
 	})

@@ -20,16 +20,19 @@ import (
 	"errors"
 	"strconv"
 
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	coreinformers "k8s.io/client-go/informers/core/v1"
 	rbacinformers "k8s.io/client-go/informers/rbac/v1"
 	"k8s.io/client-go/kubernetes"
-	corelisters "k8s.io/client-go/listers/core/v1"
-	rbaclisters "k8s.io/client-go/listers/rbac/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/record"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
 	"github.com/mlplane/mlplane/pkg/controller/training"
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
+	kubeflowinformers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/kubeflow/v1"
 )
 
 // ControllerName is the operator-name label of MPIJob pods.
@@ -93,10 +96,11 @@ type Framework struct {
 	training.Description
 	training.Clock
 	opts            Options
-	configMaps      corelisters.ConfigMapLister
-	serviceAccounts corelisters.ServiceAccountLister
-	roles           rbaclisters.RoleLister
-	roleBindings    rbaclisters.RoleBindingLister
+	syncer          *childsync.Syncer
+	configMaps      *childsync.Kind[*corev1.ConfigMap]
+	serviceAccounts *childsync.Kind[*corev1.ServiceAccount]
+	roles           *childsync.Kind[*rbacv1.Role]
+	roleBindings    *childsync.Kind[*rbacv1.RoleBinding]
 	informers       []cache.SharedIndexInformer
 }
 
@@ -118,15 +122,17 @@ func New(opts Options) (*Framework, error) {
 	if opts.KubectlDeliveryImage == "" {
 		opts.KubectlDeliveryImage = DefaultKubectlDeliveryImage
 	}
-	f := &Framework{Description: description, opts: opts}
+	f := &Framework{Description: description, opts: opts, syncer: training.ChildSyncer()}
 	cms := opts.ConfigMaps
-	f.configMaps = cms.Lister()
+	f.configMaps = configMapKind(opts.KubeClient, cms.Lister())
 	f.informers = append(f.informers, cms.Informer())
 	// Without RBAC management the adapter has no business with RBAC
 	// objects, and needs no permission to watch them.
 	if !opts.DisableRBACManagement {
 		sas, roles, bindings := opts.ServiceAccounts, opts.Roles, opts.RoleBindings
-		f.serviceAccounts, f.roles, f.roleBindings = sas.Lister(), roles.Lister(), bindings.Lister()
+		f.serviceAccounts = serviceAccountKind(opts.KubeClient, sas.Lister())
+		f.roles = roleKind(opts.KubeClient, roles.Lister())
+		f.roleBindings = roleBindingKind(opts.KubeClient, bindings.Lister())
 		f.informers = append(f.informers, sas.Informer(), roles.Informer(), bindings.Informer())
 	}
 	return f, nil
@@ -195,4 +201,12 @@ func slotsPerWorker(job *kubeflowv1.MPIJob) int {
 		return int(*job.Spec.SlotsPerWorker)
 	}
 	return 1
+}
+
+// Kind binds fw to kubeflow.org/v1 MPIJobs, for the engine.
+func Kind(client versioned.Interface, informer kubeflowinformers.MPIJobInformer, fw *Framework) training.Kind {
+	return training.NewKind(fw, kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.MPIJobKind), informer.Informer(),
+		client.KubeflowV1().MPIJobs, func(j *kubeflowv1.MPIJob) *training.Job {
+			return &training.Job{Object: j, RunPolicy: &j.Spec.RunPolicy, ReplicaSpecs: j.Spec.MPIReplicaSpecs, Status: &j.Status}
+		})
 }

@@ -19,6 +19,8 @@ package paddle
 import (
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
+	kubeflowinformers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/kubeflow/v1"
 )
 
 // ControllerName is the operator-name label of PaddleJob pods and services.
@@ -58,4 +60,12 @@ func (*Framework) IsMasterRole(_ map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaS
 func hasMaster(replicas map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec) bool {
 	_, ok := replicas[kubeflowv1.PaddleJobReplicaTypeMaster]
 	return ok
+}
+
+// Kind binds fw to kubeflow.org/v1 PaddleJobs, for the engine.
+func Kind(client versioned.Interface, informer kubeflowinformers.PaddleJobInformer, fw *Framework) training.Kind {
+	return training.NewKind(fw, kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.PaddleJobKind), informer.Informer(),
+		client.KubeflowV1().PaddleJobs, func(j *kubeflowv1.PaddleJob) *training.Job {
+			return &training.Job{Object: j, RunPolicy: &j.Spec.RunPolicy, ReplicaSpecs: j.Spec.PaddleReplicaSpecs, Status: &j.Status}
+		})
 }

@@ -19,6 +19,8 @@ package pytorch
 import (
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
+	kubeflowinformers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/kubeflow/v1"
 )
 
 // ControllerName is the operator-name label of PyTorchJob pods and services.
@@ -80,4 +82,12 @@ func (*Framework) IsMasterRole(replicas map[kubeflowv1.ReplicaType]*kubeflowv1.R
 func hasMaster(replicas map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec) bool {
 	_, ok := replicas[kubeflowv1.PyTorchJobReplicaTypeMaster]
 	return ok
+}
+
+// Kind binds fw to kubeflow.org/v1 PyTorchJobs, for the engine.
+func Kind(client versioned.Interface, informer kubeflowinformers.PyTorchJobInformer, fw *Framework) training.Kind {
+	return training.NewKind(fw, kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.PyTorchJobKind), informer.Informer(),
+		client.KubeflowV1().PyTorchJobs, func(j *kubeflowv1.PyTorchJob) *training.Job {
+			return &training.Job{Object: j, RunPolicy: &j.Spec.RunPolicy, ReplicaSpecs: j.Spec.PyTorchReplicaSpecs, Status: &j.Status}
+		})
 }

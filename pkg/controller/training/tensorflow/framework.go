@@ -19,6 +19,8 @@ package tensorflow
 import (
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
+	kubeflowinformers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/kubeflow/v1"
 )
 
 // ControllerName is the operator-name label of TFJob pods and services.
@@ -76,4 +78,12 @@ func hasChiefOrMaster(replicas map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpe
 	_, chief := replicas[kubeflowv1.TFJobReplicaTypeChief]
 	_, master := replicas[kubeflowv1.TFJobReplicaTypeMaster]
 	return chief || master
+}
+
+// Kind binds fw to kubeflow.org/v1 TFJobs, for the engine.
+func Kind(client versioned.Interface, informer kubeflowinformers.TFJobInformer, fw *Framework) training.Kind {
+	return training.NewKind(fw, kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.TFJobKind), informer.Informer(),
+		client.KubeflowV1().TFJobs, func(j *kubeflowv1.TFJob) *training.Job {
+			return &training.Job{Object: j, RunPolicy: &j.Spec.RunPolicy, ReplicaSpecs: j.Spec.TFReplicaSpecs, Status: &j.Status}
+		})
 }

@@ -19,6 +19,8 @@ package xgboost
 import (
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/training"
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
+	kubeflowinformers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/kubeflow/v1"
 )
 
 // ControllerName is the operator-name label of XGBoostJob pods and services.
@@ -53,4 +55,12 @@ var description = training.Description{
 // every XGBoostJob have one.
 func (*Framework) IsMasterRole(_ map[kubeflowv1.ReplicaType]*kubeflowv1.ReplicaSpec, rtype kubeflowv1.ReplicaType, _ int) bool {
 	return rtype == kubeflowv1.XGBoostJobReplicaTypeMaster
+}
+
+// Kind binds fw to kubeflow.org/v1 XGBoostJobs, for the engine.
+func Kind(client versioned.Interface, informer kubeflowinformers.XGBoostJobInformer, fw *Framework) training.Kind {
+	return training.NewKind(fw, kubeflowv1.SchemeGroupVersion.WithKind(kubeflowv1.XGBoostJobKind), informer.Informer(),
+		client.KubeflowV1().XGBoostJobs, func(j *kubeflowv1.XGBoostJob) *training.Job {
+			return &training.Job{Object: j, RunPolicy: &j.Spec.RunPolicy, ReplicaSpecs: j.Spec.XGBReplicaSpecs, Status: &j.Status}
+		})
 }
