@@ -113,8 +113,17 @@ func (m metricSet) sum(name string, match map[string]string) float64 {
 	return total
 }
 
+// matches reports whether labels has match's values. A value "?v" also
+// matches a series without that label: a metric an older tree (a
+// -baseline) exported with fewer labels.
 func matches(labels, match map[string]string) bool {
 	for k, v := range match {
+		if optional, ok := strings.CutPrefix(v, "?"); ok {
+			if l, has := labels[k]; has && l != optional {
+				return false
+			}
+			continue
+		}
 		if labels[k] != v {
 			return false
 		}

@@ -39,9 +39,12 @@ var controllerCounters = []struct {
 	{"pod deletions seen", "deleted_pods_total", nil},
 	{"queue adds", "workqueue_adds_total", map[string]string{"name": "training"}},
 	{"queue retries", "workqueue_retries_total", map[string]string{"name": "training"}},
-	{"syncs", "mlplane_reconcile_duration_seconds_count", map[string]string{"controller": "training", "result": "success"}},
-	{"failed syncs", "mlplane_reconcile_duration_seconds_count", map[string]string{"controller": "training", "result": "error"}},
-	{"sync seconds", "mlplane_reconcile_duration_seconds_sum", map[string]string{"controller": "training"}},
+	// Before the controller kit only the training engine recorded
+	// reconciles, without a controller label.
+	{"syncs", "mlplane_reconcile_duration_seconds_count", map[string]string{"controller": "?training", "result": "success"}},
+	{"failed syncs", "mlplane_reconcile_duration_seconds_count", map[string]string{"controller": "?training", "result": "error"}},
+	{"conflicted syncs", "mlplane_reconcile_duration_seconds_count", map[string]string{"controller": "?training", "result": "conflict"}},
+	{"sync seconds", "mlplane_reconcile_duration_seconds_sum", map[string]string{"controller": "?training"}},
 }
 
 // runTraining is the "training" scenario: n TFJobs, each of o.replicas
