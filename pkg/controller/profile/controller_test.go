@@ -269,8 +269,15 @@ func (f *fixture) writes() []string {
 			case "get", "list", "watch":
 				continue
 			}
-			if pa, ok := a.(clienttesting.PatchAction); ok && pa.GetPatchType() == types.ApplyPatchType {
-				verb = "apply"
+			if pa, ok := a.(clienttesting.PatchAction); ok {
+				switch pa.GetPatchType() {
+				case types.ApplyPatchType:
+					verb = "apply"
+				case types.JSONPatchType:
+					// The one-time hand-over of a create's fields to the
+					// controller's apply (childsync's upgrade).
+					continue
+				}
 			}
 			resource := a.GetResource().Resource
 			if a.GetSubresource() != "" {

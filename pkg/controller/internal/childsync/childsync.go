@@ -59,6 +59,7 @@ type Object interface {
 // writes with.
 type Client[T Object] interface {
 	Get(ctx context.Context, name string, opts metav1.GetOptions) (T, error)
+	Create(ctx context.Context, obj T, opts metav1.CreateOptions) (T, error)
 	Patch(ctx context.Context, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions, subresources ...string) (T, error)
 	Delete(ctx context.Context, name string, opts metav1.DeleteOptions) error
 }
@@ -172,6 +173,18 @@ func Apply[T Object](ctx context.Context, s *Syncer, k *Kind[T], owner Owner, de
 		return zero, Unchanged, fmt.Errorf("encoding %s %s: %w", kind, desired.GetName(), err)
 	}
 	live, err := k.get(ctx, desired.GetNamespace(), desired.GetName())
+	if apierrors.IsNotFound(err) && k.Cached != nil {
+		// Missing from the cache: created in one request, which fails
+		// when the name is taken by an object the cache does not hold
+		// (it lacks the controller's label); that one is read and judged
+		// below. The create's fields become the field manager's applied
+		// ones at the first update (upgrade).
+		created, cerr := create(ctx, s, k, desired, hash)
+		if cerr == nil || !apierrors.IsAlreadyExists(cerr) {
+			return created, Created, cerr
+		}
+		live, err = k.Client(desired.GetNamespace()).Get(ctx, desired.GetName(), metav1.GetOptions{})
+	}
 	if apierrors.IsNotFound(err) {
 		created, err := apply(ctx, s, k, desired, payload)
 		return created, Created, err
@@ -282,14 +295,30 @@ func hasAll(m, sub map[string]string) bool {
 	return true
 }
 
+// get reads a child from the cache, or from the API when the kind is not
+// cached.
 func (k *Kind[T]) get(ctx context.Context, namespace, name string) (T, error) {
 	if k.Cached != nil {
-		live, err := k.Cached(namespace, name)
-		if !apierrors.IsNotFound(err) {
-			return live, err
-		}
+		return k.Cached(namespace, name)
 	}
 	return k.Client(namespace).Get(ctx, name, metav1.GetOptions{})
+}
+
+// create creates desired, with the hash of its apply configuration, as
+// the field manager.
+func create[T Object](ctx context.Context, s *Syncer, k *Kind[T], desired T, hash string) (T, error) {
+	annotations := map[string]string{}
+	for key, v := range desired.GetAnnotations() {
+		annotations[key] = v
+	}
+	annotations[s.HashAnnotation] = hash
+	desired.SetAnnotations(annotations)
+	out, err := k.Client(desired.GetNamespace()).Create(ctx, desired, metav1.CreateOptions{FieldManager: s.FieldManager})
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("creating %s %s: %w", k.GVK.Kind, desired.GetName(), err)
+	}
+	return out, nil
 }
 
 func apply[T Object](ctx context.Context, s *Syncer, k *Kind[T], desired T, payload []byte) (T, error) {
@@ -378,6 +407,10 @@ type dynamicClient struct{ ri dynamic.ResourceInterface }
 
 func (d dynamicClient) Get(ctx context.Context, name string, opts metav1.GetOptions) (*unstructured.Unstructured, error) {
 	return d.ri.Get(ctx, name, opts)
+}
+
+func (d dynamicClient) Create(ctx context.Context, obj *unstructured.Unstructured, opts metav1.CreateOptions) (*unstructured.Unstructured, error) {
+	return d.ri.Create(ctx, obj, opts)
 }
 
 func (d dynamicClient) Patch(ctx context.Context, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions, subresources ...string) (*unstructured.Unstructured, error) {

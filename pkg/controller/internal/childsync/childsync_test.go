@@ -179,8 +179,17 @@ func TestApplyRefusesAChildItDoesNotControl(t *testing.T) {
 			if !errors.Is(err, ErrNotControlled) {
 				t.Errorf("err = %v, want ErrNotControlled", err)
 			}
-			if got := writes(client); len(got) != 0 {
-				t.Errorf("refused child was written: %v", got)
+			// The create that found the name taken is the only write
+			// tried, and the object is as it was.
+			if got := writes(client); len(got) != 1 || got[0] != "create statefulsets" {
+				t.Errorf("refused child: writes %v, want only the create that failed", got)
+			}
+			stored, err := client.AppsV1().StatefulSets("ns").Get(context.Background(), "nb", metav1.GetOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stored.Annotations[hashAnnotation] != "" || len(stored.OwnerReferences) != len(tt.refs) {
+				t.Errorf("refused child was changed: %v", stored.ObjectMeta)
 			}
 			select {
 			case ev := <-recorder.Events:
@@ -337,5 +346,46 @@ func TestApplyTakesOverWhatFormerManagersWrote(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestApplyCreatesAChildMissingFromTheCacheInOneRequest(t *testing.T) {
+	ctx := context.Background()
+	client := fake.NewClientset()
+	s := &Syncer{FieldManager: "mlplane-test", HashAnnotation: hashAnnotation}
+	k := statefulSetKind(client)
+	k.Cached = func(ns, name string) (*appsv1.StatefulSet, error) {
+		obj, err := client.Tracker().Get(appsv1.SchemeGroupVersion.WithResource("statefulsets"), ns, name)
+		if err != nil {
+			return nil, err
+		}
+		return obj.(*appsv1.StatefulSet), nil
+	}
+	live, outcome, err := Apply(ctx, s, k, owner(), statefulSet(1, map[string]string{"a": "1", "b": "2"}))
+	if err != nil || outcome != Created {
+		t.Fatalf("create: %v, %v", outcome, err)
+	}
+	if got := client.Actions(); len(got) != 1 || got[0].GetVerb() != "create" {
+		t.Errorf("actions = %v, want one create", got)
+	}
+	if live.Annotations[hashAnnotation] == "" || !metav1.IsControlledBy(live, owner().Object) {
+		t.Errorf("created child lacks its hash or controller: %v", live.ObjectMeta)
+	}
+	// Unchanged: nothing is written.
+	client.ClearActions()
+	if _, outcome, err := Apply(ctx, s, k, owner(), statefulSet(1, map[string]string{"a": "1", "b": "2"})); err != nil || outcome != Unchanged {
+		t.Fatalf("same desired: %v, %v", outcome, err)
+	}
+	if got := writes(client); len(got) != 0 {
+		t.Errorf("unchanged child written: %v", got)
+	}
+	// A label it stops setting goes: the create's fields were handed to
+	// the field manager's apply first.
+	live, _, err = Apply(ctx, s, k, owner(), statefulSet(1, map[string]string{"a": "1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := live.Labels["b"]; ok {
+		t.Errorf("label set at create and no longer wanted survived: %v", live.Labels)
 	}
 }

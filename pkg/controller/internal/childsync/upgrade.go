@@ -36,10 +36,9 @@ const LegacyFieldManager = "mlplane-controller"
 // is then. A live object from a stale cache fails with a conflict: the
 // patch pins its resourceVersion.
 func upgrade[T Object](ctx context.Context, s *Syncer, k *Kind[T], live T) (T, error) {
-	if len(s.Upgrade) == 0 {
-		return live, nil
-	}
-	patch, err := csaupgrade.UpgradeManagedFieldsPatch(live, sets.New(s.Upgrade...), s.FieldManager)
+	// The field manager's own create is upgraded too.
+	managers := sets.New(s.Upgrade...).Insert(s.FieldManager)
+	patch, err := csaupgrade.UpgradeManagedFieldsPatch(live, managers, s.FieldManager)
 	if err != nil || patch == nil {
 		return live, err
 	}
