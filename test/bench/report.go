@@ -298,15 +298,15 @@ func sideBySide(ts []tree, rs []*report) string {
 		b.WriteString("\n")
 	}
 	if rs[0].notebooks != nil {
-		b.WriteString("## notebook\n\n| N | tree | Notebooks Ready (s) | controller CPU, create (s) | " +
+		b.WriteString("## notebook\n\n| N | tree | StatefulSets exist (s) | Notebooks Ready (s) | controller CPU, create (s) | " +
 			"controller CPU, idle (s) | writes during idle | controller peak RSS (MiB) | mlplane-apiserver peak RSS (MiB) |\n")
-		b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|\n")
+		b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
 		for i, t := range ts {
 			nb := rs[i].notebooks
 			if nb == nil {
 				continue
 			}
-			fmt.Fprintf(&b, "| %d | %s | %s | %s | %.2f | %d | %s | %s |\n", nb.n, t.name, secs(nb.ready),
+			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %.2f | %d | %s | %s |\n", nb.n, t.name, secs(nb.statefulSets), secs(nb.ready),
 				cpuS(nb.create.cpu["mlplane-controller"]), nb.idle.cpu["mlplane-controller"], nb.controllerWrites(),
 				mib(nb.controllerRSS), mib(nb.apiserverRSS))
 		}

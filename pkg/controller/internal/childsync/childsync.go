@@ -26,6 +26,11 @@ limitations under the License.
 // no-op apply would not write to etcd either, but it costs a request and a
 // server-side merge on every reconcile; the hash gate costs one JSON
 // encoding in the controller (docs/architecture.md).
+//
+// A child missing from the cache is created, one request, as the field
+// manager; its fields become the manager's applied ones at its first
+// update (client-go's csaupgrade), so that a field later dropped is
+// removed as with an apply.
 package childsync
 
 import (
@@ -69,10 +74,10 @@ type Kind[T Object] struct {
 	// GVK is the child's apiVersion and kind.
 	GVK schema.GroupVersionKind
 	// Cached reads a child from the controller's cache. A child missing
-	// there is read from the API before it is created, so that an object
-	// of the same name the cache does not hold (it lacks the controller's
-	// label) is never taken over unless Adopt says so. Nil always reads
-	// the API.
+	// there is created (not applied), so that an object of the same name
+	// the cache does not hold (it lacks the controller's label) makes the
+	// create fail and is read and judged instead of taken over, unless
+	// Adopt says so. Nil reads the API and applies.
 	Cached func(namespace, name string) (T, error)
 	// Client is the client of a namespace ("" for cluster-scoped kinds).
 	Client func(namespace string) Client[T]
