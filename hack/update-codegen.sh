@@ -37,6 +37,7 @@ kube::codegen::gen_openapi \
     --extra-pkgs k8s.io/api/autoscaling/v2 \
     --extra-pkgs k8s.io/api/apps/v1 \
     --extra-pkgs k8s.io/api/rbac/v1 \
+    --extra-pkgs k8s.io/api/batch/v1 \
     --extra-pkgs k8s.io/apimachinery/pkg/api/resource \
     --extra-pkgs k8s.io/apimachinery/pkg/util/intstr \
     --boilerplate "${BOILERPLATE}" \
@@ -66,6 +67,10 @@ externals+=,k8s.io/api/apps/v1.DeploymentStrategy:k8s.io/client-go/applyconfigur
 externals+=,k8s.io/api/rbac/v1.Subject:k8s.io/client-go/applyconfigurations/rbac/v1
 externals+=,k8s.io/api/core/v1.ResourceQuotaSpec:k8s.io/client-go/applyconfigurations/core/v1
 externals+=,k8s.io/api/autoscaling/v2.HorizontalPodAutoscalerBehavior:k8s.io/client-go/applyconfigurations/autoscaling/v2
+# Trainer v2: a runtime's JobSet template embeds Job templates and claims; a
+# TrainJob's patches embed core types listed above.
+externals+=,k8s.io/api/batch/v1.JobTemplateSpec:k8s.io/client-go/applyconfigurations/batch/v1
+externals+=,k8s.io/api/core/v1.PersistentVolumeClaim:k8s.io/client-go/applyconfigurations/core/v1
 
 kube::codegen::gen_client \
     --with-watch \

@@ -23,11 +23,13 @@ import (
 	v1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
 	v1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
+	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/apis/trainer/v1alpha1"
 	internal "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/internal"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/kubeflow/v1"
 	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/kubeflow/v1beta1"
 	servingv1alpha1 "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/serving/v1alpha1"
 	applyconfigurationservingv1beta1 "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/serving/v1beta1"
+	applyconfigurationtrainerv1alpha1 "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/trainer/v1alpha1"
 	runtime "k8s.io/apimachinery/pkg/runtime"
 	schema "k8s.io/apimachinery/pkg/runtime/schema"
 	managedfields "k8s.io/apimachinery/pkg/util/managedfields"
@@ -248,6 +250,104 @@ func ForKind(kind schema.GroupVersionKind) interface{} {
 		return &applyconfigurationservingv1beta1.WorkerSpecApplyConfiguration{}
 	case servingv1beta1.SchemeGroupVersion.WithKind("XGBoostSpec"):
 		return &applyconfigurationservingv1beta1.XGBoostSpecApplyConfiguration{}
+
+		// Group=trainer.kubeflow.org, Version=v1alpha1
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("ClusterTrainingRuntime"):
+		return &applyconfigurationtrainerv1alpha1.ClusterTrainingRuntimeApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("ContainerPatch"):
+		return &applyconfigurationtrainerv1alpha1.ContainerPatchApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("Coordinator"):
+		return &applyconfigurationtrainerv1alpha1.CoordinatorApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("CoschedulingPodGroupPolicySource"):
+		return &applyconfigurationtrainerv1alpha1.CoschedulingPodGroupPolicySourceApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("DatasetInitializer"):
+		return &applyconfigurationtrainerv1alpha1.DatasetInitializerApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("DependsOn"):
+		return &applyconfigurationtrainerv1alpha1.DependsOnApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("EnvInjection"):
+		return &applyconfigurationtrainerv1alpha1.EnvInjectionApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("EnvInjectionTarget"):
+		return &applyconfigurationtrainerv1alpha1.EnvInjectionTargetApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("FailurePolicy"):
+		return &applyconfigurationtrainerv1alpha1.FailurePolicyApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("FailurePolicyRule"):
+		return &applyconfigurationtrainerv1alpha1.FailurePolicyRuleApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("FluxMLPolicySource"):
+		return &applyconfigurationtrainerv1alpha1.FluxMLPolicySourceApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("Initializer"):
+		return &applyconfigurationtrainerv1alpha1.InitializerApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("JobSetSpec"):
+		return &applyconfigurationtrainerv1alpha1.JobSetSpecApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("JobSetSpecPatch"):
+		return &applyconfigurationtrainerv1alpha1.JobSetSpecPatchApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("JobSetTemplatePatch"):
+		return &applyconfigurationtrainerv1alpha1.JobSetTemplatePatchApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("JobSetTemplateSpec"):
+		return &applyconfigurationtrainerv1alpha1.JobSetTemplateSpecApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("JobSpecPatch"):
+		return &applyconfigurationtrainerv1alpha1.JobSpecPatchApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("JobStatus"):
+		return &applyconfigurationtrainerv1alpha1.JobStatusApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("JobTemplatePatch"):
+		return &applyconfigurationtrainerv1alpha1.JobTemplatePatchApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("Metric"):
+		return &applyconfigurationtrainerv1alpha1.MetricApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("MLPolicy"):
+		return &applyconfigurationtrainerv1alpha1.MLPolicyApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("MLPolicySource"):
+		return &applyconfigurationtrainerv1alpha1.MLPolicySourceApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("ModelInitializer"):
+		return &applyconfigurationtrainerv1alpha1.ModelInitializerApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("MPIMLPolicySource"):
+		return &applyconfigurationtrainerv1alpha1.MPIMLPolicySourceApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("Network"):
+		return &applyconfigurationtrainerv1alpha1.NetworkApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("NetworkTopologySpec"):
+		return &applyconfigurationtrainerv1alpha1.NetworkTopologySpecApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("PodGroupPolicy"):
+		return &applyconfigurationtrainerv1alpha1.PodGroupPolicyApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("PodGroupPolicySource"):
+		return &applyconfigurationtrainerv1alpha1.PodGroupPolicySourceApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("PodSpecPatch"):
+		return &applyconfigurationtrainerv1alpha1.PodSpecPatchApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("PodTemplatePatch"):
+		return &applyconfigurationtrainerv1alpha1.PodTemplatePatchApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("ReplicatedJob"):
+		return &applyconfigurationtrainerv1alpha1.ReplicatedJobApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("ReplicatedJobPatch"):
+		return &applyconfigurationtrainerv1alpha1.ReplicatedJobPatchApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("RuntimePatch"):
+		return &applyconfigurationtrainerv1alpha1.RuntimePatchApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("RuntimeRef"):
+		return &applyconfigurationtrainerv1alpha1.RuntimeRefApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("StartupPolicy"):
+		return &applyconfigurationtrainerv1alpha1.StartupPolicyApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("SuccessPolicy"):
+		return &applyconfigurationtrainerv1alpha1.SuccessPolicyApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("TorchMLPolicySource"):
+		return &applyconfigurationtrainerv1alpha1.TorchMLPolicySourceApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("Trainer"):
+		return &applyconfigurationtrainerv1alpha1.TrainerApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("TrainerStatus"):
+		return &applyconfigurationtrainerv1alpha1.TrainerStatusApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("TrainingRuntime"):
+		return &applyconfigurationtrainerv1alpha1.TrainingRuntimeApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("TrainingRuntimeSpec"):
+		return &applyconfigurationtrainerv1alpha1.TrainingRuntimeSpecApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("TrainingRuntimeSpecPatch"):
+		return &applyconfigurationtrainerv1alpha1.TrainingRuntimeSpecPatchApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("TrainJob"):
+		return &applyconfigurationtrainerv1alpha1.TrainJobApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("TrainJobSpec"):
+		return &applyconfigurationtrainerv1alpha1.TrainJobSpecApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("TrainJobStatus"):
+		return &applyconfigurationtrainerv1alpha1.TrainJobStatusApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("VolcanoPodGroupPolicySource"):
+		return &applyconfigurationtrainerv1alpha1.VolcanoPodGroupPolicySourceApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("VolumeClaimPolicy"):
+		return &applyconfigurationtrainerv1alpha1.VolumeClaimPolicyApplyConfiguration{}
+	case trainerv1alpha1.SchemeGroupVersion.WithKind("VolumeRetentionPolicy"):
+		return &applyconfigurationtrainerv1alpha1.VolumeRetentionPolicyApplyConfiguration{}
 
 	}
 	return nil

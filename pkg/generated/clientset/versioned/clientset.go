@@ -26,6 +26,7 @@ import (
 	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1beta1"
 	servingv1alpha1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/serving/v1alpha1"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/serving/v1beta1"
+	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/trainer/v1alpha1"
 	discovery "k8s.io/client-go/discovery"
 	rest "k8s.io/client-go/rest"
 	flowcontrol "k8s.io/client-go/util/flowcontrol"
@@ -37,6 +38,7 @@ type Interface interface {
 	KubeflowV1beta1() kubeflowv1beta1.KubeflowV1beta1Interface
 	ServingV1alpha1() servingv1alpha1.ServingV1alpha1Interface
 	ServingV1beta1() servingv1beta1.ServingV1beta1Interface
+	TrainerV1alpha1() trainerv1alpha1.TrainerV1alpha1Interface
 }
 
 // Clientset contains the clients for groups.
@@ -46,6 +48,7 @@ type Clientset struct {
 	kubeflowV1beta1 *kubeflowv1beta1.KubeflowV1beta1Client
 	servingV1alpha1 *servingv1alpha1.ServingV1alpha1Client
 	servingV1beta1  *servingv1beta1.ServingV1beta1Client
+	trainerV1alpha1 *trainerv1alpha1.TrainerV1alpha1Client
 }
 
 // KubeflowV1 retrieves the KubeflowV1Client
@@ -66,6 +69,11 @@ func (c *Clientset) ServingV1alpha1() servingv1alpha1.ServingV1alpha1Interface {
 // ServingV1beta1 retrieves the ServingV1beta1Client
 func (c *Clientset) ServingV1beta1() servingv1beta1.ServingV1beta1Interface {
 	return c.servingV1beta1
+}
+
+// TrainerV1alpha1 retrieves the TrainerV1alpha1Client
+func (c *Clientset) TrainerV1alpha1() trainerv1alpha1.TrainerV1alpha1Interface {
+	return c.trainerV1alpha1
 }
 
 // Discovery retrieves the DiscoveryClient
@@ -128,6 +136,10 @@ func NewForConfigAndClient(c *rest.Config, httpClient *http.Client) (*Clientset,
 	if err != nil {
 		return nil, err
 	}
+	cs.trainerV1alpha1, err = trainerv1alpha1.NewForConfigAndClient(&configShallowCopy, httpClient)
+	if err != nil {
+		return nil, err
+	}
 
 	cs.DiscoveryClient, err = discovery.NewDiscoveryClientForConfigAndClient(&configShallowCopy, httpClient)
 	if err != nil {
@@ -153,6 +165,7 @@ func New(c rest.Interface) *Clientset {
 	cs.kubeflowV1beta1 = kubeflowv1beta1.New(c)
 	cs.servingV1alpha1 = servingv1alpha1.New(c)
 	cs.servingV1beta1 = servingv1beta1.New(c)
+	cs.trainerV1alpha1 = trainerv1alpha1.New(c)
 
 	cs.DiscoveryClient = discovery.NewDiscoveryClient(c)
 	return &cs

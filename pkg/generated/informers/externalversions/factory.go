@@ -28,6 +28,7 @@ import (
 	internalinterfaces "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/internalinterfaces"
 	kubeflow "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/kubeflow"
 	serving "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/serving"
+	trainer "github.com/mlplane/mlplane/pkg/generated/informers/externalversions/trainer"
 	v1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	runtime "k8s.io/apimachinery/pkg/runtime"
 	schema "k8s.io/apimachinery/pkg/runtime/schema"
@@ -328,6 +329,7 @@ type SharedInformerFactory interface {
 
 	Kubeflow() kubeflow.Interface
 	Serving() serving.Interface
+	Trainer() trainer.Interface
 }
 
 func (f *sharedInformerFactory) Kubeflow() kubeflow.Interface {
@@ -336,4 +338,8 @@ func (f *sharedInformerFactory) Kubeflow() kubeflow.Interface {
 
 func (f *sharedInformerFactory) Serving() serving.Interface {
 	return serving.New(f, f.namespace, f.tweakListOptions)
+}
+
+func (f *sharedInformerFactory) Trainer() trainer.Interface {
+	return trainer.New(f, f.namespace, f.tweakListOptions)
 }

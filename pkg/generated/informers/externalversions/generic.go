@@ -25,6 +25,7 @@ import (
 	v1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
 	v1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
+	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/apis/trainer/v1alpha1"
 	schema "k8s.io/apimachinery/pkg/runtime/schema"
 	cache "k8s.io/client-go/tools/cache"
 )
@@ -88,6 +89,14 @@ func (f *sharedInformerFactory) ForResource(resource schema.GroupVersionResource
 		// Group=serving.kserve.io, Version=v1beta1
 	case servingv1beta1.SchemeGroupVersion.WithResource("inferenceservices"):
 		return &genericInformer{resource: resource.GroupResource(), informer: f.Serving().V1beta1().InferenceServices().Informer()}, nil
+
+		// Group=trainer.kubeflow.org, Version=v1alpha1
+	case trainerv1alpha1.SchemeGroupVersion.WithResource("clustertrainingruntimes"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Trainer().V1alpha1().ClusterTrainingRuntimes().Informer()}, nil
+	case trainerv1alpha1.SchemeGroupVersion.WithResource("trainjobs"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Trainer().V1alpha1().TrainJobs().Informer()}, nil
+	case trainerv1alpha1.SchemeGroupVersion.WithResource("trainingruntimes"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Trainer().V1alpha1().TrainingRuntimes().Informer()}, nil
 
 	}
 

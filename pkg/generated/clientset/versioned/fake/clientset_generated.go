@@ -29,6 +29,8 @@ import (
 	fakeservingv1alpha1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/serving/v1alpha1/fake"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/serving/v1beta1"
 	fakeservingv1beta1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/serving/v1beta1/fake"
+	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/trainer/v1alpha1"
+	faketrainerv1alpha1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/trainer/v1alpha1/fake"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
@@ -160,4 +162,9 @@ func (c *Clientset) ServingV1alpha1() servingv1alpha1.ServingV1alpha1Interface {
 // ServingV1beta1 retrieves the ServingV1beta1Client
 func (c *Clientset) ServingV1beta1() servingv1beta1.ServingV1beta1Interface {
 	return &fakeservingv1beta1.FakeServingV1beta1{Fake: &c.Fake}
+}
+
+// TrainerV1alpha1 retrieves the TrainerV1alpha1Client
+func (c *Clientset) TrainerV1alpha1() trainerv1alpha1.TrainerV1alpha1Interface {
+	return &faketrainerv1alpha1.FakeTrainerV1alpha1{Fake: &c.Fake}
 }
