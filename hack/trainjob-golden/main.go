@@ -383,6 +383,12 @@ func runJobSet(ctx context.Context, g *golden, js *jobsetv1alpha2.JobSet, s *str
 	for i := range jobs.Items {
 		jobs.Items[i].TypeMeta = metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"}
 		jobs.Items[i].Status = batchv1.JobStatus{}
+		if g.UnorderedEnv {
+			// Reproducible files: the test sorts these too.
+			for _, c := range jobs.Items[i].Spec.Template.Spec.Containers {
+				sort.SliceStable(c.Env, func(a, b int) bool { return c.Env[a].Name < c.Env[b].Name })
+			}
+		}
 		m, err := child(&jobs.Items[i])
 		if err != nil {
 			return err
