@@ -44,9 +44,13 @@ limitations under the License.
 // without JobSet"): upstream runs its ML plugins in a Go map's order, so
 // XGBoost's env and the trainer's come in either order; here the trainer's
 // comes first, as for torch. Port 29500 is added beside an unnamed port of
-// the template instead of replacing it. The Flux policy is refused
+// the template instead of replacing it. resourcesPerNode's resource claims
+// merge by name instead of being dropped. The Flux policy is refused
 // (ErrUnsupported). What JobSet decides per pod at admission (its priority
 // label, exclusive-placement affinities) is not in the templates.
+//
+// The tests compare Build with what Trainer's own framework and JobSet's
+// own controller create (testdata/golden, made by hack/trainjob-golden).
 package build
 
 import (
