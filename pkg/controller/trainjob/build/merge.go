@@ -94,12 +94,12 @@ func newInfo(job *trainerv1alpha1.TrainJob, rt *Runtime) (*info, error) {
 	for i := range in.spec.ReplicatedJobs {
 		rjob := &in.spec.ReplicatedJobs[i]
 		ps := podSet{name: rjob.Name, count: ptr.Deref(rjob.Template.Spec.Parallelism, 1)}
-		ancestor, labelled := rjob.Template.Labels[LabelTrainJobAncestor]
-		ps.ancestor = ancestor
-		if labelled && ancestor == AncestorTrainer && in.ml != nil {
+		ps.ancestor = rjob.Template.Labels[LabelTrainJobAncestor]
+		// The runtime's numNodes sizes the trainer only with an ML policy.
+		trainerNode := ps.ancestor == AncestorTrainer && in.ml != nil
+		if trainerNode {
 			ps.count = ptr.Deref(in.ml.NumNodes, 1)
 		}
-		trainerNode := labelled && ancestor == AncestorTrainer && in.ml != nil
 		if rpn := trainerResources(job); rpn != nil && (trainerNode || runLauncherAsNode && rjob.Name == Node) {
 			pod := &rjob.Template.Spec.Template.Spec
 			for c := range pod.Containers {

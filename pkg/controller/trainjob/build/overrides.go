@@ -32,7 +32,7 @@ import (
 // overrideInitializers gives the initializer containers the TrainJob's
 // source, env and secret, and runs each initializer once.
 func (in *info) overrideInitializers() {
-	init := in.job.Spec.Initializer
+	initializer := in.job.Spec.Initializer
 	for i := range in.spec.ReplicatedJobs {
 		rjob := &in.spec.ReplicatedJobs[i]
 		var storageURI *string
@@ -41,12 +41,14 @@ func (in *info) overrideInitializers() {
 		var set bool
 		switch rjob.Template.Labels[LabelTrainJobAncestor] {
 		case DatasetInitializer:
-			if init != nil && init.Dataset != nil {
-				storageURI, env, secret, set = init.Dataset.StorageUri, init.Dataset.Env, init.Dataset.SecretRef, true
+			if initializer != nil && initializer.Dataset != nil {
+				d := initializer.Dataset
+				storageURI, env, secret, set = d.StorageUri, d.Env, d.SecretRef, true
 			}
 		case ModelInitializer:
-			if init != nil && init.Model != nil {
-				storageURI, env, secret, set = init.Model.StorageUri, init.Model.Env, init.Model.SecretRef, true
+			if initializer != nil && initializer.Model != nil {
+				m := initializer.Model
+				storageURI, env, secret, set = m.StorageUri, m.Env, m.SecretRef, true
 			}
 		default:
 			continue
