@@ -50,7 +50,9 @@ func Funcs(_ runtimeserializer.CodecFactory) []any {
 			c.FillNoCustom(rt)
 			defaulted(rt, &trainerv1alpha1.ClusterTrainingRuntime{},
 				trainerv1alpha1.Convert_trainer_ClusterTrainingRuntime_To_v1alpha1_ClusterTrainingRuntime,
-				func(v *trainerv1alpha1.ClusterTrainingRuntime) { trainerv1alpha1.SetDefaults_TrainingRuntimeSpec(&v.Spec) },
+				func(v *trainerv1alpha1.ClusterTrainingRuntime) {
+					trainerv1alpha1.SetDefaults_TrainingRuntimeSpec(&v.Spec)
+				},
 				trainerv1alpha1.Convert_v1alpha1_ClusterTrainingRuntime_To_trainer_ClusterTrainingRuntime)
 		},
 	}
