@@ -37,8 +37,8 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/yaml"
 
-	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/apis/trainer/v1alpha1"
 	"github.com/mlplane/mlplane/pkg/apis/trainer/upstreamtest"
+	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/apis/trainer/v1alpha1"
 	trainerac "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/trainer/v1alpha1"
 )
 
