@@ -38,6 +38,7 @@ kube::codegen::gen_openapi \
     --extra-pkgs k8s.io/api/apps/v1 \
     --extra-pkgs k8s.io/api/rbac/v1 \
     --extra-pkgs k8s.io/api/batch/v1 \
+    --extra-pkgs k8s.io/api/scheduling/v1alpha3 \
     --extra-pkgs k8s.io/apimachinery/pkg/api/resource \
     --extra-pkgs k8s.io/apimachinery/pkg/util/intstr \
     --boilerplate "${BOILERPLATE}" \

@@ -342,7 +342,7 @@ start_mlplane_apiserver() {
         --bind-address 127.0.0.1 --secure-port "${MLPLANE_PORT}" \
         --tls-cert-file "${PKI}/mlplane-apiserver-serving.crt" --tls-private-key-file "${PKI}/mlplane-apiserver-serving.key" \
         --kubeconfig "${kubeconfig}" --authentication-kubeconfig "${kubeconfig}" --authorization-kubeconfig "${kubeconfig}" \
-        --enable-admission-plugins ProfileNamespace,NoCrossNamespaceReferences,WorkloadServiceAccount,WorkloadPodSecurity,TenantQuota \
+        --enable-admission-plugins ProfileNamespace,NoCrossNamespaceReferences,TrainJobRuntime,WorkloadServiceAccount,WorkloadPodSecurity,TenantQuota \
         --admission-control-config-file "${ROOT}/artifacts/deploy/admission-config.yaml"
 }
 

@@ -19,6 +19,7 @@ limitations under the License.
 //
 //	plugin/profilenamespace       ProfileNamespace: workloads only in namespaces owned by a Profile
 //	plugin/nocrossnamespace       NoCrossNamespaceReferences: no reference to another namespace
+//	plugin/trainjobruntime        TrainJobRuntime: a TrainJob's runtime exists and the TrainJob fits it
 //	plugin/workloadserviceaccount WorkloadServiceAccount: pods run only as allowed service accounts
 //	plugin/workloadpodsecurity    WorkloadPodSecurity: pod templates meet the namespace's Pod Security level
 //	plugin/tenantquota            TenantQuota: workloads fit the Profile's resource quota

@@ -32,6 +32,8 @@ import (
 	"github.com/mlplane/mlplane/pkg/apis/serving"
 	servingv1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
+	"github.com/mlplane/mlplane/pkg/apis/trainer"
+	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/apis/trainer/v1alpha1"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/jaxjob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/mpijob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/notebook"
@@ -44,6 +46,9 @@ import (
 	"github.com/mlplane/mlplane/pkg/registry/serving/clusterservingruntime"
 	"github.com/mlplane/mlplane/pkg/registry/serving/inferenceservice"
 	"github.com/mlplane/mlplane/pkg/registry/serving/servingruntime"
+	"github.com/mlplane/mlplane/pkg/registry/trainer/clustertrainingruntime"
+	"github.com/mlplane/mlplane/pkg/registry/trainer/trainingruntime"
+	"github.com/mlplane/mlplane/pkg/registry/trainer/trainjob"
 )
 
 // ExtraConfig holds mlplane's own configuration; none yet.
@@ -94,6 +99,7 @@ func (c completedConfig) New() (*Server, error) {
 	}{
 		{kubeflow.GroupName, kubeflowStorage},
 		{serving.GroupName, servingStorage},
+		{trainer.GroupName, trainerStorage},
 	} {
 		storage, err := g.storage(optsGetter)
 		if err != nil {
@@ -168,4 +174,24 @@ func servingStorage(optsGetter generic.RESTOptionsGetter) (map[string]map[string
 			servingv1alpha1.ClusterServingRuntimePlural: clusterServingRuntimes,
 		},
 	}, nil
+}
+
+// trainerStorage is every resource of trainer.kubeflow.org/v1alpha1, its
+// only version: TrainJobs with their status, and both runtime kinds.
+func trainerStorage(optsGetter generic.RESTOptionsGetter) (map[string]map[string]rest.Storage, error) {
+	v1alpha1, err := trainjob.NewStorage(Scheme, optsGetter)
+	if err != nil {
+		return nil, err
+	}
+	trainingRuntimes, err := trainingruntime.NewStorage(Scheme, optsGetter)
+	if err != nil {
+		return nil, err
+	}
+	clusterTrainingRuntimes, err := clustertrainingruntime.NewStorage(Scheme, optsGetter)
+	if err != nil {
+		return nil, err
+	}
+	v1alpha1[trainerv1alpha1.TrainingRuntimePlural] = trainingRuntimes
+	v1alpha1[trainerv1alpha1.ClusterTrainingRuntimePlural] = clusterTrainingRuntimes
+	return map[string]map[string]rest.Storage{trainerv1alpha1.SchemeGroupVersion.Version: v1alpha1}, nil
 }

@@ -27,6 +27,7 @@ import (
 
 	kubeflowinstall "github.com/mlplane/mlplane/pkg/apis/kubeflow/install"
 	servinginstall "github.com/mlplane/mlplane/pkg/apis/serving/install"
+	trainerinstall "github.com/mlplane/mlplane/pkg/apis/trainer/install"
 )
 
 var (
@@ -39,6 +40,7 @@ var (
 func init() {
 	kubeflowinstall.Install(Scheme)
 	servinginstall.Install(Scheme)
+	trainerinstall.Install(Scheme)
 	// autoscaling/v1 Scale, and the internal Scale it converts through, for
 	// the scale subresources.
 	utilruntime.Must(scalescheme.AddToScheme(Scheme))

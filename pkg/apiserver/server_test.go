@@ -117,6 +117,7 @@ func TestServer(t *testing.T) {
 	t.Run("Notebook", func(t *testing.T) { testNotebooks(t, e) })
 	t.Run("Profile", func(t *testing.T) { testProfiles(t, e) })
 	t.Run("Serving", func(t *testing.T) { testServing(t, e) })
+	t.Run("Trainer", func(t *testing.T) { testTrainer(t, e) })
 	t.Run("SchemaDefaults", func(t *testing.T) { testSchemaDefaults(t, e) })
 	t.Run("ObjectsTooLarge", func(t *testing.T) { testObjectsTooLarge(t, e) })
 }

@@ -26,6 +26,7 @@ import (
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	servingv1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
+	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/apis/trainer/v1alpha1"
 )
 
 // StorageVersioner picks the version each kind is stored in etcd as, which
@@ -33,12 +34,13 @@ import (
 // v1, and each serving.kserve.io kind as the one version that serves it,
 // InferenceService as v1beta1 and the runtimes as v1alpha1. A single group
 // version per group cannot express the latter: the serving kinds live in
-// different versions.
+// different versions. trainer.kubeflow.org has one version, v1alpha1.
 var StorageVersioner runtime.GroupVersioner = storageVersions{
 	{version: kubeflowv1.SchemeGroupVersion},
 	{version: servingv1beta1.SchemeGroupVersion, kinds: []string{servingv1beta1.InferenceServiceKind}},
 	{version: servingv1alpha1.SchemeGroupVersion,
 		kinds: []string{servingv1alpha1.ServingRuntimeKind, servingv1alpha1.ClusterServingRuntimeKind}},
+	{version: trainerv1alpha1.SchemeGroupVersion},
 }
 
 // StorageCodec encodes objects for etcd as JSON in their storage version and

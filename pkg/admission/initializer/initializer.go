@@ -17,13 +17,15 @@ limitations under the License.
 // Package initializer gives mlplane's admission plugins mlplane's own
 // informers: Profiles and the workloads of kubeflow.org and
 // serving.kserve.io, read back from mlplane-apiserver through its loopback
-// client. Informers of the core API (namespaces) come from the generic
-// initializer of k8s.io/apiserver (WantsExternalKubeInformerFactory).
+// client, and that client itself for what an informer has not seen yet.
+// Informers of the core API (namespaces) come from the generic initializer
+// of k8s.io/apiserver (WantsExternalKubeInformerFactory).
 package initializer
 
 import (
 	"k8s.io/apiserver/pkg/admission"
 
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
 	informers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
 )
 
@@ -34,8 +36,16 @@ type WantsMlplaneInformerFactory interface {
 	admission.InitializationValidator
 }
 
+// WantsMlplaneClientSet is a plugin that reads mlplane objects directly,
+// when its informer may not have seen them yet.
+type WantsMlplaneClientSet interface {
+	SetMlplaneClientSet(versioned.Interface)
+	admission.InitializationValidator
+}
+
 type pluginInitializer struct {
 	informers informers.SharedInformerFactory
+	client    versioned.Interface
 }
 
 var _ admission.PluginInitializer = pluginInitializer{}
@@ -47,9 +57,19 @@ func New(f informers.SharedInformerFactory) admission.PluginInitializer {
 	return pluginInitializer{informers: f}
 }
 
-// Initialize gives the plugin the informer factory if it wants it.
+// NewWithClient is New that also hands client, the client f's informers
+// read through, to the plugins that want it.
+func NewWithClient(f informers.SharedInformerFactory, client versioned.Interface) admission.PluginInitializer {
+	return pluginInitializer{informers: f, client: client}
+}
+
+// Initialize gives the plugin the informer factory and the client if it
+// wants them.
 func (i pluginInitializer) Initialize(plugin admission.Interface) {
 	if wants, ok := plugin.(WantsMlplaneInformerFactory); ok {
 		wants.SetMlplaneInformerFactory(i.informers)
+	}
+	if wants, ok := plugin.(WantsMlplaneClientSet); ok && i.client != nil {
+		wants.SetMlplaneClientSet(i.client)
 	}
 }

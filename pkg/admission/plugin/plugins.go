@@ -23,6 +23,7 @@ import (
 	"github.com/mlplane/mlplane/pkg/admission/plugin/nocrossnamespace"
 	"github.com/mlplane/mlplane/pkg/admission/plugin/profilenamespace"
 	"github.com/mlplane/mlplane/pkg/admission/plugin/tenantquota"
+	"github.com/mlplane/mlplane/pkg/admission/plugin/trainjobruntime"
 	"github.com/mlplane/mlplane/pkg/admission/plugin/workloadpodsecurity"
 	"github.com/mlplane/mlplane/pkg/admission/plugin/workloadserviceaccount"
 )
@@ -35,6 +36,7 @@ import (
 var Names = []string{
 	profilenamespace.PluginName,
 	nocrossnamespace.PluginName,
+	trainjobruntime.PluginName,
 	workloadserviceaccount.PluginName,
 	workloadpodsecurity.PluginName,
 	tenantquota.PluginName,
@@ -44,6 +46,7 @@ var Names = []string{
 func Register(plugins *admission.Plugins) {
 	profilenamespace.Register(plugins)
 	nocrossnamespace.Register(plugins)
+	trainjobruntime.Register(plugins)
 	workloadserviceaccount.Register(plugins)
 	workloadpodsecurity.Register(plugins)
 	tenantquota.Register(plugins)

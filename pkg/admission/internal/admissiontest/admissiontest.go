@@ -53,7 +53,8 @@ func Initializers() admission.PluginInitializers {
 	kubeClient := kubefake.NewClientset()
 	generic := genericadmissioninit.New(kubeClient, nil, kubeinformers.NewSharedInformerFactory(kubeClient, 0),
 		authorizerfactory.NewAlwaysDenyAuthorizer(), nil, nil, nil, nil)
-	mlplane := mlplaneinitializer.New(informers.NewSharedInformerFactory(fake.NewClientset(), 0))
+	client := fake.NewClientset()
+	mlplane := mlplaneinitializer.NewWithClient(informers.NewSharedInformerFactory(client, 0), client)
 	return admission.PluginInitializers{generic, mlplane}
 }
 

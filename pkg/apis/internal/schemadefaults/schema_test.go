@@ -32,6 +32,7 @@ import (
 	"github.com/mlplane/mlplane/pkg/apis/internal/schemadefaults"
 	kubeflowinstall "github.com/mlplane/mlplane/pkg/apis/kubeflow/install"
 	servinginstall "github.com/mlplane/mlplane/pkg/apis/serving/install"
+	trainerinstall "github.com/mlplane/mlplane/pkg/apis/trainer/install"
 	"github.com/mlplane/mlplane/pkg/generated/openapi"
 )
 
@@ -47,6 +48,7 @@ var scheme = func() *runtime.Scheme {
 	s := runtime.NewScheme()
 	kubeflowinstall.Install(s)
 	servinginstall.Install(s)
+	trainerinstall.Install(s)
 	return s
 }()
 
@@ -196,7 +198,7 @@ func compact(t *testing.T, value string) string {
 func TestMarkersAreTheSchemaDefaultsOfEveryKind(t *testing.T) {
 	all := map[string]string{}
 	kinds := servedKinds()
-	if len(kinds) < 13 {
+	if len(kinds) < 16 {
 		t.Fatalf("found only %d served kinds: %v", len(kinds), kinds)
 	}
 	for name, typ := range kinds {

@@ -39,7 +39,7 @@ var (
 func init() {
 	// Only hand-written functions are registered here; generated ones register
 	// themselves, so this package compiles even without generated files.
-	localSchemeBuilder.Register(addKnownTypes, addDefaultingFuncs)
+	localSchemeBuilder.Register(addKnownTypes, addDefaultingFuncs, addFieldLabelConversions)
 }
 
 func addKnownTypes(scheme *runtime.Scheme) error {

@@ -40,6 +40,9 @@ type Kind[T any, P statusrest.Object[T], S any] struct {
 	// status is written with the resource, as KServe's runtimes'.
 	Status func(P) *S
 
+	// PrepareForCreate is optional: what the kind adjusts in a new object
+	// before it is validated (a TrainJob stamps its runtime patches).
+	PrepareForCreate func(P)
 	// PrepareForUpdate is optional: what the kind adjusts in an updated
 	// object, knowing the stored one, before the generation is moved and the
 	// object validated.

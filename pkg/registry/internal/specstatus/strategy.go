@@ -69,7 +69,7 @@ func (s Strategy[T, P, S]) GetResetFields() map[fieldpath.APIVersion]*fieldpath.
 }
 
 // PrepareForCreate wipes the status, which only the status subresource
-// writes, and starts the generation at 1.
+// writes, starts the generation at 1 and lets the kind adjust the object.
 func (s Strategy[T, P, S]) PrepareForCreate(_ context.Context, obj runtime.Object) {
 	o := obj.(P)
 	if s.kind.Status != nil {
@@ -77,6 +77,9 @@ func (s Strategy[T, P, S]) PrepareForCreate(_ context.Context, obj runtime.Objec
 		*s.kind.Status(o) = zero
 	}
 	o.SetGeneration(1)
+	if s.kind.PrepareForCreate != nil {
+		s.kind.PrepareForCreate(o)
+	}
 }
 
 // PrepareForUpdate keeps the stored status and moves the generation when the

@@ -18,6 +18,7 @@ package specstatus
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -103,6 +104,11 @@ func TestPrepareForCreate(t *testing.T) {
 	}{
 		{"status is wiped, generation starts at one", widgets(), widgetStatus{}},
 		{"without a status subresource, status is kept", withoutStatus(), widgetStatus{Ready: 1}},
+		{"the kind's PrepareForCreate runs last", func() *Kind[widget, *widget, widgetStatus] {
+			k := widgets()
+			k.PrepareForCreate = func(w *widget) { w.Spec.Pinned = fmt.Sprintf("generation %d", w.Generation) }
+			return k
+		}(), widgetStatus{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := stored()
@@ -110,6 +116,9 @@ func TestPrepareForCreate(t *testing.T) {
 			want := stored()
 			want.Generation = 1
 			want.Status = tc.wantStatus
+			if tc.kind.PrepareForCreate != nil {
+				want.Spec.Pinned = "generation 1"
+			}
 			if d := cmp.Diff(want, w); d != "" {
 				t.Errorf("PrepareForCreate left (-want +got):\n%s", d)
 			}

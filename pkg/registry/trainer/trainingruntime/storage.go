@@ -1,0 +1,46 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package trainingruntime serves trainer.kubeflow.org/v1alpha1
+// TrainingRuntimes, the runtimes TrainJobs of one namespace may reference,
+// through the shared runtime registry.
+package trainingruntime
+
+import (
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apiserver/pkg/registry/generic"
+
+	"github.com/mlplane/mlplane/pkg/apis/trainer"
+	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/apis/trainer/v1alpha1"
+	"github.com/mlplane/mlplane/pkg/apis/trainer/validation"
+	"github.com/mlplane/mlplane/pkg/registry/trainer/internal/runtimes"
+)
+
+// Kind describes TrainingRuntime to the runtime registry.
+var Kind = &runtimes.Kind[trainer.TrainingRuntime, *trainer.TrainingRuntime]{
+	Resource:       trainerv1alpha1.TrainingRuntimePlural,
+	Singular:       trainerv1alpha1.TrainingRuntimeSingular,
+	Namespaced:     true,
+	NewList:        func() runtime.Object { return &trainer.TrainingRuntimeList{} },
+	Spec:           func(rt *trainer.TrainingRuntime) *trainer.TrainingRuntimeSpec { return &rt.Spec },
+	Validate:       validation.ValidateTrainingRuntime,
+	ValidateUpdate: validation.ValidateTrainingRuntimeUpdate,
+}
+
+// NewStorage returns the trainingruntimes storage.
+func NewStorage(scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (*runtimes.REST, error) {
+	return runtimes.NewStorage(Kind, scheme, optsGetter)
+}
