@@ -1,0 +1,142 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package trainjob
+
+import (
+	"context"
+	"fmt"
+	"maps"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/klog/v2"
+	"k8s.io/utils/ptr"
+
+	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/apis/trainer/v1alpha1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
+	"github.com/mlplane/mlplane/pkg/controller/internal/podgroup"
+	"github.com/mlplane/mlplane/pkg/controller/trainjob/build"
+)
+
+// labelChildren puts TrainJobNameLabel on every child, for the filtered
+// informers.
+func labelChildren(tj *trainerv1alpha1.TrainJob, children *build.Children) {
+	label := func(m metav1.Object) {
+		l := maps.Clone(m.GetLabels())
+		if l == nil {
+			l = map[string]string{}
+		}
+		l[TrainJobNameLabel] = tj.Name
+		m.SetLabels(l)
+	}
+	for _, rj := range children.ReplicatedJobs {
+		for _, j := range rj.Jobs {
+			label(j)
+		}
+	}
+	if children.Service != nil {
+		label(children.Service)
+	}
+	for _, cm := range children.ConfigMaps {
+		label(cm)
+	}
+	for _, s := range children.Secrets {
+		label(s)
+	}
+	if children.PodGroup != nil {
+		label(children.PodGroup)
+	}
+}
+
+// syncChildren writes the children other than the Jobs: the Secrets once
+// (a generated key is never replaced), the ConfigMaps and the headless
+// Service applied, the PodGroup as upstream's coscheduling and Volcano
+// plugins write it.
+func (c *Controller) syncChildren(ctx context.Context, tj *trainerv1alpha1.TrainJob, children *build.Children) error {
+	for _, s := range children.Secrets {
+		if _, _, err := childsync.Create(ctx, c.syncer, c.secretKind, owner(tj), s.DeepCopy()); err != nil {
+			return err
+		}
+	}
+	for _, cm := range children.ConfigMaps {
+		if _, _, err := childsync.Apply(ctx, c.syncer, c.configMapKind, owner(tj), cm.DeepCopy()); err != nil {
+			return err
+		}
+	}
+	if children.Service != nil {
+		if _, _, err := childsync.Apply(ctx, c.syncer, c.serviceKind, owner(tj), children.Service.DeepCopy()); err != nil {
+			return err
+		}
+	}
+	if children.PodGroup != nil {
+		return c.syncPodGroup(ctx, tj, children.PodGroup.DeepCopy())
+	}
+	return nil
+}
+
+// syncPodGroup creates the PodGroup, and applies it again only while the
+// TrainJob is suspended, as upstream's plugins: a running gang keeps the
+// PodGroup it was admitted with. Nothing is written while the cluster does
+// not serve the scheduler's PodGroups.
+func (c *Controller) syncPodGroup(ctx context.Context, tj *trainerv1alpha1.TrainJob, desired *unstructured.Unstructured) error {
+	api := c.podGroupAPIs[desired.GroupVersionKind().Group]
+	if api == nil {
+		return fmt.Errorf("PodGroup %s: no gang scheduler serves %s", desired.GetName(), desired.GetAPIVersion())
+	}
+	pgs, gvr, err := api.Resource(tj.Namespace)
+	if err != nil || pgs == nil {
+		if err == nil {
+			klog.FromContext(ctx).V(4).Info("PodGroup API not served; no PodGroup", "apiVersion", desired.GetAPIVersion())
+		}
+		return err
+	}
+	live, getErr := pgs.Get(ctx, desired.GetName(), metav1.GetOptions{})
+	if getErr != nil && !apierrors.IsNotFound(getErr) {
+		return fmt.Errorf("getting PodGroup %s: %w", desired.GetName(), getErr)
+	}
+	if getErr == nil && !ptr.Deref(tj.Spec.Suspend, false) {
+		return nil
+	}
+	kind := c.unstructuredKind(gvr.GroupVersion().WithKind(podgroup.Kind), pgs, live, getErr)
+	pg, outcome, err := childsync.Apply(ctx, c.syncer, kind, owner(tj), desired)
+	if err != nil {
+		if apierrors.IsNotFound(err) {
+			api.Gone()
+		}
+		return err
+	}
+	if outcome == childsync.Created {
+		klog.FromContext(ctx).V(2).Info("Created PodGroup", "podGroup", klog.KObj(pg))
+	}
+	return nil
+}
+
+// deletePodGroups deletes the TrainJob's PodGroup, of whichever scheduler:
+// it finished.
+func (c *Controller) deletePodGroups(ctx context.Context, tj *trainerv1alpha1.TrainJob) error {
+	for _, gvr := range []string{podgroup.SchedulerPlugins.Group, podgroup.Volcano.Group} {
+		api := c.podGroupAPIs[gvr]
+		if api == nil {
+			continue
+		}
+		if _, err := api.Delete(ctx, c.cfg.Recorder, tj, tj.Namespace, tj.Name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
