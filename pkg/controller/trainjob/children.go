@@ -30,6 +30,7 @@ import (
 	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/apis/trainer/v1alpha1"
 	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
 	"github.com/mlplane/mlplane/pkg/controller/internal/podgroup"
+	"github.com/mlplane/mlplane/pkg/controller/internal/unstructuredspec"
 	"github.com/mlplane/mlplane/pkg/controller/trainjob/build"
 )
 
@@ -113,6 +114,11 @@ func (c *Controller) syncPodGroup(ctx context.Context, tj *trainerv1alpha1.Train
 		return nil
 	}
 	kind := c.unstructuredKind(gvr.GroupVersion().WithKind(podgroup.Kind), pgs, live, getErr)
+	// Applied again while suspended, a PodGroup changed by someone else is
+	// set back, as upstream's forced apply does.
+	kind.Drifted = func(live, desired *unstructured.Unstructured) bool {
+		return !unstructuredspec.Covers(live.Object["spec"], desired.Object["spec"])
+	}
 	pg, outcome, err := childsync.Apply(ctx, c.syncer, kind, owner(tj), desired)
 	if err != nil {
 		if apierrors.IsNotFound(err) {
