@@ -133,12 +133,27 @@ func (c *Controller) syncPodGroup(ctx context.Context, tj *trainerv1alpha1.Train
 }
 
 // deletePodGroups deletes the TrainJob's PodGroup, of whichever scheduler:
-// it finished.
+// it finished. A PodGroup already gone costs a read, not a delete, at the
+// later passes of a finished TrainJob.
 func (c *Controller) deletePodGroups(ctx context.Context, tj *trainerv1alpha1.TrainJob) error {
-	for _, gvr := range []string{podgroup.SchedulerPlugins.Group, podgroup.Volcano.Group} {
-		api := c.podGroupAPIs[gvr]
+	for _, group := range []string{podgroup.SchedulerPlugins.Group, podgroup.Volcano.Group} {
+		api := c.podGroupAPIs[group]
 		if api == nil {
 			continue
+		}
+		pgs, _, err := api.Resource(tj.Namespace)
+		if err != nil {
+			return err
+		}
+		if pgs == nil {
+			continue
+		}
+		pg, err := pgs.Get(ctx, tj.Name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) || (err == nil && !metav1.IsControlledBy(pg, tj)) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("getting PodGroup %s: %w", tj.Name, err)
 		}
 		if _, err := api.Delete(ctx, c.cfg.Recorder, tj, tj.Namespace, tj.Name); err != nil {
 			return err

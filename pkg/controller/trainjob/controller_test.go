@@ -487,10 +487,22 @@ func TestTerminalState(t *testing.T) {
 			if !slices.Contains(events, "Normal SuccessfulDeletePodGroup Deleted PodGroup: tj") {
 				t.Errorf("PodGroup not deleted: events = %v", events)
 			}
-			// Terminal for good: nothing is created again.
+			// Terminal for good: nothing is created again, and once the
+			// Jobs are stopped, nothing is written.
 			h.mustReconcile()
 			if got := h.jobNames(); got != tc.wantJobs {
 				t.Errorf("Jobs after another pass = %s, want %s", got, tc.wantJobs)
+			}
+			h.clearActions()
+			h.dyn.ClearActions()
+			h.mustReconcile()
+			if got := h.writes(); len(got) != 0 {
+				t.Errorf("a finished TrainJob's pass wrote %v", got)
+			}
+			for _, a := range h.dyn.Actions() {
+				if a.GetVerb() != "get" {
+					t.Errorf("a finished TrainJob's pass sent %s %s", a.GetVerb(), a.GetResource().Resource)
+				}
 			}
 		})
 	}
