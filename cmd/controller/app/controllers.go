@@ -71,6 +71,7 @@ type controllerDescriptor struct {
 func newControllerDescriptors() []*controllerDescriptor {
 	return []*controllerDescriptor{
 		newTrainingControllerDescriptor(),
+		newTrainJobControllerDescriptor(),
 		newNotebookControllerDescriptor(),
 		newServingControllerDescriptor(),
 		newProfileControllerDescriptor(),

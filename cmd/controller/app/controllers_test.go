@@ -74,8 +74,8 @@ func TestStartControllersLeavesClusterWideOnesOutWithNamespace(t *testing.T) {
 		namespace string
 		want      []string
 	}{
-		{"every namespace", "", []string{"training", "notebook", "serving", "profile"}},
-		{"one namespace", "team-a", []string{"training", "notebook", "serving"}},
+		{"every namespace", "", []string{"training", "trainjob", "notebook", "serving", "profile"}},
+		{"one namespace", "team-a", []string{"training", "trainjob", "notebook", "serving"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := NewOptions()
@@ -174,9 +174,9 @@ func listed(cc *controllerContext) []string {
 // cluster-scoped (namespaces, priority classes) only when it is needed.
 func TestControllersListOnlyWhatTheyOwn(t *testing.T) {
 	mlplaneKinds := func(ns string, extra ...string) []string {
-		lists := []string{`mlplane clusterservingruntimes ""`}
+		lists := []string{`mlplane clusterservingruntimes ""`, `mlplane clustertrainingruntimes ""`}
 		for _, r := range append([]string{"inferenceservices", "jaxjobs", "mpijobs", "notebooks", "paddlejobs",
-			"pytorchjobs", "servingruntimes", "tfjobs", "xgboostjobs"}, extra...) {
+			"pytorchjobs", "servingruntimes", "tfjobs", "trainingruntimes", "trainjobs", "xgboostjobs"}, extra...) {
 			lists = append(lists, fmt.Sprintf("mlplane %s %q", r, ns))
 		}
 		return lists
@@ -186,6 +186,7 @@ func TestControllersListOnlyWhatTheyOwn(t *testing.T) {
 		notebookLabel = `"notebook-name"`
 		servingLabel  = `"serving.kserve.io/inferenceservice"`
 		profileLabel  = `"app.kubernetes.io/managed-by=mlplane-profile"`
+		trainJobLabel = `"trainer.mlplane.io/trainjob-name"`
 	)
 	for _, tc := range []struct {
 		name string
@@ -196,6 +197,10 @@ func TestControllersListOnlyWhatTheyOwn(t *testing.T) {
 			name: "every namespace",
 			want: append(mlplaneKinds("", "profiles"),
 				`configmaps "" `+trainingLabel+` ""`,
+				`configmaps "" `+trainJobLabel+` ""`,
+				`jobs "" `+trainJobLabel+` ""`,
+				`secrets "" `+trainJobLabel+` ""`,
+				`services "" `+trainJobLabel+` ""`,
 				`configmaps "mlplane-system" "" "metadata.name=inferenceservice-config"`,
 				`deployments "" `+servingLabel+` ""`,
 				`events "" "" "involvedObject.kind=Pod"`,
@@ -223,6 +228,10 @@ func TestControllersListOnlyWhatTheyOwn(t *testing.T) {
 			want: append(mlplaneKinds("team-a"),
 				`configmaps "mlplane-system" "" "metadata.name=inferenceservice-config"`,
 				`configmaps "team-a" `+trainingLabel+` ""`,
+				`configmaps "team-a" `+trainJobLabel+` ""`,
+				`jobs "team-a" `+trainJobLabel+` ""`,
+				`secrets "team-a" `+trainJobLabel+` ""`,
+				`services "team-a" `+trainJobLabel+` ""`,
 				`deployments "team-a" `+servingLabel+` ""`,
 				`events "team-a" "" "involvedObject.kind=Pod"`,
 				`events "team-a" "" "involvedObject.kind=StatefulSet"`,

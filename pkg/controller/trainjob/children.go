@@ -18,9 +18,11 @@ package trainjob
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"maps"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -70,7 +72,12 @@ func labelChildren(tj *trainerv1alpha1.TrainJob, children *build.Children) {
 // plugins write it.
 func (c *Controller) syncChildren(ctx context.Context, tj *trainerv1alpha1.TrainJob, children *build.Children) error {
 	for _, s := range children.Secrets {
-		if _, _, err := childsync.Create(ctx, c.syncer, c.secretKind, owner(tj), s.DeepCopy()); err != nil {
+		if err := c.createSecret(ctx, tj, s.DeepCopy()); err != nil {
+			return err
+		}
+	}
+	for _, claim := range children.PersistentVolumeClaims {
+		if err := c.createClaim(ctx, tj, claim); err != nil {
 			return err
 		}
 	}
@@ -86,6 +93,46 @@ func (c *Controller) syncChildren(ctx context.Context, tj *trainerv1alpha1.Train
 	}
 	if children.PodGroup != nil {
 		return c.syncPodGroup(ctx, tj, children.PodGroup.DeepCopy())
+	}
+	return nil
+}
+
+// createSecret creates a Secret of the ML policy once. Build leaves MPI's
+// SSH key out, to stay deterministic: it is generated here, only for a
+// Secret the cache does not hold.
+func (c *Controller) createSecret(ctx context.Context, tj *trainerv1alpha1.TrainJob, s *corev1.Secret) error {
+	if _, err := c.secrets.Secrets(s.Namespace).Get(s.Name); err == nil {
+		return nil
+	}
+	if len(s.Data) == 0 {
+		data, err := build.NewMPISSHAuthData(rand.Reader)
+		if err != nil {
+			return err
+		}
+		s.Data = data
+	}
+	_, _, err := childsync.Create(ctx, c.syncer, c.secretKind, owner(tj), s)
+	return err
+}
+
+// createClaim creates a claim of a volume claim policy once, as JobSet
+// does: owned by the TrainJob unless it is to outlive it (Retain). The
+// controller does not watch claims; they are read from the API.
+func (c *Controller) createClaim(ctx context.Context, tj *trainerv1alpha1.TrainJob, claim build.PersistentVolumeClaim) error {
+	pvc := claim.Claim.DeepCopy()
+	claims := c.cfg.KubeClient.CoreV1().PersistentVolumeClaims(pvc.Namespace)
+	_, err := claims.Get(ctx, pvc.Name, metav1.GetOptions{})
+	if err == nil {
+		return nil
+	}
+	if !apierrors.IsNotFound(err) {
+		return fmt.Errorf("getting PersistentVolumeClaim %s: %w", pvc.Name, err)
+	}
+	if !claim.Retain {
+		pvc.OwnerReferences = []metav1.OwnerReference{*metav1.NewControllerRef(tj, trainJobGVK)}
+	}
+	if _, err := claims.Create(ctx, pvc, metav1.CreateOptions{FieldManager: FieldManager}); err != nil && !apierrors.IsAlreadyExists(err) {
+		return fmt.Errorf("creating PersistentVolumeClaim %s: %w", pvc.Name, err)
 	}
 	return nil
 }

@@ -601,3 +601,46 @@ func TestPodGroupIsCreatedAndKeptWhileRunning(t *testing.T) {
 		t.Errorf("suspended TrainJob's PodGroup not applied: minMember %d", n)
 	}
 }
+
+func TestMPISSHKeyIsGeneratedOnce(t *testing.T) {
+	h := newHarness(t, testTrainJob("torch"), nodeRuntime(1))
+	h.c.cfg.Build = func(tj *trainerv1alpha1.TrainJob, rt *build.Runtime) (*build.Children, error) {
+		children, err := fakeBuild(tj, rt)
+		children.Secrets = []*corev1.Secret{{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "tj-mpi-ssh-auth"},
+			Type: corev1.SecretTypeSSHAuth}}
+		return children, err
+	}
+	h.mustReconcile()
+	first, err := h.kube.CoreV1().Secrets("ns").Get(context.Background(), "tj-mpi-ssh-auth", metav1.GetOptions{})
+	if err != nil || len(first.Data[corev1.SSHAuthPrivateKey]) == 0 || len(first.Data[build.MPISSHPublicKey]) == 0 {
+		t.Fatalf("SSH key Secret = %v, %v", first, err)
+	}
+	h.mustReconcile()
+	second, _ := h.kube.CoreV1().Secrets("ns").Get(context.Background(), "tj-mpi-ssh-auth", metav1.GetOptions{})
+	if string(second.Data[corev1.SSHAuthPrivateKey]) != string(first.Data[corev1.SSHAuthPrivateKey]) {
+		t.Error("SSH key replaced")
+	}
+}
+
+// The real builder's children: JobSet's Jobs and Service, written once,
+// then left alone.
+func TestBuiltChildrenAreWrittenOnce(t *testing.T) {
+	rt := nodeRuntime(1)
+	rt.Spec.MLPolicy = &trainerv1alpha1.MLPolicy{NumNodes: ptr.To[int32](2),
+		MLPolicySource: trainerv1alpha1.MLPolicySource{Torch: &trainerv1alpha1.TorchMLPolicySource{}}}
+	rt.Spec.Template.Spec.ReplicatedJobs[0].Template.Labels = map[string]string{"trainer.kubeflow.org/trainjob-ancestor-step": "trainer"}
+	h := newHarness(t, testTrainJob("torch"), rt)
+	h.c.cfg.Build = func(tj *trainerv1alpha1.TrainJob, rt *build.Runtime) (*build.Children, error) { return build.Build(tj, rt) }
+	h.mustReconcile()
+	job := h.job("tj-node-0")
+	if job.Labels["jobset.sigs.k8s.io/jobset-name"] != "tj" || job.Labels[TrainJobNameLabel] != "tj" ||
+		ptr.Deref(job.Spec.Parallelism, 0) != 2 || job.Spec.Template.Spec.Subdomain != "tj" {
+		t.Errorf("Job = %+v", job.ObjectMeta.Labels)
+	}
+	h.mustReconcile()
+	h.clearActions()
+	h.mustReconcile()
+	if got := h.writes(); len(got) != 0 {
+		t.Errorf("a reconcile with nothing changed wrote %v", got)
+	}
+}
