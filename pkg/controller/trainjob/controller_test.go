@@ -630,7 +630,9 @@ func TestBuiltChildrenAreWrittenOnce(t *testing.T) {
 		MLPolicySource: trainerv1alpha1.MLPolicySource{Torch: &trainerv1alpha1.TorchMLPolicySource{}}}
 	rt.Spec.Template.Spec.ReplicatedJobs[0].Template.Labels = map[string]string{"trainer.kubeflow.org/trainjob-ancestor-step": "trainer"}
 	h := newHarness(t, testTrainJob("torch"), rt)
-	h.c.cfg.Build = func(tj *trainerv1alpha1.TrainJob, rt *build.Runtime) (*build.Children, error) { return build.Build(tj, rt) }
+	h.c.cfg.Build = func(tj *trainerv1alpha1.TrainJob, rt *build.Runtime) (*build.Children, error) {
+		return build.Build(tj, rt)
+	}
 	h.mustReconcile()
 	job := h.job("tj-node-0")
 	if job.Labels["jobset.sigs.k8s.io/jobset-name"] != "tj" || job.Labels[TrainJobNameLabel] != "tj" ||
