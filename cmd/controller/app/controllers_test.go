@@ -25,6 +25,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	kubefake "k8s.io/client-go/kubernetes/fake"
@@ -253,5 +254,40 @@ func TestControllersListOnlyWhatTheyOwn(t *testing.T) {
 				t.Errorf("lists (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// --trainjob-jobset-mode: auto watches JobSets only where the cluster
+// serves them; always refuses to start without them.
+func TestTrainJobJobSetMode(t *testing.T) {
+	served := []*metav1.APIResourceList{{GroupVersion: "jobset.x-k8s.io/v1alpha2",
+		APIResources: []metav1.APIResource{{Name: "jobsets", Namespaced: true, Kind: "JobSet"}}}}
+	for _, tc := range []struct {
+		mode      string
+		served    bool
+		wantErr   string
+		wantWatch bool
+	}{
+		{mode: "never", served: true},
+		{mode: "auto"},
+		{mode: "auto", served: true, wantWatch: true},
+		{mode: "always", wantErr: "--trainjob-jobset-mode=always: the cluster does not serve jobset.x-k8s.io/v1alpha2 jobsets"},
+		{mode: "always", served: true, wantWatch: true},
+	} {
+		o, err := parse(t, "--trainjob-jobset-mode="+tc.mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cc := newTestContext(t, o)
+		if tc.served {
+			cc.KubeClient.(*kubefake.Clientset).Resources = served
+		}
+		_, err = startTrainJobController(cc)
+		if gotErr := fmt.Sprint(err); (err != nil || tc.wantErr != "") && gotErr != tc.wantErr {
+			t.Errorf("%s, served %v: err = %v, want %q", tc.mode, tc.served, err, tc.wantErr)
+		}
+		if watched := len(cc.dynamicFactories) == 1; watched != tc.wantWatch {
+			t.Errorf("%s, served %v: JobSets watched = %v, want %v", tc.mode, tc.served, watched, tc.wantWatch)
+		}
 	}
 }

@@ -92,6 +92,11 @@ type Config struct {
 
 	// Build builds the children.
 	Build BuildFunc
+	// JobSets, when set, is an informer on the JobSets (JobSetGVR) of
+	// TrainJobs (LabelSelector), and TrainJobs then run as the JobSet
+	// upstream applies, unless they already run as Jobs. It needs
+	// DynamicClient.
+	JobSets cache.SharedIndexInformer
 
 	// LoopMetrics receive the reconcile durations and results; nil keeps
 	// them unregistered.
@@ -124,6 +129,9 @@ type Controller struct {
 
 // NewController returns the TrainJob controller.
 func NewController(cfg Config) (*Controller, error) {
+	if cfg.JobSets != nil && cfg.DynamicClient == nil {
+		return nil, errors.New("trainjob: JobSets need DynamicClient")
+	}
 	if cfg.KubeClient == nil || cfg.Client == nil || cfg.Recorder == nil || cfg.Build == nil ||
 		cfg.TrainJobs == nil || cfg.TrainingRuntimes == nil || cfg.ClusterTrainingRuntimes == nil ||
 		cfg.Jobs == nil || cfg.Services == nil || cfg.ConfigMaps == nil || cfg.Secrets == nil {
@@ -156,8 +164,13 @@ func NewController(cfg Config) (*Controller, error) {
 		return nil, fmt.Errorf("watching TrainJobs: %w", err)
 	}
 	toOwner := handler.OnChange(c.loop.Enqueue(handler.ControllerOf(trainJobGVK.GroupKind())))
-	for _, inf := range []cache.SharedIndexInformer{cfg.Jobs.Informer(), cfg.Services.Informer(),
-		cfg.ConfigMaps.Informer(), cfg.Secrets.Informer()} {
+	watched := []cache.SharedIndexInformer{cfg.Jobs.Informer(), cfg.Services.Informer(),
+		cfg.ConfigMaps.Informer(), cfg.Secrets.Informer()}
+	if cfg.JobSets != nil {
+		watched = append(watched, cfg.JobSets)
+		c.synced = append(c.synced, cfg.JobSets.HasSynced)
+	}
+	for _, inf := range watched {
 		if _, err := inf.AddEventHandler(toOwner); err != nil {
 			return nil, fmt.Errorf("watching children: %w", err)
 		}
@@ -181,7 +194,7 @@ func NewController(cfg Config) (*Controller, error) {
 // Run reconciles TrainJobs with the given number of workers until ctx
 // ends. The informers must have been started.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	klog.FromContext(ctx).Info("Starting TrainJob controller")
+	klog.FromContext(ctx).Info("Starting TrainJob controller", "jobSets", c.cfg.JobSets != nil)
 	return c.loop.Run(ctx, workers, c.synced...)
 }
 

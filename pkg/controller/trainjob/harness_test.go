@@ -33,6 +33,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/dynamic/dynamicinformer"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	kubeinformers "k8s.io/client-go/informers"
 	kubefake "k8s.io/client-go/kubernetes/fake"
@@ -119,6 +120,9 @@ func fakeBuild(tj *trainerv1alpha1.TrainJob, rt *build.Runtime) (*build.Children
 		}
 		children.ReplicatedJobs = append(children.ReplicatedJobs, out)
 	}
+	children.JobSet = &build.JobSet{ObjectMeta: metav1.ObjectMeta{Name: tj.Name, Namespace: tj.Namespace,
+		Labels: rt.Spec.Template.Labels}, Spec: *rt.Spec.Template.Spec.DeepCopy()}
+	children.JobSet.Spec.Suspend = ptr.To(ptr.Deref(tj.Spec.Suspend, false))
 	if pgp := rt.Spec.PodGroupPolicy; pgp != nil && pgp.Coscheduling != nil {
 		pg := &unstructured.Unstructured{}
 		pg.SetAPIVersion(podgroup.SchedulerPlugins.GroupVersion().String())
@@ -147,6 +151,12 @@ type harness struct {
 // coscheduling PodGroups served.
 func newHarness(t *testing.T, tj *trainerv1alpha1.TrainJob, objs ...runtime.Object) *harness {
 	t.Helper()
+	return newHarnessWith(t, tj, false, objs...)
+}
+
+// newHarnessWith runs TrainJobs as JobSets when jobSets is set.
+func newHarnessWith(t *testing.T, tj *trainerv1alpha1.TrainJob, jobSets bool, objs ...runtime.Object) *harness {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	kube := kubefake.NewClientset()
@@ -154,7 +164,12 @@ func newHarness(t *testing.T, tj *trainerv1alpha1.TrainJob, objs ...runtime.Obje
 		APIResources: []metav1.APIResource{{Name: "podgroups", Namespaced: true, Kind: podgroup.Kind}}}}
 	client := fake.NewClientset(append([]runtime.Object{tj}, objs...)...)
 	dyn := childsynctest.NewDynamicClient(map[schema.GroupVersionResource]string{
-		podgroup.SchedulerPlugins: podgroup.Kind + "List", podgroup.Volcano: podgroup.Kind + "List"})
+		podgroup.SchedulerPlugins: podgroup.Kind + "List", podgroup.Volcano: podgroup.Kind + "List", JobSetGVR: "JobSetList"})
+	var jobSetInformer cache.SharedIndexInformer
+	if jobSets {
+		jobSetInformer = dynamicinformer.NewDynamicSharedInformerFactory(dyn, 0).ForResource(JobSetGVR).Informer()
+		go jobSetInformer.Run(ctx.Done())
+	}
 	kubeInf := kubeinformers.NewSharedInformerFactory(kube, 0)
 	inf := externalversions.NewSharedInformerFactory(client, 0)
 	recorder := record.NewFakeRecorder(1000)
@@ -172,6 +187,7 @@ func newHarness(t *testing.T, tj *trainerv1alpha1.TrainJob, objs ...runtime.Obje
 			h.built = append(h.built, rt)
 			return fakeBuild(tj, rt)
 		},
+		JobSets: jobSetInformer,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -182,6 +198,9 @@ func newHarness(t *testing.T, tj *trainerv1alpha1.TrainJob, objs ...runtime.Obje
 	inf.Start(ctx.Done())
 	kubeInf.WaitForCacheSync(ctx.Done())
 	inf.WaitForCacheSync(ctx.Done())
+	if jobSetInformer != nil {
+		cache.WaitForCacheSync(ctx.Done(), jobSetInformer.HasSynced)
+	}
 	return h
 }
 
@@ -214,6 +233,20 @@ func (h *harness) synced() {
 		cachedTJs, _ := h.c.trainJobs.List(labels.Everything())
 		if !sameObjects(tjs.Items, cachedTJs) {
 			return false, nil
+		}
+		if h.c.cfg.JobSets != nil {
+			jss, _ := h.dyn.Resource(JobSetGVR).Namespace("ns").List(ctx, metav1.ListOptions{})
+			cachedJSs := h.c.cfg.JobSets.GetStore().List()
+			if len(jss.Items) != len(cachedJSs) {
+				return false, nil
+			}
+			for _, o := range cachedJSs {
+				u := o.(*unstructured.Unstructured)
+				live, err := h.dyn.Resource(JobSetGVR).Namespace("ns").Get(ctx, u.GetName(), metav1.GetOptions{})
+				if err != nil || live.GetResourceVersion() != u.GetResourceVersion() {
+					return false, nil
+				}
+			}
 		}
 		crts, _ := h.client.TrainerV1alpha1().ClusterTrainingRuntimes().List(ctx, metav1.ListOptions{})
 		cachedCRTs, _ := h.c.clusterRuntimes.List(labels.Everything())

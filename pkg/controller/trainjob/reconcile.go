@@ -97,7 +97,7 @@ func (c *Controller) reconcile(ctx context.Context, key cache.ObjectName) (time.
 	return wait, errors.Join(errs...)
 }
 
-// run builds tj's children and runs them as Jobs.
+// run builds tj's children and runs them as Jobs, or as a JobSet.
 func (c *Controller) run(ctx context.Context, tj *trainerv1alpha1.TrainJob, rt *build.Runtime, now time.Time) error {
 	children, err := c.cfg.Build(tj, rt)
 	if err != nil {
@@ -109,6 +109,9 @@ func (c *Controller) run(ctx context.Context, tj *trainerv1alpha1.TrainJob, rt *
 	live, err := c.ownedJobs(tj)
 	if err != nil {
 		return err
+	}
+	if c.cfg.JobSets != nil && len(live) == 0 {
+		return c.runJobSet(ctx, tj, children)
 	}
 	jobs := sortJobs(children, live)
 	tj.Status.JobsStatus = jobs.statuses
@@ -132,12 +135,15 @@ func (c *Controller) run(ctx context.Context, tj *trainerv1alpha1.TrainJob, rt *
 	return nil
 }
 
-// stop stops a TrainJob that failed at its deadline: its running Jobs (as
-// upstream deletes its JobSet) and its PodGroup.
+// stop stops a TrainJob that failed at its deadline: its JobSet, as
+// upstream deletes it, or its running Jobs and its PodGroup.
 func (c *Controller) stop(ctx context.Context, tj *trainerv1alpha1.TrainJob) error {
 	live, err := c.ownedJobs(tj)
 	if err != nil {
 		return err
+	}
+	if c.cfg.JobSets != nil && len(live) == 0 {
+		return c.deleteJobSet(ctx, tj)
 	}
 	return c.stopLive(ctx, tj, live)
 }
