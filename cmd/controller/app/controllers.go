@@ -25,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/dynamic/dynamicinformer"
 	kubeinformers "k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/record"
@@ -71,6 +72,7 @@ type controllerDescriptor struct {
 func newControllerDescriptors() []*controllerDescriptor {
 	return []*controllerDescriptor{
 		newTrainingControllerDescriptor(),
+		newTrainJobControllerDescriptor(),
 		newNotebookControllerDescriptor(),
 		newServingControllerDescriptor(),
 		newProfileControllerDescriptor(),
@@ -120,6 +122,8 @@ type controllerContext struct {
 	Informers externalversions.SharedInformerFactory
 	// kubeFactories are the factories start functions created.
 	kubeFactories []kubeinformers.SharedInformerFactory
+	// dynamicFactories are those of objects without typed clients.
+	dynamicFactories []dynamicinformer.DynamicSharedInformerFactory
 }
 
 // forTerm returns a copy of cc with informers of its own, for one
@@ -128,7 +132,7 @@ func (cc *controllerContext) forTerm() *controllerContext {
 	term := *cc
 	term.Informers = externalversions.NewSharedInformerFactoryWithOptions(cc.Client, resyncPeriod,
 		externalversions.WithNamespace(cc.Options.Namespace))
-	term.kubeFactories = nil
+	term.kubeFactories, term.dynamicFactories = nil, nil
 	return &term
 }
 
@@ -137,6 +141,16 @@ func (cc *controllerContext) forTerm() *controllerContext {
 func (cc *controllerContext) newKubeInformers(opts ...kubeinformers.SharedInformerOption) kubeinformers.SharedInformerFactory {
 	f := kubeinformers.NewSharedInformerFactoryWithOptions(cc.KubeClient, resyncPeriod, opts...)
 	cc.kubeFactories = append(cc.kubeFactories, f)
+	return f
+}
+
+// newDynamicInformers returns a new factory of dynamic informers in
+// namespace that list and watch only objects labelSelector selects,
+// started and stopped with the others.
+func (cc *controllerContext) newDynamicInformers(namespace, labelSelector string) dynamicinformer.DynamicSharedInformerFactory {
+	f := dynamicinformer.NewFilteredDynamicSharedInformerFactory(cc.DynamicClient, resyncPeriod, namespace,
+		func(opts *metav1.ListOptions) { opts.LabelSelector = labelSelector })
+	cc.dynamicFactories = append(cc.dynamicFactories, f)
 	return f
 }
 
@@ -156,6 +170,9 @@ func (cc *controllerContext) startInformers(ctx context.Context) {
 	for _, f := range cc.kubeFactories {
 		f.StartWithContext(ctx)
 	}
+	for _, f := range cc.dynamicFactories {
+		f.Start(ctx.Done())
+	}
 }
 
 // waitForCacheSync waits until every informer has synced, or ctx ends.
@@ -164,6 +181,13 @@ func (cc *controllerContext) waitForCacheSync(ctx context.Context) error {
 	for _, f := range cc.kubeFactories {
 		errs = append(errs, f.WaitForCacheSyncWithContext(ctx).AsError())
 	}
+	for _, f := range cc.dynamicFactories {
+		for gvr, synced := range f.WaitForCacheSync(ctx.Done()) {
+			if !synced {
+				errs = append(errs, fmt.Errorf("informer of %s did not sync", gvr))
+			}
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -171,6 +195,9 @@ func (cc *controllerContext) waitForCacheSync(ctx context.Context) error {
 // were started with must have ended.
 func (cc *controllerContext) shutdownInformers() {
 	for _, f := range cc.kubeFactories {
+		f.Shutdown()
+	}
+	for _, f := range cc.dynamicFactories {
 		f.Shutdown()
 	}
 	cc.Informers.Shutdown()

@@ -25,6 +25,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	kubefake "k8s.io/client-go/kubernetes/fake"
@@ -74,8 +75,8 @@ func TestStartControllersLeavesClusterWideOnesOutWithNamespace(t *testing.T) {
 		namespace string
 		want      []string
 	}{
-		{"every namespace", "", []string{"training", "notebook", "serving", "profile"}},
-		{"one namespace", "team-a", []string{"training", "notebook", "serving"}},
+		{"every namespace", "", []string{"training", "trainjob", "notebook", "serving", "profile"}},
+		{"one namespace", "team-a", []string{"training", "trainjob", "notebook", "serving"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := NewOptions()
@@ -174,9 +175,9 @@ func listed(cc *controllerContext) []string {
 // cluster-scoped (namespaces, priority classes) only when it is needed.
 func TestControllersListOnlyWhatTheyOwn(t *testing.T) {
 	mlplaneKinds := func(ns string, extra ...string) []string {
-		lists := []string{`mlplane clusterservingruntimes ""`}
+		lists := []string{`mlplane clusterservingruntimes ""`, `mlplane clustertrainingruntimes ""`}
 		for _, r := range append([]string{"inferenceservices", "jaxjobs", "mpijobs", "notebooks", "paddlejobs",
-			"pytorchjobs", "servingruntimes", "tfjobs", "xgboostjobs"}, extra...) {
+			"pytorchjobs", "servingruntimes", "tfjobs", "trainingruntimes", "trainjobs", "xgboostjobs"}, extra...) {
 			lists = append(lists, fmt.Sprintf("mlplane %s %q", r, ns))
 		}
 		return lists
@@ -186,6 +187,7 @@ func TestControllersListOnlyWhatTheyOwn(t *testing.T) {
 		notebookLabel = `"notebook-name"`
 		servingLabel  = `"serving.kserve.io/inferenceservice"`
 		profileLabel  = `"app.kubernetes.io/managed-by=mlplane-profile"`
+		trainJobLabel = `"trainer.mlplane.io/trainjob-name"`
 	)
 	for _, tc := range []struct {
 		name string
@@ -196,6 +198,10 @@ func TestControllersListOnlyWhatTheyOwn(t *testing.T) {
 			name: "every namespace",
 			want: append(mlplaneKinds("", "profiles"),
 				`configmaps "" `+trainingLabel+` ""`,
+				`configmaps "" `+trainJobLabel+` ""`,
+				`jobs "" `+trainJobLabel+` ""`,
+				`secrets "" `+trainJobLabel+` ""`,
+				`services "" `+trainJobLabel+` ""`,
 				`configmaps "mlplane-system" "" "metadata.name=inferenceservice-config"`,
 				`deployments "" `+servingLabel+` ""`,
 				`events "" "" "involvedObject.kind=Pod"`,
@@ -223,6 +229,10 @@ func TestControllersListOnlyWhatTheyOwn(t *testing.T) {
 			want: append(mlplaneKinds("team-a"),
 				`configmaps "mlplane-system" "" "metadata.name=inferenceservice-config"`,
 				`configmaps "team-a" `+trainingLabel+` ""`,
+				`configmaps "team-a" `+trainJobLabel+` ""`,
+				`jobs "team-a" `+trainJobLabel+` ""`,
+				`secrets "team-a" `+trainJobLabel+` ""`,
+				`services "team-a" `+trainJobLabel+` ""`,
 				`deployments "team-a" `+servingLabel+` ""`,
 				`events "team-a" "" "involvedObject.kind=Pod"`,
 				`events "team-a" "" "involvedObject.kind=StatefulSet"`,
@@ -244,5 +254,40 @@ func TestControllersListOnlyWhatTheyOwn(t *testing.T) {
 				t.Errorf("lists (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// --trainjob-jobset-mode: auto watches JobSets only where the cluster
+// serves them; always refuses to start without them.
+func TestTrainJobJobSetMode(t *testing.T) {
+	served := []*metav1.APIResourceList{{GroupVersion: "jobset.x-k8s.io/v1alpha2",
+		APIResources: []metav1.APIResource{{Name: "jobsets", Namespaced: true, Kind: "JobSet"}}}}
+	for _, tc := range []struct {
+		mode      string
+		served    bool
+		wantErr   string
+		wantWatch bool
+	}{
+		{mode: "never", served: true},
+		{mode: "auto"},
+		{mode: "auto", served: true, wantWatch: true},
+		{mode: "always", wantErr: "--trainjob-jobset-mode=always: the cluster does not serve jobset.x-k8s.io/v1alpha2 jobsets"},
+		{mode: "always", served: true, wantWatch: true},
+	} {
+		o, err := parse(t, "--trainjob-jobset-mode="+tc.mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cc := newTestContext(t, o)
+		if tc.served {
+			cc.KubeClient.(*kubefake.Clientset).Resources = served
+		}
+		_, err = startTrainJobController(cc)
+		if gotErr := fmt.Sprint(err); (err != nil || tc.wantErr != "") && gotErr != tc.wantErr {
+			t.Errorf("%s, served %v: err = %v, want %q", tc.mode, tc.served, err, tc.wantErr)
+		}
+		if watched := len(cc.dynamicFactories) == 1; watched != tc.wantWatch {
+			t.Errorf("%s, served %v: JobSets watched = %v, want %v", tc.mode, tc.served, watched, tc.wantWatch)
+		}
 	}
 }

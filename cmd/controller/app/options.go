@@ -76,6 +76,7 @@ type Options struct {
 	Namespace string
 
 	Training TrainingOptions
+	TrainJob TrainJobOptions
 	Notebook NotebookOptions
 	Serving  ServingOptions
 	Profile  ProfileOptions
@@ -105,6 +106,7 @@ func NewOptions() *Options {
 		ClusterDomain:          os.Getenv(EnvCustomClusterDomain),
 		Namespace:              os.Getenv(EnvKubeflowNamespace),
 		Training:               newTrainingOptions(),
+		TrainJob:               newTrainJobOptions(),
 		Notebook:               newNotebookOptions(),
 		Serving:                newServingOptions(),
 		Profile:                newProfileOptions(),
@@ -154,6 +156,7 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 			"Defaults to $"+EnvKubeflowNamespace+".")
 
 	o.Training.AddFlags(fs)
+	o.TrainJob.AddFlags(fs)
 	o.Notebook.AddFlags(fs)
 	o.Serving.AddFlags(fs)
 	o.Profile.AddFlags(fs)
@@ -216,6 +219,7 @@ func (o *Options) Validate() error {
 		}
 	}
 	errs = append(errs, o.Training.Validate()...)
+	errs = append(errs, o.TrainJob.Validate()...)
 	errs = append(errs, o.Notebook.Validate()...)
 	errs = append(errs, o.Serving.Validate()...)
 	errs = append(errs, o.Profile.Validate()...)

@@ -70,6 +70,7 @@ func TestDefaults(t *testing.T) {
 			PyTorchInitContainerMaxTries: 100,
 			MPIKubectlDeliveryImage:      "ghcr.io/kubeflow/training-v1/kubectl-delivery:latest",
 		},
+		TrainJob: TrainJobOptions{JobSetMode: "never"},
 		Notebook: NotebookOptions{
 			EnableFSGroup:       true,
 			CullIdleTime:        1440 * time.Minute,
@@ -245,6 +246,7 @@ func TestValidateRejectsBadFlags(t *testing.T) {
 		},
 		{"empty init container image", []string{"--pytorch-init-container-image="}, []string{"--pytorch-init-container-image: must not be empty"}},
 		{"no init container tries", []string{"--pytorch-init-container-max-tries=0"}, []string{"--pytorch-init-container-max-tries: must be at least 1, got 0"}},
+		{"unknown JobSet mode", []string{"--trainjob-jobset-mode=sometimes"}, []string{`--trainjob-jobset-mode: "sometimes" is not one of [never auto always]`}},
 		{"empty kubectl delivery image", []string{"--mpi-kubectl-delivery-image="}, []string{"--mpi-kubectl-delivery-image: must not be empty"}},
 		{"bad cluster domain", []string{"--cluster-domain=.cluster.local"}, []string{`--cluster-domain: ".cluster.local"`}},
 		{"bad namespace", []string{"--namespace=team_a"}, []string{`--namespace: "team_a" is not a namespace name`}},

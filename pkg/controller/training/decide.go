@@ -27,6 +27,7 @@ import (
 	"k8s.io/klog/v2"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/workloop"
 )
 
 // exceededLimit returns why the job must fail because of its run policy
@@ -74,8 +75,7 @@ func (c *Controller) untilDeadline(job *Job, now metav1.Time) time.Duration {
 	if ads == nil || job.Status.StartTime == nil {
 		return 0
 	}
-	d := job.Status.StartTime.Add(time.Duration(*ads) * time.Second).Sub(now.Time)
-	return max(d, time.Millisecond)
+	return workloop.Until(job.Status.StartTime.Add(time.Duration(*ads)*time.Second), now.Time)
 }
 
 // ttl deletes a finished job whose ttlSecondsAfterFinished has passed, or

@@ -28,7 +28,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	schedulinglisters "k8s.io/client-go/listers/scheduling/v1"
@@ -36,34 +35,16 @@ import (
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/controller/internal/childsync"
-	"github.com/mlplane/mlplane/pkg/controller/internal/servedapi"
-)
-
-// The PodGroup APIs of the gang schedulers. mlplane writes them as
-// unstructured objects: it needs a handful of spec fields, not the
-// schedulers' Go modules.
-var (
-	volcanoPodGroups          = schema.GroupVersionResource{Group: "scheduling.volcano.sh", Version: "v1beta1", Resource: "podgroups"}
-	schedulerPluginsPodGroups = schema.GroupVersionResource{Group: "scheduling.x-k8s.io", Version: "v1alpha1", Resource: "podgroups"}
+	"github.com/mlplane/mlplane/pkg/controller/internal/podgroup"
 )
 
 const (
-	podGroupKind = "PodGroup"
 	// defaultVolcanoQueue is the queue of a Volcano PodGroup when neither
 	// the PodGroup nor the job names one, as upstream.
 	defaultVolcanoQueue = "default"
-	// podGroupAPIRecheck bounds how long the engine trusts "the PodGroup
-	// API is not served": a scheduler installed later is picked up within it.
-	podGroupAPIRecheck = servedapi.DefaultRecheck
 	// podGroupPoll is how soon a job whose Volcano PodGroup is not admitted
 	// yet is looked at again. The engine does not watch PodGroups.
 	podGroupPoll = 5 * time.Second
-)
-
-// Event reasons of PodGroup clean-up, as upstream.
-const (
-	eventSuccessfulDeletePodGroup = "SuccessfulDeletePodGroup"
-	eventFailedDeletePodGroup     = "FailedDeletePodGroup"
 )
 
 // podGroupControl is what the engine keeps to manage PodGroups: the API of
@@ -71,22 +52,20 @@ const (
 // the API the engine leaves PodGroups alone (the pods are still decorated),
 // as upstream, which watches PodGroups only when their CRD is installed.
 type podGroupControl struct {
-	api             *servedapi.API
+	api             *podgroup.API
 	volcano         bool
-	client          dynamic.Interface
 	syncer          *childsync.Syncer
 	priorityClasses schedulinglisters.PriorityClassLister
 }
 
 func newPodGroupControl(schedulerName string, client dynamic.Interface, disc discovery.DiscoveryInterface,
 	priorityClasses schedulinglisters.PriorityClassLister, syncer *childsync.Syncer, now func() time.Time) *podGroupControl {
-	gvr, volcano := schedulerPluginsPodGroups, schedulerName == volcanoSchedulerName
+	gvr, volcano := podgroup.SchedulerPlugins, schedulerName == volcanoSchedulerName
 	if volcano {
-		gvr = volcanoPodGroups
+		gvr = podgroup.Volcano
 	}
-	api := servedapi.New(disc, gvr.Group, gvr.Resource, gvr.Version)
-	api.Recheck, api.Now = podGroupAPIRecheck, now
-	return &podGroupControl{api: api, volcano: volcano, client: client, syncer: syncer, priorityClasses: priorityClasses}
+	return &podGroupControl{api: podgroup.NewAPI(gvr, client, disc, now), volcano: volcano, syncer: syncer,
+		priorityClasses: priorityClasses}
 }
 
 // podGroupSpec holds the PodGroup spec fields the engine owns; the others
@@ -111,12 +90,11 @@ func (c *Controller) syncPodGroup(ctx context.Context, kind Kind, job *Job) (boo
 	if p == nil {
 		return true, nil
 	}
-	gvr, err := p.api.Get()
-	if err != nil || gvr == nil {
+	name, ns := job.Object.GetName(), job.Object.GetNamespace()
+	client, gvr, err := p.api.Resource(ns)
+	if err != nil || client == nil {
 		return err == nil, err
 	}
-	name, ns := job.Object.GetName(), job.Object.GetNamespace()
-	client := p.client.Resource(*gvr).Namespace(ns)
 	want := c.desiredPodGroupSpec(ctx, kind.Framework(), job)
 
 	// The engine does not watch PodGroups: the live one is read here, and
@@ -143,7 +121,7 @@ func (c *Controller) syncPodGroup(ctx context.Context, kind Kind, job *Job) (boo
 	}
 	desired := &unstructured.Unstructured{}
 	desired.SetAPIVersion(gvr.GroupVersion().String())
-	desired.SetKind(podGroupKind)
+	desired.SetKind(podgroup.Kind)
 	desired.SetName(name)
 	desired.SetNamespace(ns)
 	desired.SetAnnotations(annotations)
@@ -152,7 +130,7 @@ func (c *Controller) syncPodGroup(ctx context.Context, kind Kind, job *Job) (boo
 		return false, err
 	}
 	pgs := &childsync.Kind[*unstructured.Unstructured]{
-		GVK:    gvr.GroupVersion().WithKind(podGroupKind),
+		GVK:    gvr.GroupVersion().WithKind(podgroup.Kind),
 		Cached: func(string, string) (*unstructured.Unstructured, error) { return live, getErr },
 		Client: func(string) childsync.Client[*unstructured.Unstructured] { return childsync.Dynamic(client) },
 		// A PodGroup someone else changed is set back, as upstream.
@@ -167,7 +145,7 @@ func (c *Controller) syncPodGroup(ctx context.Context, kind Kind, job *Job) (boo
 	if err != nil {
 		if apierrors.IsNotFound(err) {
 			// The API is gone; discovery is asked again.
-			p.api.Forget()
+			p.api.Gone()
 		}
 		return false, err
 	}
@@ -414,20 +392,9 @@ func (c *Controller) deletePodGroup(ctx context.Context, job *Job) error {
 	if p == nil {
 		return nil
 	}
-	gvr, err := p.api.Get()
-	if err != nil || gvr == nil {
-		return err
+	deleted, err := p.api.Delete(ctx, c.cfg.Recorder, job.Object, job.Object.GetNamespace(), job.Object.GetName())
+	if deleted {
+		c.cfg.Metrics.PodGroupsDeleted.Inc()
 	}
-	name := job.Object.GetName()
-	err = p.client.Resource(*gvr).Namespace(job.Object.GetNamespace()).Delete(ctx, name, metav1.DeleteOptions{})
-	switch {
-	case apierrors.IsNotFound(err):
-		return nil
-	case err != nil:
-		c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeWarning, eventFailedDeletePodGroup, "Error deleting: %v", err)
-		return fmt.Errorf("deleting PodGroup %s: %w", name, err)
-	}
-	c.cfg.Metrics.PodGroupsDeleted.Inc()
-	c.cfg.Recorder.Eventf(job.Object, corev1.EventTypeNormal, eventSuccessfulDeletePodGroup, "Deleted PodGroup: %v", name)
-	return nil
+	return err
 }

@@ -44,6 +44,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/controller/internal/podgroup"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned/fake"
 	"github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
 )
@@ -63,14 +64,14 @@ func newGangHarness(t *testing.T, job *kubeflowv1.TFJob, scheduler string, serve
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	kube := kubefake.NewClientset(kubeObjects...)
-	gvr := schedulerPluginsPodGroups
+	gvr := podgroup.SchedulerPlugins
 	if scheduler == volcanoSchedulerName {
-		gvr = volcanoPodGroups
+		gvr = podgroup.Volcano
 	}
 	if served {
 		kube.Resources = []*metav1.APIResourceList{{
 			GroupVersion: gvr.GroupVersion().String(),
-			APIResources: []metav1.APIResource{{Name: "podgroups", Namespaced: true, Kind: podGroupKind}},
+			APIResources: []metav1.APIResource{{Name: "podgroups", Namespaced: true, Kind: podgroup.Kind}},
 		}}
 	}
 	dyn := newPodGroupClient()
@@ -102,9 +103,9 @@ func newGangHarness(t *testing.T, job *kubeflowv1.TFJob, scheduler string, serve
 // PodGroups, with server-side apply.
 func newPodGroupClient() *dynamicfake.FakeDynamicClient {
 	scheme := runtime.NewScheme()
-	for _, gvr := range []schema.GroupVersionResource{volcanoPodGroups, schedulerPluginsPodGroups} {
-		scheme.AddKnownTypeWithName(gvr.GroupVersion().WithKind(podGroupKind), &unstructured.Unstructured{})
-		scheme.AddKnownTypeWithName(gvr.GroupVersion().WithKind(podGroupKind+"List"), &unstructured.UnstructuredList{})
+	for _, gvr := range []schema.GroupVersionResource{podgroup.Volcano, podgroup.SchedulerPlugins} {
+		scheme.AddKnownTypeWithName(gvr.GroupVersion().WithKind(podgroup.Kind), &unstructured.Unstructured{})
+		scheme.AddKnownTypeWithName(gvr.GroupVersion().WithKind(podgroup.Kind+"List"), &unstructured.UnstructuredList{})
 	}
 	dyn := dynamicfake.NewSimpleDynamicClient(scheme)
 	tracker := clienttesting.NewFieldManagedObjectTracker(scheme, serializer.NewCodecFactory(scheme).UniversalDecoder(),
@@ -453,13 +454,13 @@ func TestNoPodGroupWithoutTheAPIButPodsStillInTheGang(t *testing.T) {
 	// The scheduler is installed: the engine notices within a minute.
 	h.kube.Resources = []*metav1.APIResourceList{{
 		GroupVersion: "scheduling.x-k8s.io/v1alpha1",
-		APIResources: []metav1.APIResource{{Name: "podgroups", Namespaced: true, Kind: podGroupKind}},
+		APIResources: []metav1.APIResource{{Name: "podgroups", Namespaced: true, Kind: podgroup.Kind}},
 	}}
 	h.sync(3)
 	if a := h.dyn.Actions(); len(a) != 0 {
 		t.Fatalf("PodGroup calls before the cached answer expired: %v", a)
 	}
-	h.c.now = func() metav1.Time { return metav1.NewTime(start.Add(podGroupAPIRecheck)) }
+	h.c.now = func() metav1.Time { return metav1.NewTime(start.Add(podgroup.Recheck)) }
 	h.sync(3)
 	if spec := h.podGroupSpec(); spec["minMember"] != int64(3) {
 		t.Errorf("PodGroup spec once the API is served = %v", spec)
@@ -470,7 +471,7 @@ func TestPodGroupOfAnotherJobIsLeftAlone(t *testing.T) {
 	h := newGangHarness(t, gangJob(), "scheduler-plugins", true)
 	stale := &unstructured.Unstructured{}
 	stale.SetAPIVersion("scheduling.x-k8s.io/v1alpha1")
-	stale.SetKind(podGroupKind)
+	stale.SetKind(podgroup.Kind)
 	stale.SetName("job")
 	stale.SetNamespace("ns")
 	stale.SetOwnerReferences([]metav1.OwnerReference{{APIVersion: "kubeflow.org/v1", Kind: "TFJob", Name: "job",

@@ -166,6 +166,13 @@ func (l *Loop[K]) ProcessNext(ctx context.Context) bool {
 	return true
 }
 
+// Until is the requeueAfter a Reconcile returns to be woken at deadline (an
+// active deadline, a TTL): the time left, and at least a millisecond once
+// it has passed, since 0 asks for no wake-up at all.
+func Until(deadline, now time.Time) time.Duration {
+	return max(deadline.Sub(now), time.Millisecond)
+}
+
 // Results of a reconcile, the values of the result label.
 const (
 	ResultSuccess  = "success"

@@ -138,3 +138,20 @@ func TestRunFailsWhenCachesNeverSync(t *testing.T) {
 		t.Fatalf("Run = %v, want nil on shutdown", err)
 	}
 }
+
+func TestUntilNeverAsksForNoWakeUp(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name     string
+		deadline time.Time
+		want     time.Duration
+	}{
+		{"ahead", now.Add(90 * time.Second), 90 * time.Second},
+		{"now", now, time.Millisecond},
+		{"passed", now.Add(-time.Hour), time.Millisecond},
+	} {
+		if got := Until(tc.deadline, now); got != tc.want {
+			t.Errorf("%s: Until = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
