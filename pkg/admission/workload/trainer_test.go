@@ -175,7 +175,7 @@ func secretEnv(name, secret string) corev1.EnvVar {
 
 // trainJobView is what a test compares of a TrainJob's workload.
 type trainJobView struct {
-	View view
+	View       view
 	Unresolved string
 }
 
@@ -368,7 +368,9 @@ func TestExtractTrainJobActive(t *testing.T) {
 }
 
 func TestExtractTrainJobWithoutRuntimes(t *testing.T) {
-	job := trainJob(func(j *trainer.TrainJob) { j.Spec.Trainer = &trainer.Trainer{Env: []corev1.EnvVar{secretEnv("WANDB", "wandb")}} })
+	job := trainJob(func(j *trainer.TrainJob) {
+		j.Spec.Trainer = &trainer.Trainer{Env: []corev1.EnvVar{secretEnv("WANDB", "wandb")}}
+	})
 	w, ok := Extract(job)
 	if !ok {
 		t.Fatal("not extracted")
