@@ -15,15 +15,17 @@ limitations under the License.
 */
 
 // Package initializer gives mlplane's admission plugins mlplane's own
-// informers: Profiles and the workloads of kubeflow.org and
-// serving.kserve.io, read back from mlplane-apiserver through its loopback
-// client. Informers of the core API (namespaces) come from the generic
-// initializer of k8s.io/apiserver (WantsExternalKubeInformerFactory).
+// informers (Profiles, the workloads of kubeflow.org, serving.kserve.io and
+// trainer.kubeflow.org, training runtimes) and client, both reading back
+// from mlplane-apiserver through its loopback connection. Informers of the
+// core API (namespaces) come from the generic initializer of
+// k8s.io/apiserver (WantsExternalKubeInformerFactory).
 package initializer
 
 import (
 	"k8s.io/apiserver/pkg/admission"
 
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
 	informers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
 )
 
@@ -34,22 +36,34 @@ type WantsMlplaneInformerFactory interface {
 	admission.InitializationValidator
 }
 
+// WantsMlplaneClient is a plugin that reads mlplane objects its informers
+// may not have yet (a runtime created a moment ago).
+type WantsMlplaneClient interface {
+	SetMlplaneClient(versioned.Interface)
+	admission.InitializationValidator
+}
+
 type pluginInitializer struct {
 	informers informers.SharedInformerFactory
+	client    versioned.Interface
 }
 
 var _ admission.PluginInitializer = pluginInitializer{}
 
-// New returns an initializer handing f to the plugins that want it. The
-// caller starts f once the server runs (a post-start hook): the plugins
-// only ask it for informers.
-func New(f informers.SharedInformerFactory) admission.PluginInitializer {
-	return pluginInitializer{informers: f}
+// New returns an initializer handing f and client to the plugins that want
+// them. The caller starts f once the server runs (a post-start hook): the
+// plugins only ask it for informers.
+func New(f informers.SharedInformerFactory, client versioned.Interface) admission.PluginInitializer {
+	return pluginInitializer{informers: f, client: client}
 }
 
-// Initialize gives the plugin the informer factory if it wants it.
+// Initialize gives the plugin the informer factory and the client if it
+// wants them.
 func (i pluginInitializer) Initialize(plugin admission.Interface) {
 	if wants, ok := plugin.(WantsMlplaneInformerFactory); ok {
 		wants.SetMlplaneInformerFactory(i.informers)
+	}
+	if wants, ok := plugin.(WantsMlplaneClient); ok {
+		wants.SetMlplaneClient(i.client)
 	}
 }

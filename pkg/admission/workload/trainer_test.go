@@ -18,7 +18,6 @@ package workload
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"testing"
 
@@ -31,62 +30,11 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/utils/ptr"
 
+	"github.com/mlplane/mlplane/pkg/admission/internal/admissiontest"
 	"github.com/mlplane/mlplane/pkg/apis/trainer"
 	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/apis/trainer/v1alpha1"
 	"github.com/mlplane/mlplane/pkg/controller/trainjob/build"
 )
-
-// ancestorLabel marks the replicated job the trainer overrides go to.
-const ancestorLabel = "trainer.kubeflow.org/trainjob-ancestor-step"
-
-// stubPodSets stands in for build.PodSets in these tests: it only applies
-// what the extraction's tests need (numNodes, the trainer's env and
-// resources, initializer secrets, a runtime patch's service account and
-// volumes), so the tests are about reading the pods, not building them.
-func stubPodSets(job *trainerv1alpha1.TrainJob, rt *build.Runtime) ([]build.PodSet, error) {
-	if rt.Annotations["fail"] != "" {
-		return nil, errors.New(rt.Annotations["fail"])
-	}
-	var sets []build.PodSet
-	for _, rj := range rt.Spec.Template.Spec.ReplicatedJobs {
-		tmpl := *rj.Template.Spec.Template.DeepCopy()
-		count := ptr.Deref(rj.Template.Spec.Parallelism, 1)
-		switch rj.Template.Labels[ancestorLabel] {
-		case "trainer":
-			if rt.Spec.MLPolicy != nil && rt.Spec.MLPolicy.NumNodes != nil {
-				count = *rt.Spec.MLPolicy.NumNodes
-			}
-			if tr := job.Spec.Trainer; tr != nil {
-				if tr.NumNodes != nil {
-					count = *tr.NumNodes
-				}
-				tmpl.Spec.Containers[0].Env = append(tmpl.Spec.Containers[0].Env, tr.Env...)
-				if tr.ResourcesPerNode != nil {
-					tmpl.Spec.Containers[0].Resources = *tr.ResourcesPerNode
-				}
-			}
-		case "dataset-initializer":
-			if in := job.Spec.Initializer; in != nil && in.Dataset != nil && in.Dataset.SecretRef != nil {
-				tmpl.Spec.Containers[0].EnvFrom = append(tmpl.Spec.Containers[0].EnvFrom,
-					corev1.EnvFromSource{SecretRef: &corev1.SecretEnvSource{LocalObjectReference: *in.Dataset.SecretRef}})
-			}
-		}
-		for _, p := range job.Spec.RuntimePatches {
-			for _, pj := range p.TrainingRuntimeSpec.Template.Spec.ReplicatedJobs {
-				if pj.Name != rj.Name {
-					continue
-				}
-				ps := pj.Template.Spec.Template.Spec
-				if ps.ServiceAccountName != nil {
-					tmpl.Spec.ServiceAccountName = *ps.ServiceAccountName
-				}
-				tmpl.Spec.Volumes = append(tmpl.Spec.Volumes, ps.Volumes...)
-			}
-		}
-		sets = append(sets, build.PodSet{Name: rj.Name, Count: count * max(rj.Replicas, 1), Template: tmpl})
-	}
-	return sets, nil
-}
 
 // runtimes is a RuntimeGetter over fixed runtimes.
 type runtimes struct {
@@ -124,7 +72,7 @@ func (r *runtimes) ClusterTrainingRuntime(_ context.Context, name string) (*buil
 func torchRuntime(kind string) *build.Runtime {
 	job := func(name, ancestor string, spec corev1.PodSpec) trainerv1alpha1.ReplicatedJob {
 		return trainerv1alpha1.ReplicatedJob{Name: name, Replicas: 1, Template: batchv1.JobTemplateSpec{
-			ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{ancestorLabel: ancestor}},
+			ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{admissiontest.AncestorLabel: ancestor}},
 			Spec:       batchv1.JobSpec{Template: corev1.PodTemplateSpec{Spec: spec}},
 		}}
 	}
@@ -158,16 +106,6 @@ func trainJob(mutate ...func(*trainer.TrainJob)) *trainer.TrainJob {
 	return j
 }
 
-// patchNode is a runtime patch of the node replicated job's pod spec.
-func patchNode(manager string, spec trainer.PodSpecPatch) trainer.RuntimePatch {
-	return trainer.RuntimePatch{Manager: manager, TrainingRuntimeSpec: &trainer.TrainingRuntimeSpecPatch{
-		Template: &trainer.JobSetTemplatePatch{Spec: &trainer.JobSetSpecPatch{ReplicatedJobs: []trainer.ReplicatedJobPatch{{
-			Name: "node", Template: &trainer.JobTemplatePatch{Spec: &trainer.JobSpecPatch{
-				Template: &trainer.PodTemplatePatch{Spec: &spec}}},
-		}}}},
-	}}
-}
-
 func secretEnv(name, secret string) corev1.EnvVar {
 	return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
 		LocalObjectReference: corev1.LocalObjectReference{Name: secret}, Key: "k"}}}
@@ -198,7 +136,7 @@ var (
 
 func TestExtractTrainJob(t *testing.T) {
 	cluster := map[string]*build.Runtime{"torch-distributed": torchRuntime("ClusterTrainingRuntime")}
-	patchPath := "spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.spec"
+	patchPath := admissiontest.NodePatchPath
 	for _, tc := range []struct {
 		name     string
 		obj      runtime.Object
@@ -241,7 +179,7 @@ func TestExtractTrainJob(t *testing.T) {
 					SecretRef: &corev1.LocalObjectReference{Name: "s3"},
 					Env:       []corev1.EnvVar{secretEnv("EXTRA", "extra")},
 				}}
-				j.Spec.RuntimePatches = []trainer.RuntimePatch{patchNode("example.com/tenant", trainer.PodSpecPatch{
+				j.Spec.RuntimePatches = []trainer.RuntimePatch{admissiontest.PatchNode("example.com/tenant", trainer.PodSpecPatch{
 					ServiceAccountName: ptr.To("admin"),
 					Volumes: []corev1.Volume{{Name: "data", VolumeSource: corev1.VolumeSource{
 						PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "datasets"}}}},
@@ -268,7 +206,7 @@ func TestExtractTrainJob(t *testing.T) {
 			name: "a runtime that does not exist leaves the pods unresolved, with the TrainJob's own references",
 			obj: trainJob(func(j *trainer.TrainJob) {
 				j.Spec.RuntimeRef.Name = "missing"
-				j.Spec.RuntimePatches = []trainer.RuntimePatch{patchNode("example.com/tenant", trainer.PodSpecPatch{ServiceAccountName: ptr.To("admin")})}
+				j.Spec.RuntimePatches = []trainer.RuntimePatch{admissiontest.PatchNode("example.com/tenant", trainer.PodSpecPatch{ServiceAccountName: ptr.To("admin")})}
 			}),
 			want: trainJobView{View: view{Kind: "TrainJob.trainer.kubeflow.org", Active: true,
 				Refs: []string{"service account " + patchPath + ".serviceAccountName=admin"}},
@@ -286,7 +224,7 @@ func TestExtractTrainJob(t *testing.T) {
 			obj:  trainJob(),
 			runtimes: &runtimes{cluster: map[string]*build.Runtime{"torch-distributed": func() *build.Runtime {
 				rt := torchRuntime("ClusterTrainingRuntime")
-				rt.Annotations = map[string]string{"fail": "no such ML policy"}
+				rt.Annotations = map[string]string{admissiontest.FailAnnotation: "no such ML policy"}
 				return rt
 			}()}},
 			want: trainJobView{View: view{Kind: "TrainJob.trainer.kubeflow.org", Active: true},
@@ -318,7 +256,7 @@ func TestExtractTrainJob(t *testing.T) {
 				rts = &runtimes{cluster: cluster}
 			}
 			before := tc.obj.DeepCopyObject()
-			w, ok, err := Extractor{Runtimes: rts, PodSets: stubPodSets}.Extract(context.Background(), tc.obj)
+			w, ok, err := Extractor{Runtimes: rts, PodSets: admissiontest.PodSets}.Extract(context.Background(), tc.obj)
 			if err != nil || !ok {
 				t.Fatalf("Extract: %v, %v", ok, err)
 			}
@@ -385,7 +323,7 @@ func TestExtractTrainJobWithoutRuntimes(t *testing.T) {
 
 func TestExtractTrainJobRuntimeError(t *testing.T) {
 	rts := &runtimes{err: apierrors.NewServiceUnavailable("etcd is down")}
-	_, ok, err := Extractor{Runtimes: rts, PodSets: stubPodSets}.Extract(context.Background(), trainJob())
+	_, ok, err := Extractor{Runtimes: rts, PodSets: admissiontest.PodSets}.Extract(context.Background(), trainJob())
 	want := `reading ClusterTrainingRuntime "torch-distributed" of TrainJob team-a/bert: etcd is down`
 	if ok || err == nil || err.Error() != want {
 		t.Errorf("Extract = %v, %v; want an error %q", ok, err, want)
@@ -477,7 +415,7 @@ func TestExtractTrainJobResources(t *testing.T) {
 	gpu := corev1.ResourceRequirements{Limits: corev1.ResourceList{"nvidia.com/gpu": resource.MustParse("2")}}
 	job := trainJob(func(j *trainer.TrainJob) { j.Spec.Trainer = &trainer.Trainer{ResourcesPerNode: &gpu} })
 	rts := &runtimes{cluster: map[string]*build.Runtime{"torch-distributed": torchRuntime("ClusterTrainingRuntime")}}
-	w, _, err := Extractor{Runtimes: rts, PodSets: stubPodSets}.Extract(context.Background(), job)
+	w, _, err := Extractor{Runtimes: rts, PodSets: admissiontest.PodSets}.Extract(context.Background(), job)
 	if err != nil {
 		t.Fatal(err)
 	}
