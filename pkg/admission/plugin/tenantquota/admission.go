@@ -23,7 +23,9 @@ limitations under the License.
 // Counted are the workloads whose pods run or are about to (see
 // workload.Workload.Active): each pod template's effective requests and
 // limits, as Kubernetes computes them, times its replicas (see
-// workloadUsage). The quota keys enforced are requests.<resource> and
+// workloadUsage). A TrainJob's pods are those of its runtime after its
+// overrides, every replicated job's (initializers included, as Kueue
+// counts them) but those whose Jobs succeeded. The quota keys enforced are requests.<resource> and
 // limits.<resource>, and bare cpu, memory, ephemeral-storage and extended
 // resource names, which count requests; others (pods, count/*, storage)
 // are left to the namespace's ResourceQuota, and so are quotas with scopes
