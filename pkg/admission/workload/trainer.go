@@ -173,9 +173,11 @@ func trainJobActive(job *trainer.TrainJob) bool {
 	return !finished && !isTrue(job.Spec.Suspend) && managedHere
 }
 
-// reclaimable is how many pods of a pod set no longer run because Jobs of
-// its replicated job succeeded (the initializers, once done), as Kueue
-// reclaims them: succeeded Jobs times the pods of each.
+// reclaimable is how many pods of a pod set no longer run because every
+// Job of its replicated job succeeded (the initializers, which run one Job
+// each, once done), as Kueue reclaims them. Kueue reclaims Job by Job; the
+// runtime's replica count is not always the Jobs that run (the trainer's
+// are forced to one), so a partly succeeded replicated job keeps counting.
 func reclaimable(job *trainer.TrainJob, rt *build.Runtime, s *build.PodSet) int32 {
 	var succeeded int32
 	for _, st := range job.Status.JobsStatus {
@@ -183,19 +185,16 @@ func reclaimable(job *trainer.TrainJob, rt *build.Runtime, s *build.PodSet) int3
 			succeeded = *st.Succeeded
 		}
 	}
-	if succeeded <= 0 {
-		return 0
-	}
 	jobs := int32(1)
 	for _, rj := range rt.Spec.Template.Spec.ReplicatedJobs {
 		if rj.Name == s.Name && rj.Replicas > 1 {
 			jobs = rj.Replicas
 		}
 	}
-	if succeeded > jobs {
+	if succeeded < jobs {
 		return 0
 	}
-	return succeeded * (s.Count / jobs)
+	return s.Count
 }
 
 // ownRef is a reference a TrainJob writes itself, with the pod set it goes

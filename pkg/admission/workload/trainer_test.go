@@ -424,3 +424,28 @@ func TestExtractTrainJobResources(t *testing.T) {
 		t.Errorf("node limits = %s, want %s", got, want)
 	}
 }
+
+func TestReclaimable(t *testing.T) {
+	rt := torchRuntime("ClusterTrainingRuntime")
+	rt.Spec.Template.Spec.ReplicatedJobs[0].Replicas = 2
+	set := &build.PodSet{Name: "dataset-initializer", Count: 6}
+	for _, tc := range []struct {
+		name      string
+		succeeded *int32
+		want      int32
+	}{
+		{"no status yet", nil, 0},
+		{"one of two Jobs succeeded: all its pods still count", ptr.To[int32](1), 0},
+		{"both Jobs succeeded: none of its pods count", ptr.To[int32](2), 6},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			job := trainJob(func(j *trainer.TrainJob) {
+				j.Status.JobsStatus = []trainer.JobStatus{{Name: "node", Succeeded: ptr.To[int32](9)},
+					{Name: "dataset-initializer", Succeeded: tc.succeeded}}
+			})
+			if got := reclaimable(job, rt, set); got != tc.want {
+				t.Errorf("reclaimable = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
