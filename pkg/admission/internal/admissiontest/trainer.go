@@ -33,16 +33,16 @@ import (
 
 // AncestorLabel marks the replicated job of a runtime that the TrainJob's
 // trainer (or initializer) overrides go to, as upstream's runtimes do.
-const AncestorLabel = "trainer.kubeflow.org/trainjob-ancestor-step"
+const AncestorLabel = build.LabelTrainJobAncestor
 
 // FailAnnotation on a runtime makes PodSets fail with its value.
 const FailAnnotation = "test.mlplane.io/pod-sets-error"
 
-// PodSets stands in for build.PodSets in the admission tests: it applies
-// only what they need (numNodes, the trainer's env and resources, the
-// dataset initializer's secret, a runtime patch's service account,
-// volumes, pod and container security contexts), so that the tests are
-// about checking the pods, not building them.
+// PodSets stands in for build.PodSets where a test is about reading a
+// TrainJob's pods, not building them (package workload's): it applies only
+// numNodes, the trainer's env and resources, the dataset initializer's
+// secret, and a runtime patch's service account, volumes and security
+// contexts. The plugins' tests use build.PodSets itself.
 func PodSets(job *trainerv1alpha1.TrainJob, rt *build.Runtime) ([]build.PodSet, error) {
 	if msg := rt.Annotations[FailAnnotation]; msg != "" {
 		return nil, errors.New(msg)

@@ -107,14 +107,13 @@ func (g *Getter) CachedExtractor() workload.Extractor {
 	return workload.Extractor{Runtimes: cached{g}, PodSets: g.podSetsFunc()}
 }
 
-// podSets computes a TrainJob's pods.
-var podSets workload.PodSetsFunc
-
+// podSetsFunc computes a TrainJob's pods as mlplane-controller does,
+// unless a test replaced it.
 func (g *Getter) podSetsFunc() workload.PodSetsFunc {
 	if g.podSets != nil {
 		return g.podSets
 	}
-	return podSets
+	return build.PodSets
 }
 
 // TrainingRuntime returns the TrainingRuntime namespace/name.

@@ -18,13 +18,18 @@ package runtimes
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/utils/ptr"
 
 	"github.com/mlplane/mlplane/pkg/admission/internal/admissiontest"
+	"github.com/mlplane/mlplane/pkg/apis/trainer"
 	"github.com/mlplane/mlplane/pkg/controller/trainjob/build"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned/fake"
@@ -132,16 +137,43 @@ func TestGetterWithoutInformers(t *testing.T) {
 	}
 }
 
-func TestExtractorComputesPodsWithPodSets(t *testing.T) {
+// TestExtractorUsesTheControllersPodSets: by default a TrainJob's pods are
+// computed by build.PodSets, as mlplane-controller computes them.
+func TestExtractorUsesTheControllersPodSets(t *testing.T) {
 	var g Getter
-	tr, ctr := admissiontest.Runtimes(admissiontest.ClusterRuntime("torch", admissiontest.RuntimeSpec(3, corev1.ResourceRequirements{})))
+	spec := admissiontest.RuntimeSpec(2, corev1.ResourceRequirements{Limits: corev1.ResourceList{"nvidia.com/gpu": resource.MustParse("1")}})
+	tr, ctr := admissiontest.Runtimes(admissiontest.ClusterRuntime("torch", spec))
 	g.SetListers(tr, ctr, nil)
-	g.SetPodSets(admissiontest.PodSets)
-	w, ok, err := g.Extractor().Extract(context.Background(), admissiontest.TrainJob("team-a", "bert", "torch"))
-	if err != nil || !ok {
-		t.Fatalf("Extract: %v, %v", ok, err)
+	job := admissiontest.TrainJob("team-a", "bert", "torch", func(j *trainer.TrainJob) {
+		j.Spec.Trainer = &trainer.Trainer{NumNodes: ptr.To[int32](3)}
+		j.Spec.Initializer = &trainer.Initializer{Dataset: &trainer.DatasetInitializer{SecretRef: &corev1.LocalObjectReference{Name: "s3"}}}
+		j.Spec.RuntimePatches = []trainer.RuntimePatch{admissiontest.PatchNode("example.com/tenant", trainer.PodSpecPatch{
+			ServiceAccountName: ptr.To("admin"),
+			Volumes:            []corev1.Volume{{Name: "root", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/"}}}},
+			Containers:         []trainer.ContainerPatch{{Name: "node", SecurityContext: &corev1.SecurityContext{Privileged: ptr.To(true)}}},
+		})}
+	})
+	w, ok, err := g.Extractor().Extract(context.Background(), job)
+	if err != nil || !ok || w.Unresolved != "" {
+		t.Fatalf("Extract: %v, %v, unresolved %q", ok, err, w.Unresolved)
 	}
-	if w.Unresolved != "" || len(w.Templates) != 2 || w.Templates[1].Replicas != 3 {
-		t.Errorf("workload = %+v, want the runtime's two pod sets, 3 nodes", w)
+	var got []string
+	for _, tm := range w.Templates {
+		c := tm.Spec.Containers[0]
+		got = append(got, fmt.Sprintf("%s: %d pods, service account %q, %d volumes, privileged %v, GPUs %s, envFrom %d",
+			tm.Path, tm.Replicas, tm.Spec.ServiceAccountName, len(tm.Spec.Volumes),
+			c.SecurityContext != nil && ptr.Deref(c.SecurityContext.Privileged, false), c.Resources.Limits.Name("nvidia.com/gpu", resource.DecimalSI), len(c.EnvFrom)))
+	}
+	for _, r := range w.AllRefs() {
+		got = append(got, fmt.Sprintf("%s %s=%s", r.Kind, r.Path, r.Name))
+	}
+	want := []string{
+		`spec.runtimeRef[dataset-initializer]: 1 pods, service account "", 0 volumes, privileged false, GPUs 0, envFrom 1`,
+		`spec.runtimeRef[node]: 3 pods, service account "admin", 1 volumes, privileged true, GPUs 1, envFrom 0`,
+		"secret spec.initializer.dataset.secretRef.name=s3",
+		"service account " + admissiontest.NodePatchPath + ".serviceAccountName=admin",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("pods (-want +got):\n%s", diff)
 	}
 }

@@ -144,7 +144,6 @@ func (f fixture) plugin(t *testing.T, cfg Configuration) *Plugin {
 	p.SetWorkloadListers(listers)
 	tr, ctr := admissiontest.Runtimes(f.runtimes...)
 	p.runtimes.SetListers(tr, ctr, nil)
-	p.runtimes.SetPodSets(admissiontest.PodSets)
 	if err := p.ValidateInitialization(); err != nil {
 		t.Fatal(err)
 	}

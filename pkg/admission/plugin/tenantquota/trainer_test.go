@@ -47,8 +47,8 @@ func trainJob(name string, mutate ...func(*trainer.TrainJob)) *trainer.TrainJob 
 	return admissiontest.TrainJob("team-a", name, "torch", mutate...)
 }
 
-// nodes sets numNodes, and each node's resources to gpus GPUs when gpus
-// is not negative.
+// nodes sets numNodes, and resourcesPerNode to gpus GPUs when gpus is not
+// negative (merged into the runtime's node resources: its CPU stays).
 func nodes(numNodes int32, gpus int) func(*trainer.TrainJob) {
 	return func(j *trainer.TrainJob) {
 		j.Spec.Trainer = &trainer.Trainer{NumNodes: ptr.To(numNodes)}
@@ -69,6 +69,8 @@ func suspendedJob(j *trainer.TrainJob) { j.Spec.Suspend = ptr.To(true) }
 
 const trainJobDenied = `trainjobs.trainer.kubeflow.org "new" is forbidden: exceeds the quota of Profile "team-a": `
 
+// TestValidateTrainer computes the TrainJobs' pods with the controller's
+// own build.PodSets.
 func TestValidateTrainer(t *testing.T) {
 	teamA := admissiontest.Profile("team-a", quota("requests.nvidia.com/gpu", "8", "requests.cpu", "10"))
 	// 4 GPUs and 6 CPUs in use: "running" takes 2 GPUs and 4 CPUs (its
@@ -113,10 +115,10 @@ func TestValidateTrainer(t *testing.T) {
 			want:    trainJobDenied + "requests.cpu: requested 5, used 6, allowed 10",
 		},
 		{
-			name:    "resourcesPerNode replaces the node's resources",
+			name:    "resourcesPerNode is merged into the node's resources",
 			fixture: busy,
 			attrs:   admissiontest.Create(trainJob("new", nodes(3, 2))),
-			want:    trainJobDenied + "requests.nvidia.com/gpu: requested 6, used 4, allowed 8",
+			want:    trainJobDenied + "requests.cpu: requested 5, used 6, allowed 10; requests.nvidia.com/gpu: requested 6, used 4, allowed 8",
 		},
 		{
 			name:    "a TrainingRuntime of the namespace",
@@ -124,7 +126,7 @@ func TestValidateTrainer(t *testing.T) {
 			attrs: admissiontest.Create(trainJob("new", nodes(5, 1), func(j *trainer.TrainJob) {
 				j.Spec.RuntimeRef = trainer.RuntimeRef{Name: "mine", Kind: ptr.To("TrainingRuntime")}
 			})),
-			want: trainJobDenied + "requests.nvidia.com/gpu: requested 5, used 4, allowed 8",
+			want: trainJobDenied + "requests.cpu: requested 7, used 6, allowed 10; requests.nvidia.com/gpu: requested 5, used 4, allowed 8",
 		},
 		{name: "a suspended TrainJob takes nothing yet", fixture: busy, attrs: admissiontest.Create(trainJob("new", nodes(50, 1), suspendedJob))},
 		{
@@ -132,7 +134,7 @@ func TestValidateTrainer(t *testing.T) {
 			fixture: busy,
 			attrs:   admissiontest.Update(trainJob("queued", nodes(50, 1)), trainJob("queued", nodes(50, 1), suspendedJob)),
 			want: `trainjobs.trainer.kubeflow.org "queued" is forbidden: exceeds the quota of Profile "team-a": ` +
-				"requests.nvidia.com/gpu: requested 50, used 4, allowed 8",
+				"requests.cpu: requested 52, used 6, allowed 10; requests.nvidia.com/gpu: requested 50, used 4, allowed 8",
 		},
 		{
 			name:    "suspending a TrainJob in a namespace over its quota",

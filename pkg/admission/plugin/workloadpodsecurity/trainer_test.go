@@ -133,7 +133,6 @@ func TestValidateTrainer(t *testing.T) {
 			}
 			p.SetNamespaceLister(namespaces)
 			p.runtimes.SetListers(tr, ctr, nil)
-			p.runtimes.SetPodSets(admissiontest.PodSets)
 			err = p.Validate(context.Background(), tc.attrs, nil)
 			got := ""
 			if err != nil {

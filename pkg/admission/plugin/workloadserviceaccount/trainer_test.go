@@ -152,7 +152,6 @@ func TestValidateTrainer(t *testing.T) {
 			p.SetAuthorizer(podCreators)
 			tr, ctr := admissiontest.Runtimes(runtimes...)
 			p.runtimes.SetListers(tr, ctr, tc.client)
-			p.runtimes.SetPodSets(admissiontest.PodSets)
 			err = p.Validate(context.Background(), tc.attrs, nil)
 			got := ""
 			if err != nil {
