@@ -15,7 +15,8 @@ limitations under the License.
 */
 
 // Package admission holds mlplane-apiserver's admission plugins, which
-// enforce tenancy on the objects of kubeflow.org and serving.kserve.io:
+// enforce tenancy on the objects of kubeflow.org, serving.kserve.io and
+// trainer.kubeflow.org:
 //
 //	plugin/profilenamespace       ProfileNamespace: workloads only in namespaces owned by a Profile
 //	plugin/nocrossnamespace       NoCrossNamespaceReferences: no reference to another namespace
@@ -24,8 +25,9 @@ limitations under the License.
 //	plugin/workloadpodsecurity    WorkloadPodSecurity: pod templates meet the namespace's Pod Security level
 //	plugin/tenantquota            TenantQuota: workloads fit the Profile's resource quota
 //
-// plugin registers them all; initializer hands them mlplane's informers;
-// workload reads the pod templates out of every mlplane kind; tenant finds
-// the Profile that owns a namespace. The rules are documented for users in
+// plugin registers them all; initializer hands them mlplane's informers
+// and client; workload reads the pod templates out of every mlplane kind
+// (a TrainJob's from its runtime); tenant finds the Profile that owns a
+// namespace; internal/runtimes finds the runtime a TrainJob references. The rules are documented for users in
 // docs/tenancy.md.
 package admission

@@ -45,10 +45,6 @@ import (
 	"github.com/mlplane/mlplane/pkg/admission/plugin/tenantquota"
 	"github.com/mlplane/mlplane/pkg/admission/workload"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
-	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
-	"github.com/mlplane/mlplane/pkg/apis/serving"
-	servingv1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
-	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
 	"github.com/mlplane/mlplane/pkg/apiserver"
 	"github.com/mlplane/mlplane/pkg/apiserver/apiservertesting"
 	"github.com/mlplane/mlplane/pkg/apiserver/options"
@@ -255,40 +251,58 @@ func TestAdmission(t *testing.T) {
 }
 
 // TestTenancyCoversEveryServedKind keeps the plugins in step with the API:
-// every namespaced kind the server serves must be one workload.Extract
-// reads (or the tenancy plugins skip it), and every one that runs pods must
-// count in TenantQuota.
+// every namespaced kind of every group the server serves (as discovery
+// lists them) must be one workload.Extract reads (or the tenancy plugins
+// skip it), every one whose pods run (a new object is active: not a
+// runtime) must count in TenantQuota, and TenantQuota must read only
+// served resources (the informer of another never syncs). The package
+// workload's guard test checks the same against the schemes.
 func TestTenancyCoversEveryServedKind(t *testing.T) {
 	s := apiservertesting.Start(t)
 	client := versioned.NewForConfigOrDie(s.ClientConfig)
-	quota := map[schema.GroupResource]bool{}
-	for _, r := range tenantquota.WorkloadResources {
-		quota[r.GroupResource()] = true
+	_, lists, err := client.Discovery().ServerGroupsAndResources()
+	if err != nil {
+		t.Fatalf("discovery: %v", err)
 	}
-	for _, gv := range []schema.GroupVersion{kubeflowv1.SchemeGroupVersion, kubeflowv1beta1.SchemeGroupVersion,
-		servingv1beta1.SchemeGroupVersion, servingv1alpha1.SchemeGroupVersion} {
-		list, err := client.Discovery().ServerResourcesForGroupVersion(gv.String())
+	served := map[schema.GroupVersionResource]bool{}
+	runsPods := map[schema.GroupResource]bool{}
+	for _, list := range lists {
+		gv, err := schema.ParseGroupVersion(list.GroupVersion)
 		if err != nil {
-			t.Fatalf("discovering %s: %v", gv, err)
+			t.Fatal(err)
 		}
 		for _, r := range list.APIResources {
 			if !r.Namespaced || strings.Contains(r.Name, "/") {
 				continue
 			}
+			served[gv.WithResource(r.Name)] = true
 			obj, err := apiserver.Scheme.New(gv.WithKind(r.Kind))
 			if err != nil {
 				t.Fatalf("%s %s: %v", gv, r.Kind, err)
 			}
-			if _, ok := workload.Extract(obj); !ok {
+			w, ok := workload.Extract(obj)
+			if !ok {
 				t.Errorf("%s %s is served but workload.Extract does not read it: the tenancy plugins skip it", gv, r.Kind)
 				continue
 			}
-			gr := gv.WithResource(r.Name).GroupResource()
-			// A runtime's pods are counted through the InferenceServices that use it.
-			runsPods := gr != schema.GroupResource{Group: serving.GroupName, Resource: "servingruntimes"}
-			if runsPods && !quota[gr] {
-				t.Errorf("%s runs pods but is not in tenantquota.WorkloadResources: TenantQuota does not count it", gr)
+			if w.Active {
+				runsPods[gv.WithResource(r.Name).GroupResource()] = true
 			}
+		}
+	}
+	if len(runsPods) == 0 {
+		t.Fatal("discovery lists no kind that runs pods")
+	}
+	quota := map[schema.GroupResource]bool{}
+	for _, r := range tenantquota.WorkloadResources {
+		quota[r.GroupResource()] = true
+		if !served[r] {
+			t.Errorf("tenantquota.WorkloadResources has %s, which the server does not serve: its informer would never sync", r)
+		}
+	}
+	for gr := range runsPods {
+		if !quota[gr] {
+			t.Errorf("%s runs pods but is not in tenantquota.WorkloadResources: TenantQuota does not count it", gr)
 		}
 	}
 }

@@ -15,11 +15,11 @@ limitations under the License.
 */
 
 // Package initializer gives mlplane's admission plugins mlplane's own
-// informers: Profiles and the workloads of kubeflow.org and
-// serving.kserve.io, read back from mlplane-apiserver through its loopback
-// client, and that client itself for what an informer has not seen yet.
-// Informers of the core API (namespaces) come from the generic initializer
-// of k8s.io/apiserver (WantsExternalKubeInformerFactory).
+// informers (Profiles, the workloads of kubeflow.org, serving.kserve.io and
+// trainer.kubeflow.org, training runtimes) and client, both reading back
+// from mlplane-apiserver through its loopback connection. Informers of the
+// core API (namespaces) come from the generic initializer of
+// k8s.io/apiserver (WantsExternalKubeInformerFactory).
 package initializer
 
 import (
@@ -36,10 +36,10 @@ type WantsMlplaneInformerFactory interface {
 	admission.InitializationValidator
 }
 
-// WantsMlplaneClientSet is a plugin that reads mlplane objects directly,
-// when its informer may not have seen them yet.
-type WantsMlplaneClientSet interface {
-	SetMlplaneClientSet(versioned.Interface)
+// WantsMlplaneClient is a plugin that reads mlplane objects its informers
+// may not have yet (a runtime created a moment ago).
+type WantsMlplaneClient interface {
+	SetMlplaneClient(versioned.Interface)
 	admission.InitializationValidator
 }
 
@@ -50,16 +50,10 @@ type pluginInitializer struct {
 
 var _ admission.PluginInitializer = pluginInitializer{}
 
-// New returns an initializer handing f to the plugins that want it. The
-// caller starts f once the server runs (a post-start hook): the plugins
-// only ask it for informers.
-func New(f informers.SharedInformerFactory) admission.PluginInitializer {
-	return pluginInitializer{informers: f}
-}
-
-// NewWithClient is New that also hands client, the client f's informers
-// read through, to the plugins that want it.
-func NewWithClient(f informers.SharedInformerFactory, client versioned.Interface) admission.PluginInitializer {
+// New returns an initializer handing f and client to the plugins that want
+// them. The caller starts f once the server runs (a post-start hook): the
+// plugins only ask it for informers.
+func New(f informers.SharedInformerFactory, client versioned.Interface) admission.PluginInitializer {
 	return pluginInitializer{informers: f, client: client}
 }
 
@@ -69,7 +63,7 @@ func (i pluginInitializer) Initialize(plugin admission.Interface) {
 	if wants, ok := plugin.(WantsMlplaneInformerFactory); ok {
 		wants.SetMlplaneInformerFactory(i.informers)
 	}
-	if wants, ok := plugin.(WantsMlplaneClientSet); ok && i.client != nil {
-		wants.SetMlplaneClientSet(i.client)
+	if wants, ok := plugin.(WantsMlplaneClient); ok {
+		wants.SetMlplaneClient(i.client)
 	}
 }

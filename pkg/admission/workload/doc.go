@@ -19,4 +19,11 @@ limitations under the License.
 // counts, whether its pods run, and the names it refers to outside its pod
 // templates. It is the one place that knows the shape of every kind, so
 // each plugin states its rule once for all of them.
+//
+// A TrainJob has no pod template of its own: its pods are its runtime's
+// after its overrides, which an Extractor computes with the controller's
+// own function (build.PodSets) when it is given a way to find runtimes.
+// Every kind mlplane serves is either read here or listed in
+// NoPodTemplates; the package's guard test enumerates the served kinds
+// and fails for any other.
 package workload

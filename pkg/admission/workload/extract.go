@@ -17,6 +17,7 @@ limitations under the License.
 package workload
 
 import (
+	"context"
 	"reflect"
 	"sort"
 
@@ -31,6 +32,8 @@ import (
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/apis/serving"
 	servinginstall "github.com/mlplane/mlplane/pkg/apis/serving/install"
+	"github.com/mlplane/mlplane/pkg/apis/trainer"
+	trainerinstall "github.com/mlplane/mlplane/pkg/apis/trainer/install"
 )
 
 // scheme converts the versioned objects of mlplane's informers to the
@@ -40,31 +43,42 @@ var scheme = runtime.NewScheme()
 func init() {
 	kubeflowinstall.Install(scheme)
 	servinginstall.Install(scheme)
+	trainerinstall.Install(scheme)
 }
 
 // Extract returns the workload view of obj, an object of an mlplane kind in
 // its internal version (as admission sees it) or in a served version (as
-// mlplane's informers hold it). ok is false for any other object.
+// mlplane's informers hold it). ok is false for any other object, and for
+// the kinds that have no pod templates (NoPodTemplates). A TrainJob's pods
+// come from its runtime, which Extract does not look up: its workload has
+// only the references the TrainJob writes itself (see Extractor).
 func Extract(obj runtime.Object) (w *Workload, ok bool) {
+	w, ok, _ = Extractor{}.Extract(context.Background(), obj)
+	return w, ok
+}
+
+// toInternal is obj in its internal version: itself, or a converted copy
+// (informer objects stay untouched); ok is false for an object of no
+// mlplane kind.
+func toInternal(obj runtime.Object) (runtime.Object, bool) {
 	if obj == nil {
 		return nil, false
 	}
 	if v := reflect.ValueOf(obj); v.Kind() == reflect.Pointer && v.IsNil() {
 		return nil, false
 	}
-	if w, ok := extractInternal(obj); ok {
-		return w, true
-	}
-	// A served version: convert it (a copy; informer objects stay untouched).
 	kinds, _, err := scheme.ObjectKinds(obj)
-	if err != nil || len(kinds) == 0 || kinds[0].Version == runtime.APIVersionInternal {
+	if err != nil || len(kinds) == 0 {
 		return nil, false
+	}
+	if kinds[0].Version == runtime.APIVersionInternal {
+		return obj, true
 	}
 	internal, err := scheme.ConvertToVersion(obj, runtime.InternalGroupVersioner)
 	if err != nil {
 		return nil, false
 	}
-	return extractInternal(internal)
+	return internal, true
 }
 
 // extractInternal reads an object of an internal mlplane kind.
@@ -96,6 +110,10 @@ func extractInternal(obj runtime.Object) (*Workload, bool) {
 		return servingRuntime(o.ObjectMeta, serving.Kind("ServingRuntime"), &o.Spec), true
 	case *serving.ClusterServingRuntime:
 		return servingRuntime(o.ObjectMeta, serving.Kind("ClusterServingRuntime"), &o.Spec), true
+	case *trainer.TrainingRuntime:
+		return trainingRuntime(o.ObjectMeta, trainer.Kind("TrainingRuntime"), &o.Spec), true
+	case *trainer.ClusterTrainingRuntime:
+		return trainingRuntime(o.ObjectMeta, trainer.Kind("ClusterTrainingRuntime"), &o.Spec), true
 	}
 	return nil, false
 }

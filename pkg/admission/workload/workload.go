@@ -21,6 +21,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 )
 
 // Workload is what the admission plugins see of an mlplane object.
@@ -43,8 +45,15 @@ type Workload struct {
 
 	// Refs are the names the object refers to outside its pod templates:
 	// storage URIs, serving runtimes, the logger's service account,
-	// namespaces of metric queries, environment of a runtime's adapter.
+	// namespaces of metric queries, environment of a runtime's adapter. A
+	// TrainJob's are all of them: those it writes itself, and those of its
+	// pods, at the TrainJob's field that wrote them when it did.
 	Refs []Ref
+
+	// Unresolved, for a TrainJob whose pods could not be computed, says why
+	// (its runtime does not exist, ...). It then has no Templates, and Refs
+	// holds only the names the TrainJob writes itself.
+	Unresolved string
 }
 
 // Template is one pod template of a workload.
@@ -77,6 +86,18 @@ type Template struct {
 	// whose unset CPU and memory come from the serving configuration; -1
 	// when there is none.
 	ModelContainer int
+
+	// refsInWorkload: the template's references are already in the
+	// workload's Refs (a TrainJob's pods, whose references are reported at
+	// the TrainJob's fields that wrote them).
+	refsInWorkload bool
+}
+
+// NoPodTemplates are the kinds mlplane-apiserver serves that have no pod
+// template, and why: Extract reads every other served kind. The guard test
+// of this package fails for a served kind that is in neither.
+var NoPodTemplates = map[schema.GroupKind]string{
+	kubeflow.Kind("Profile"): "a tenant: a namespace with its owners, service accounts and quota; it runs no pods",
 }
 
 // RefKind is what a reference names.
@@ -112,7 +133,9 @@ type Ref struct {
 func (w *Workload) AllRefs() []Ref {
 	var refs []Ref
 	for i := range w.Templates {
-		refs = append(refs, PodRefs(&w.Templates[i])...)
+		if !w.Templates[i].refsInWorkload {
+			refs = append(refs, PodRefs(&w.Templates[i])...)
+		}
 	}
 	return append(refs, w.Refs...)
 }

@@ -54,9 +54,9 @@ func (o *Options) addAdmissionPlugins() {
 }
 
 // MlplaneAdmissionInitializer returns the initializer that hands the
-// admission plugins informers of mlplane's own objects, read back through
-// the server's loopback client, and that client, and starts the informers
-// once the server runs.
+// admission plugins informers of mlplane's own objects and a client, both
+// reading back through the server's loopback connection, and starts the
+// informers once the server runs.
 func MlplaneAdmissionInitializer(c *genericapiserver.Config) (admission.PluginInitializer, error) {
 	if c.LoopbackClientConfig == nil {
 		return nil, errors.New("the admission plugins need the loopback client, which is made only with a --secure-port")
@@ -73,7 +73,7 @@ func MlplaneAdmissionInitializer(c *genericapiserver.Config) (admission.PluginIn
 	if err != nil {
 		return nil, fmt.Errorf("adding the hook that starts the admission informers: %w", err)
 	}
-	return mlplaneinitializer.NewWithClient(factory, client), nil
+	return mlplaneinitializer.New(factory, client), nil
 }
 
 // validateAdmissionConfigFile reads the files that

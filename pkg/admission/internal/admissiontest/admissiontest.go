@@ -40,6 +40,7 @@ import (
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/apis/serving"
+	"github.com/mlplane/mlplane/pkg/apis/trainer"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned/fake"
 	informers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
 	kubeflowv1listers "github.com/mlplane/mlplane/pkg/generated/listers/kubeflow/v1"
@@ -54,7 +55,7 @@ func Initializers() admission.PluginInitializers {
 	generic := genericadmissioninit.New(kubeClient, nil, kubeinformers.NewSharedInformerFactory(kubeClient, 0),
 		authorizerfactory.NewAlwaysDenyAuthorizer(), nil, nil, nil, nil)
 	client := fake.NewClientset()
-	mlplane := mlplaneinitializer.NewWithClient(informers.NewSharedInformerFactory(client, 0), client)
+	mlplane := mlplaneinitializer.New(informers.NewSharedInformerFactory(client, 0), client)
 	return admission.PluginInitializers{generic, mlplane}
 }
 
@@ -122,6 +123,10 @@ var resources = map[string]struct {
 	"ServingRuntime":        {gvk(serving.GroupName, "v1alpha1", "ServingRuntime"), gvr(serving.GroupName, "v1alpha1", "servingruntimes")},
 	"ClusterServingRuntime": {gvk(serving.GroupName, "v1alpha1", "ClusterServingRuntime"), gvr(serving.GroupName, "v1alpha1", "clusterservingruntimes")},
 	"Pod":                   {gvk("", "v1", "Pod"), gvr("", "v1", "pods")},
+	"TrainJob":              {gvk(trainer.GroupName, "v1alpha1", "TrainJob"), gvr(trainer.GroupName, "v1alpha1", "trainjobs")},
+	"TrainingRuntime":       {gvk(trainer.GroupName, "v1alpha1", "TrainingRuntime"), gvr(trainer.GroupName, "v1alpha1", "trainingruntimes")},
+	"ClusterTrainingRuntime": {gvk(trainer.GroupName, "v1alpha1", "ClusterTrainingRuntime"),
+		gvr(trainer.GroupName, "v1alpha1", "clustertrainingruntimes")},
 }
 
 func gvk(group, version, kind string) schema.GroupVersionKind {

@@ -21,6 +21,7 @@ package check
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -38,11 +39,12 @@ import (
 	"github.com/mlplane/mlplane/pkg/admission/workload"
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	"github.com/mlplane/mlplane/pkg/apis/serving"
+	"github.com/mlplane/mlplane/pkg/apis/trainer"
 )
 
 // IsMlplane reports whether a resource is one mlplane-apiserver serves.
 func IsMlplane(gr schema.GroupResource) bool {
-	return gr.Group == kubeflow.GroupName || gr.Group == serving.GroupName
+	return gr.Group == kubeflow.GroupName || gr.Group == serving.GroupName || gr.Group == trainer.GroupName
 }
 
 // Request is a create or update of a namespaced mlplane workload.
@@ -54,30 +56,38 @@ type Request struct {
 
 // WorkloadRequest returns the request when the tenancy plugins check it:
 // a create or an update of a namespaced object of an mlplane workload kind
-// (see workload.Extract). Subresources (status, scale) are not checked, and
+// (see workload.Extract), read with e (which computes a TrainJob's pods
+// when it has runtimes). Subresources (status, scale) are not checked, and
 // neither is an update of an object being deleted, so that finalizers can
-// always be removed.
-func WorkloadRequest(a admission.Attributes) (*Request, bool) {
+// always be removed. err is set when a TrainJob's runtime could not be
+// read.
+func WorkloadRequest(ctx context.Context, a admission.Attributes, e workload.Extractor) (*Request, bool, error) {
 	op := a.GetOperation()
 	if (op != admission.Create && op != admission.Update) || a.GetSubresource() != "" || a.GetNamespace() == "" ||
 		!IsMlplane(a.GetResource().GroupResource()) {
-		return nil, false
+		return nil, false, nil
 	}
 	obj := a.GetObject()
-	w, ok := workload.Extract(obj)
-	if !ok {
-		return nil, false
+	if op == admission.Update {
+		if m, err := meta.Accessor(obj); err == nil && m.GetDeletionTimestamp() != nil {
+			return nil, false, nil
+		}
+	}
+	w, ok, err := e.Extract(ctx, obj)
+	if err != nil || !ok {
+		return nil, false, err
 	}
 	r := &Request{Attributes: a, New: w}
 	if op == admission.Update {
-		if m, err := meta.Accessor(obj); err == nil && m.GetDeletionTimestamp() != nil {
-			return nil, false
+		old, ok, err := e.Extract(ctx, a.GetOldObject())
+		if err != nil {
+			return nil, false, err
 		}
-		if old, ok := workload.Extract(a.GetOldObject()); ok {
+		if ok {
 			r.Old = old
 		}
 	}
-	return r, true
+	return r, true, nil
 }
 
 // Cause is one reason for a denial: what is wrong at a field.

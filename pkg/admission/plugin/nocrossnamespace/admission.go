@@ -28,9 +28,10 @@ limitations under the License.
 //     <ns>/<name>): pod templates, serviceAccountName and serviceAccount,
 //     and an InferenceService logger's storage.serviceAccountName;
 //   - a secret, config map, persistent volume claim, resource claim (or
-//     template), KEDA trigger authentication or serving runtime name with
-//     '/' (<ns>/<name>): image pull secrets, volumes, environment, resource
-//     claims, external metrics, spec.predictor.model.runtime;
+//     template), KEDA trigger authentication, serving or training runtime
+//     name with '/' (<ns>/<name>): image pull secrets, volumes,
+//     environment, resource claims, external metrics,
+//     spec.predictor.model.runtime, a TrainJob's spec.runtimeRef.name;
 //   - a namespace other than the object's own: pod affinity terms'
 //     namespaces, an external metric's namespace; and a pod affinity term's
 //     namespace selector, which reaches every namespace it selects;
@@ -41,8 +42,12 @@ limitations under the License.
 //     author meant. A claim whose own name has a dot cannot be used through
 //     pvc://; mount it as a volume instead.
 //
-// On an update only references that are new or changed are checked.
-// Cluster-scoped objects (ClusterServingRuntime) are not checked.
+// A TrainJob's references are those it writes itself (its trainer's and
+// initializers' environment and secret, its runtime patches), not those of
+// its runtime: a TrainingRuntime is checked when it is written. On an
+// update only references that are new or changed are checked.
+// Cluster-scoped objects (ClusterServingRuntime, ClusterTrainingRuntime)
+// are not checked.
 package nocrossnamespace
 
 import (
@@ -51,6 +56,7 @@ import (
 	"io"
 	"strings"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apiserver/pkg/admission"
 
 	"github.com/mlplane/mlplane/pkg/admission/internal/check"
@@ -79,8 +85,14 @@ func New() *Plugin {
 }
 
 // Validate refuses references to other namespaces.
-func (p *Plugin) Validate(_ context.Context, a admission.Attributes, _ admission.ObjectInterfaces) error {
-	req, ok := check.WorkloadRequest(a)
+func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, _ admission.ObjectInterfaces) error {
+	// A TrainJob's own fields are checked, not its runtime's: a
+	// TrainingRuntime is checked when it is written, and a
+	// ClusterTrainingRuntime is an administrator's.
+	req, ok, err := check.WorkloadRequest(ctx, a, workload.Extractor{})
+	if err != nil {
+		return apierrors.NewInternalError(fmt.Errorf("%s: %w", PluginName, err))
+	}
 	if !ok {
 		return nil
 	}

@@ -30,6 +30,7 @@ import (
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/apis/serving"
+	"github.com/mlplane/mlplane/pkg/apis/trainer"
 )
 
 func tfJob(ns string) *kubeflow.TFJob {
@@ -104,6 +105,28 @@ func TestValidate(t *testing.T) {
 		{
 			name:  "a ClusterServingRuntime is cluster-scoped",
 			attrs: admissiontest.Create(&serving.ClusterServingRuntime{ObjectMeta: metav1.ObjectMeta{Name: "rt"}}),
+		},
+		{
+			name:  "a TrainJob in a Profile's namespace",
+			attrs: admissiontest.Create(admissiontest.TrainJob("team-a", "bert", "torch-distributed")),
+		},
+		{
+			name:  "a TrainJob in a namespace no Profile owns",
+			attrs: admissiontest.Create(admissiontest.TrainJob("plain", "bert", "torch-distributed")),
+			want: `trainjobs.trainer.kubeflow.org "bert" is forbidden: namespace "plain" is not owned by a Profile: ` +
+				`no Profile is named "plain" (mlplane workloads run only in Profile namespaces; ` +
+				`create a Profile named "plain", or use the namespace of one of your Profiles)`,
+		},
+		{
+			name:  "a TrainingRuntime in a namespace no Profile owns",
+			attrs: admissiontest.Create(&trainer.TrainingRuntime{ObjectMeta: metav1.ObjectMeta{Name: "torch", Namespace: "plain"}}),
+			want: `trainingruntimes.trainer.kubeflow.org "torch" is forbidden: namespace "plain" is not owned by a Profile: ` +
+				`no Profile is named "plain" (mlplane workloads run only in Profile namespaces; ` +
+				`create a Profile named "plain", or use the namespace of one of your Profiles)`,
+		},
+		{
+			name:  "a ClusterTrainingRuntime is cluster-scoped",
+			attrs: admissiontest.Create(&trainer.ClusterTrainingRuntime{ObjectMeta: metav1.ObjectMeta{Name: "torch"}}),
 		},
 		{
 			name:  "objects of other groups are not mlplane's",

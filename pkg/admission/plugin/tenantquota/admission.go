@@ -23,7 +23,9 @@ limitations under the License.
 // Counted are the workloads whose pods run or are about to (see
 // workload.Workload.Active): each pod template's effective requests and
 // limits, as Kubernetes computes them, times its replicas (see
-// workloadUsage). The quota keys enforced are requests.<resource> and
+// workloadUsage). A TrainJob's pods are those of its runtime after its
+// overrides, every replicated job's (initializers included, as Kueue
+// counts them) but those whose Jobs succeeded. The quota keys enforced are requests.<resource> and
 // limits.<resource>, and bare cpu, memory, ephemeral-storage and extended
 // resource names, which count requests; others (pods, count/*, storage)
 // are left to the namespace's ResourceQuota, and so are quotas with scopes
@@ -55,11 +57,15 @@ import (
 	"k8s.io/apiserver/pkg/admission"
 	"k8s.io/client-go/tools/cache"
 
+	"github.com/mlplane/mlplane/pkg/admission/initializer"
 	"github.com/mlplane/mlplane/pkg/admission/internal/check"
+	"github.com/mlplane/mlplane/pkg/admission/internal/runtimes"
 	"github.com/mlplane/mlplane/pkg/admission/tenant"
 	"github.com/mlplane/mlplane/pkg/admission/workload"
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	"github.com/mlplane/mlplane/pkg/apis/serving"
+	"github.com/mlplane/mlplane/pkg/apis/trainer"
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
 	informers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
 )
 
@@ -119,6 +125,7 @@ var WorkloadResources = []schema.GroupVersionResource{
 	{Group: kubeflow.GroupName, Version: "v1", Resource: "jaxjobs"},
 	{Group: kubeflow.GroupName, Version: "v1", Resource: "notebooks"},
 	{Group: serving.GroupName, Version: "v1beta1", Resource: "inferenceservices"},
+	{Group: trainer.GroupName, Version: "v1alpha1", Resource: "trainjobs"},
 }
 
 // source lists the objects of one workload resource.
@@ -132,13 +139,18 @@ type Plugin struct {
 	*admission.Handler
 	tenant.Lookup
 
+	// runtimes resolves the runtimes of TrainJobs, whose pods they make.
+	runtimes      runtimes.Getter
 	enforceLimits bool
 	modelDefaults corev1.ResourceRequirements
 	sources       []source
 	initErrs      []error
 }
 
-var _ admission.ValidationInterface = &Plugin{}
+var (
+	_ admission.ValidationInterface  = &Plugin{}
+	_ initializer.WantsMlplaneClient = &Plugin{}
+)
 
 // New returns the plugin with its configuration.
 func New(cfg Configuration) *Plugin {
@@ -150,14 +162,22 @@ func New(cfg Configuration) *Plugin {
 	if cfg.InferenceServiceDefaultResources != nil {
 		p.modelDefaults = *cfg.InferenceServiceDefaultResources
 	}
-	p.SetReadyFunc(p.Synced)
+	// The stored TrainJobs' runtimes are read from the informers only.
+	p.SetReadyFunc(func() bool { return p.Synced() && p.runtimes.Synced() })
 	return p
 }
 
-// SetMlplaneInformerFactory takes the Profile informer and those of every
-// workload resource.
+// SetMlplaneClient takes the client that reads the runtime of the TrainJob
+// under admission when the informers do not have it yet.
+func (p *Plugin) SetMlplaneClient(client versioned.Interface) {
+	p.runtimes.SetMlplaneClient(client)
+}
+
+// SetMlplaneInformerFactory takes the Profile and runtime informers and
+// those of every workload resource.
 func (p *Plugin) SetMlplaneInformerFactory(f informers.SharedInformerFactory) {
 	p.Lookup.SetMlplaneInformerFactory(f)
+	p.runtimes.SetMlplaneInformerFactory(f)
 	listers := map[schema.GroupVersionResource]cache.GenericLister{}
 	for _, r := range WorkloadResources {
 		informer, err := f.ForResource(r)
@@ -184,7 +204,7 @@ func (p *Plugin) SetWorkloadListers(listers map[schema.GroupVersionResource]cach
 
 // ValidateInitialization fails when an informer is missing.
 func (p *Plugin) ValidateInitialization() error {
-	errs := append([]error{p.Lookup.ValidateInitialization()}, p.initErrs...)
+	errs := append([]error{p.Lookup.ValidateInitialization(), p.runtimes.ValidateInitialization()}, p.initErrs...)
 	if len(p.sources) != len(WorkloadResources) {
 		errs = append(errs, errors.New("missing workload informers"))
 	}
@@ -194,7 +214,10 @@ func (p *Plugin) ValidateInitialization() error {
 // Validate refuses a workload that takes its namespace's usage beyond its
 // Profile's quota.
 func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, _ admission.ObjectInterfaces) error {
-	req, ok := check.WorkloadRequest(a)
+	req, ok, err := check.WorkloadRequest(ctx, a, p.runtimes.Extractor())
+	if err != nil {
+		return apierrors.NewInternalError(fmt.Errorf("%s: %w", PluginName, err))
+	}
 	if !ok {
 		return nil
 	}
@@ -241,7 +264,7 @@ func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, _ admissi
 	}
 	sort.Slice(grown, func(i, j int) bool { return grown[i].name < grown[j].name })
 
-	used, err := p.used(a.GetResource().GroupResource(), req.New)
+	used, err := p.used(ctx, a.GetResource().GroupResource(), req.New)
 	if err != nil {
 		return apierrors.NewInternalError(fmt.Errorf("%s: %w", PluginName, err))
 	}
@@ -265,15 +288,19 @@ func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, _ admissi
 
 // used is the usage of every active workload of w's namespace but w, an
 // object of resource.
-func (p *Plugin) used(resource schema.GroupResource, w *workload.Workload) (usage, error) {
+func (p *Plugin) used(ctx context.Context, resource schema.GroupResource, w *workload.Workload) (usage, error) {
 	total := usage{requests: corev1.ResourceList{}, limits: corev1.ResourceList{}}
+	extractor := p.runtimes.CachedExtractor()
 	for _, src := range p.sources {
 		items, err := src.lister.ByNamespace(w.Namespace).List(labels.Everything())
 		if err != nil {
 			return total, fmt.Errorf("listing %s in %s: %w", src.resource, w.Namespace, err)
 		}
 		for _, obj := range items {
-			other, ok := workload.Extract(obj)
+			other, ok, err := extractor.Extract(ctx, obj)
+			if err != nil {
+				return total, err
+			}
 			if !ok || (src.resource == resource && other.Name == w.Name) {
 				continue
 			}

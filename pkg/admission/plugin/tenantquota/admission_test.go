@@ -36,6 +36,8 @@ import (
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/apis/serving"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
+	"github.com/mlplane/mlplane/pkg/apis/trainer"
+	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/apis/trainer/v1alpha1"
 )
 
 // gpuJob is a TFJob of workers that each take gpus GPUs (given as a
@@ -106,6 +108,9 @@ type fixture struct {
 	tfJobs    []*kubeflow.TFJob
 	notebooks []*kubeflow.Notebook
 	isvcs     []*serving.InferenceService
+	trainJobs []*trainer.TrainJob
+	// runtimes are TrainingRuntimes and ClusterTrainingRuntimes.
+	runtimes []runtime.Object
 }
 
 func (f fixture) plugin(t *testing.T, cfg Configuration) *Plugin {
@@ -127,12 +132,18 @@ func (f fixture) plugin(t *testing.T, cfg Configuration) *Plugin {
 	for _, i := range f.isvcs {
 		isvcs = append(isvcs, v1(t, i, &servingv1beta1.InferenceService{}))
 	}
-	objects := map[string][]runtime.Object{"tfjobs": tfJobs, "notebooks": notebooks, "inferenceservices": isvcs}
+	var trainJobs []runtime.Object
+	for _, j := range f.trainJobs {
+		trainJobs = append(trainJobs, v1(t, j, &trainerv1alpha1.TrainJob{}))
+	}
+	objects := map[string][]runtime.Object{"tfjobs": tfJobs, "notebooks": notebooks, "inferenceservices": isvcs, "trainjobs": trainJobs}
 	listers := map[schema.GroupVersionResource]cache.GenericLister{}
 	for _, r := range WorkloadResources {
 		listers[r] = cache.NewGenericLister(admissiontest.Indexer(objects[r.Resource]...), r.GroupResource())
 	}
 	p.SetWorkloadListers(listers)
+	tr, ctr := admissiontest.Runtimes(f.runtimes...)
+	p.runtimes.SetListers(tr, ctr, nil)
 	if err := p.ValidateInitialization(); err != nil {
 		t.Fatal(err)
 	}

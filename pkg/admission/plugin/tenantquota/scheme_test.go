@@ -21,6 +21,7 @@ import (
 
 	kubeflowinstall "github.com/mlplane/mlplane/pkg/apis/kubeflow/install"
 	servinginstall "github.com/mlplane/mlplane/pkg/apis/serving/install"
+	trainerinstall "github.com/mlplane/mlplane/pkg/apis/trainer/install"
 )
 
 // testScheme converts the tests' internal objects to served versions.
@@ -29,4 +30,5 @@ var testScheme = runtime.NewScheme()
 func init() {
 	kubeflowinstall.Install(testScheme)
 	servinginstall.Install(testScheme)
+	trainerinstall.Install(testScheme)
 }

@@ -51,17 +51,17 @@ import (
 
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apiserver/pkg/admission"
 	"k8s.io/apiserver/pkg/warning"
 	"k8s.io/utils/ptr"
 
 	"github.com/mlplane/mlplane/pkg/admission/initializer"
-	"github.com/mlplane/mlplane/pkg/admission/internal/check"
+	"github.com/mlplane/mlplane/pkg/admission/internal/runtimes"
 	"github.com/mlplane/mlplane/pkg/apis/trainer"
 	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/apis/trainer/v1alpha1"
 	"github.com/mlplane/mlplane/pkg/apis/trainer/validation"
+	"github.com/mlplane/mlplane/pkg/controller/trainjob/build"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
 	informers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
 	trainerlisters "github.com/mlplane/mlplane/pkg/generated/listers/trainer/v1alpha1"
@@ -78,17 +78,16 @@ func Register(plugins *admission.Plugins) {
 // Plugin is the TrainJobRuntime admission plugin.
 type Plugin struct {
 	*admission.Handler
-	check.Caches
-
-	trainingRuntimes        trainerlisters.TrainingRuntimeLister
-	clusterTrainingRuntimes trainerlisters.ClusterTrainingRuntimeLister
-	client                  versioned.Interface
+	// runtimes reads a runtime from the informers, else from the server:
+	// the tenancy plugins' getter, so that every plugin sees the same one.
+	runtimes  runtimes.Getter
+	hasClient bool
 }
 
 var (
 	_ admission.ValidationInterface           = &Plugin{}
 	_ initializer.WantsMlplaneInformerFactory = &Plugin{}
-	_ initializer.WantsMlplaneClientSet       = &Plugin{}
+	_ initializer.WantsMlplaneClient          = &Plugin{}
 )
 
 // New returns the plugin; it needs the informers and the client the
@@ -99,33 +98,31 @@ func New() *Plugin {
 
 // SetMlplaneInformerFactory takes the runtime informers.
 func (p *Plugin) SetMlplaneInformerFactory(f informers.SharedInformerFactory) {
-	trainingRuntimes := f.Trainer().V1alpha1().TrainingRuntimes()
-	clusterTrainingRuntimes := f.Trainer().V1alpha1().ClusterTrainingRuntimes()
-	p.trainingRuntimes = trainingRuntimes.Lister()
-	p.clusterTrainingRuntimes = clusterTrainingRuntimes.Lister()
-	p.Add(trainingRuntimes.Informer().HasSynced)
-	p.Add(clusterTrainingRuntimes.Informer().HasSynced)
+	p.runtimes.SetMlplaneInformerFactory(f)
 }
 
-// SetMlplaneClientSet takes the client that reads a runtime the informers
+// SetMlplaneClient takes the client that reads a runtime the informers
 // have not seen.
-func (p *Plugin) SetMlplaneClientSet(client versioned.Interface) {
-	p.client = client
+func (p *Plugin) SetMlplaneClient(client versioned.Interface) {
+	p.runtimes.SetMlplaneClient(client)
+	p.hasClient = client != nil
 }
 
 // SetListers sets the listers and client directly, for tests.
 func (p *Plugin) SetListers(trainingRuntimes trainerlisters.TrainingRuntimeLister,
 	clusterTrainingRuntimes trainerlisters.ClusterTrainingRuntimeLister, client versioned.Interface) {
-	p.trainingRuntimes, p.clusterTrainingRuntimes, p.client = trainingRuntimes, clusterTrainingRuntimes, client
+	p.runtimes.SetListers(trainingRuntimes, clusterTrainingRuntimes, client)
+	p.hasClient = client != nil
 }
 
-// ValidateInitialization fails when an informer or the client is missing.
+// ValidateInitialization fails when an informer or the client is missing:
+// a runtime created a moment ago must not be refused as missing.
 func (p *Plugin) ValidateInitialization() error {
 	var errs []error
-	if p.trainingRuntimes == nil || p.clusterTrainingRuntimes == nil {
-		errs = append(errs, errors.New("missing the runtime informers"))
+	if err := p.runtimes.ValidateInitialization(); err != nil {
+		errs = append(errs, err)
 	}
-	if p.client == nil {
+	if !p.hasClient {
 		errs = append(errs, errors.New("missing the mlplane client"))
 	}
 	return errors.Join(errs...)
@@ -194,36 +191,23 @@ func (p *Plugin) runtime(ctx context.Context, namespace string, ref *trainer.Run
 	if ptr.Deref(ref.APIGroup, trainer.GroupName) != trainer.GroupName || ref.Name == "" {
 		return nil, nil
 	}
-	synced := p.Synced()
-	switch kind := ptr.Deref(ref.Kind, trainerv1alpha1.ClusterTrainingRuntimeKind); kind {
+	var rt *build.Runtime
+	var err error
+	switch ptr.Deref(ref.Kind, trainerv1alpha1.ClusterTrainingRuntimeKind) {
 	case trainerv1alpha1.TrainingRuntimeKind:
-		rt, err := p.trainingRuntimes.TrainingRuntimes(namespace).Get(ref.Name)
-		if !synced || apierrors.IsNotFound(err) {
-			rt, err = p.client.TrainerV1alpha1().TrainingRuntimes(namespace).Get(ctx, ref.Name, metav1.GetOptions{})
-		}
-		if err != nil {
-			return nil, err
-		}
-		return resolved(kind, &rt.ObjectMeta, &rt.Spec)
+		rt, err = p.runtimes.TrainingRuntime(ctx, namespace, ref.Name)
 	case trainerv1alpha1.ClusterTrainingRuntimeKind:
-		rt, err := p.clusterTrainingRuntimes.Get(ref.Name)
-		if !synced || apierrors.IsNotFound(err) {
-			rt, err = p.client.TrainerV1alpha1().ClusterTrainingRuntimes().Get(ctx, ref.Name, metav1.GetOptions{})
-		}
-		if err != nil {
-			return nil, err
-		}
-		return resolved(kind, &rt.ObjectMeta, &rt.Spec)
+		rt, err = p.runtimes.ClusterTrainingRuntime(ctx, ref.Name)
+	default:
+		return nil, nil
 	}
-	return nil, nil
-}
-
-// resolved converts a runtime read from the informer or the server, which
-// must not be changed, to the internal form validation reads.
-func resolved(kind string, meta *metav1.ObjectMeta, spec *trainerv1alpha1.TrainingRuntimeSpec) (*validation.Runtime, error) {
+	if err != nil {
+		return nil, err
+	}
+	// The getter's runtime is a copy, the plugin's to convert.
 	out := &trainer.TrainingRuntimeSpec{}
-	if err := trainerv1alpha1.Convert_v1alpha1_TrainingRuntimeSpec_To_trainer_TrainingRuntimeSpec(spec.DeepCopy(), out, nil); err != nil {
-		return nil, fmt.Errorf("converting %s %s: %w", kind, meta.Name, err)
+	if err := trainerv1alpha1.Convert_v1alpha1_TrainingRuntimeSpec_To_trainer_TrainingRuntimeSpec(&rt.Spec, out, nil); err != nil {
+		return nil, fmt.Errorf("converting %s %s: %w", rt.GroupKind.Kind, rt.Name, err)
 	}
-	return &validation.Runtime{Kind: kind, Name: meta.Name, Labels: meta.Labels, Spec: out}, nil
+	return &validation.Runtime{Kind: rt.GroupKind.Kind, Name: rt.Name, Labels: rt.Labels, Spec: out}, nil
 }

@@ -29,6 +29,14 @@ limitations under the License.
 // seccomp/AppArmor annotations changed are checked, so a namespace that
 // tightened its level does not block unrelated edits (stopping a notebook,
 // removing a finalizer).
+//
+// A TrainJob's pods are those of its runtime after the TrainJob's trainer,
+// initializer and runtime patch overrides (a patch may add volumes or a
+// security context), computed as the controller computes them; each
+// replicated job's pod is checked as the template spec.runtimeRef[<name>].
+// A TrainingRuntime's templates are checked when it is written; a
+// ClusterTrainingRuntime's only through the TrainJobs that use it, in
+// their namespaces.
 package workloadpodsecurity
 
 import (
@@ -51,9 +59,13 @@ import (
 	psaapi "k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
 
+	"github.com/mlplane/mlplane/pkg/admission/initializer"
 	"github.com/mlplane/mlplane/pkg/admission/internal/check"
+	"github.com/mlplane/mlplane/pkg/admission/internal/runtimes"
 	"github.com/mlplane/mlplane/pkg/admission/tenant"
 	"github.com/mlplane/mlplane/pkg/admission/workload"
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
+	informers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
 )
 
 // PluginName is the plugin's name.
@@ -100,14 +112,20 @@ type Plugin struct {
 
 	namespaces corev1listers.NamespaceLister
 	client     kubernetes.Interface
-	evaluator  policy.Evaluator
-	defaults   psaapi.Policy
+	// runtimes resolves a TrainJob's runtime, whose templates make its
+	// pods; it reads a runtime its informers lack from the server, so the
+	// plugin does not wait for them.
+	runtimes  runtimes.Getter
+	evaluator policy.Evaluator
+	defaults  psaapi.Policy
 }
 
 var (
 	_ admission.ValidationInterface                         = &Plugin{}
 	_ genericadmissioninit.WantsExternalKubeInformerFactory = &Plugin{}
 	_ genericadmissioninit.WantsExternalKubeClientSet       = &Plugin{}
+	_ initializer.WantsMlplaneInformerFactory               = &Plugin{}
+	_ initializer.WantsMlplaneClient                        = &Plugin{}
 )
 
 // New returns the plugin with its configuration.
@@ -178,18 +196,35 @@ func (p *Plugin) SetNamespaceLister(namespaces corev1listers.NamespaceLister) {
 	p.namespaces = namespaces
 }
 
-// ValidateInitialization fails without the namespace informer.
+// SetMlplaneInformerFactory takes the runtime informers.
+func (p *Plugin) SetMlplaneInformerFactory(f informers.SharedInformerFactory) {
+	p.runtimes.SetMlplaneInformerFactory(f)
+}
+
+// SetMlplaneClient takes the client that reads runtimes.
+func (p *Plugin) SetMlplaneClient(client versioned.Interface) {
+	p.runtimes.SetMlplaneClient(client)
+}
+
+// ValidateInitialization fails without the namespace or runtime informers.
 func (p *Plugin) ValidateInitialization() error {
+	var errs []error
 	if p.namespaces == nil {
-		return errors.New("missing the namespace informer")
+		errs = append(errs, errors.New("missing the namespace informer"))
 	}
-	return nil
+	if err := p.runtimes.ValidateInitialization(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
 
 // Validate refuses pod templates that violate the namespace's enforced
 // Pod Security level.
 func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, _ admission.ObjectInterfaces) error {
-	req, ok := check.WorkloadRequest(a)
+	req, ok, err := check.WorkloadRequest(ctx, a, p.runtimes.Extractor())
+	if err != nil {
+		return apierrors.NewInternalError(fmt.Errorf("%s: %w", PluginName, err))
+	}
 	if !ok {
 		return nil
 	}

@@ -32,6 +32,14 @@ limitations under the License.
 // serviceAccountName and serviceAccount and an InferenceService logger's
 // storage.serviceAccountName, on create and update; on an update, a service
 // account the object already had at that field is kept.
+//
+// A TrainJob's pods are those of its runtime after the TrainJob's
+// overrides, so their service account is checked whoever wrote it: a
+// runtime patch of the TrainJob (reported at the patch's field), a
+// namespaced TrainingRuntime, or a ClusterTrainingRuntime, which every
+// namespace may use but whose service account names one of the TrainJob's
+// namespace. A TrainingRuntime's own templates are checked when it is
+// written, as a workload's.
 package workloadserviceaccount
 
 import (
@@ -50,10 +58,14 @@ import (
 	"k8s.io/apiserver/pkg/authentication/user"
 	"k8s.io/apiserver/pkg/authorization/authorizer"
 
+	"github.com/mlplane/mlplane/pkg/admission/initializer"
 	"github.com/mlplane/mlplane/pkg/admission/internal/check"
+	"github.com/mlplane/mlplane/pkg/admission/internal/runtimes"
 	"github.com/mlplane/mlplane/pkg/admission/tenant"
 	"github.com/mlplane/mlplane/pkg/admission/workload"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
+	informers "github.com/mlplane/mlplane/pkg/generated/informers/externalversions"
 )
 
 // PluginName is the plugin's name.
@@ -90,6 +102,10 @@ type Plugin struct {
 	*admission.Handler
 	tenant.Lookup
 
+	// runtimes resolves a TrainJob's runtime, whose pods run as a service
+	// account too; it reads a runtime its informers lack from the server,
+	// so the plugin does not wait for them.
+	runtimes   runtimes.Getter
 	authorizer authorizer.Authorizer
 	exempt     sets.Set[string]
 }
@@ -97,6 +113,7 @@ type Plugin struct {
 var (
 	_ admission.ValidationInterface        = &Plugin{}
 	_ genericadmissioninit.WantsAuthorizer = &Plugin{}
+	_ initializer.WantsMlplaneClient       = &Plugin{}
 )
 
 // New returns the plugin with its configuration.
@@ -117,10 +134,24 @@ func (p *Plugin) SetAuthorizer(a authorizer.Authorizer) {
 	p.authorizer = a
 }
 
+// SetMlplaneInformerFactory takes the Profile and runtime informers.
+func (p *Plugin) SetMlplaneInformerFactory(f informers.SharedInformerFactory) {
+	p.Lookup.SetMlplaneInformerFactory(f)
+	p.runtimes.SetMlplaneInformerFactory(f)
+}
+
+// SetMlplaneClient takes the client that reads runtimes.
+func (p *Plugin) SetMlplaneClient(client versioned.Interface) {
+	p.runtimes.SetMlplaneClient(client)
+}
+
 // ValidateInitialization fails when an informer or the authorizer is missing.
 func (p *Plugin) ValidateInitialization() error {
 	var errs []error
 	if err := p.Lookup.ValidateInitialization(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := p.runtimes.ValidateInitialization(); err != nil {
 		errs = append(errs, err)
 	}
 	if p.authorizer == nil {
@@ -131,8 +162,14 @@ func (p *Plugin) ValidateInitialization() error {
 
 // Validate refuses a service account the requesting user may not use.
 func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, _ admission.ObjectInterfaces) error {
-	req, ok := check.WorkloadRequest(a)
-	if !ok || p.exempt.Has(req.New.Namespace) {
+	if p.exempt.Has(a.GetNamespace()) {
+		return nil
+	}
+	req, ok, err := check.WorkloadRequest(ctx, a, p.runtimes.Extractor())
+	if err != nil {
+		return apierrors.NewInternalError(fmt.Errorf("%s: %w", PluginName, err))
+	}
+	if !ok {
 		return nil
 	}
 	ns := req.New.Namespace

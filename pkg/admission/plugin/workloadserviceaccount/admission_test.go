@@ -238,6 +238,8 @@ func TestInitializationNeedsTheAuthorizer(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.SetListers(admissiontest.Namespaces(), nil, admissiontest.Profiles())
+	tr, ctr := admissiontest.Runtimes()
+	p.runtimes.SetListers(tr, ctr, nil)
 	if err := p.ValidateInitialization(); err == nil || !strings.Contains(err.Error(), "authorizer") {
 		t.Errorf("ValidateInitialization without an authorizer: %v, want an error naming it", err)
 	}
