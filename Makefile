@@ -6,10 +6,12 @@ BIN := $(OUT)/bin
 # Packages whose tests run in `make test`.
 PKGS ?= ./...
 GOTEST_FLAGS ?= -count=1 -timeout=30m
-# Scenarios of `make bench`: training (TFJobs, next to a client-go ceiling)
-# and notebook (Notebooks, then an idle window).
-BENCH_SCENARIOS ?= training notebook
-# Numbers of TFJobs of the training scenario; one fresh control plane per size.
+# Scenarios of `make bench`: training (TFJobs, next to a client-go ceiling),
+# trainjob (TrainJobs, next to theirs) and notebook (Notebooks, then an idle
+# window).
+BENCH_SCENARIOS ?= training trainjob notebook
+# Numbers of TFJobs of the training scenario, and of TrainJobs of the trainjob
+# scenario; one fresh control plane per size and scenario.
 BENCH_SIZES ?= 100 500 1000
 # Number of Notebooks of the notebook scenario, on a control plane of its own.
 BENCH_NOTEBOOKS ?= 500

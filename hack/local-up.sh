@@ -69,6 +69,7 @@ for apiservice in "${MLPLANE_APISERVICES[@]}"; do
         kc wait --for=condition=Available --timeout=5s "apiservice/${apiservice}"
 done
 wait_for "serving runtimes applied (artifacts/serving)" 30 apply_serving_runtimes
+wait_for "training runtimes applied (artifacts/trainer)" 30 apply_trainer_runtimes
 start_mlplane_controller
 wait_for "mlplane-controller" 60 curl -fsS "http://127.0.0.1:${CONTROLLER_HEALTH_PORT}/healthz"
 wait_for "kwok nodes Ready" 60 kc wait --for=condition=Ready --timeout=5s node -l type=kwok

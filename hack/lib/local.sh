@@ -23,7 +23,8 @@ CONTROLLER_HEALTH_PORT=$((20281 + OFFSET))
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok mlplane-apiserver mlplane-controller)
 
 # The APIServices routing to mlplane-apiserver (artifacts/deploy/apiservice.yaml).
-MLPLANE_APISERVICES=(v1.kubeflow.org v1beta1.kubeflow.org v1beta1.serving.kserve.io v1alpha1.serving.kserve.io)
+MLPLANE_APISERVICES=(v1.kubeflow.org v1beta1.kubeflow.org v1beta1.serving.kserve.io v1alpha1.serving.kserve.io
+    v1alpha1.trainer.kubeflow.org)
 
 ADMIN_KUBECONFIG=${PKI}/admin.kubeconfig
 
@@ -313,6 +314,12 @@ apply_serving_runtimes() {
     kc apply --server-side --field-manager mlplane-local-up -k "${ROOT}/artifacts/serving"
 }
 
+# apply_trainer_runtimes applies artifacts/trainer (the ClusterTrainingRuntimes),
+# stored by mlplane-apiserver like the serving runtimes.
+apply_trainer_runtimes() {
+    kc apply --server-side --field-manager mlplane-local-up -k "${ROOT}/artifacts/trainer"
+}
+
 # LOCAL_PROFILES are the tenants of artifacts/local/profiles.yaml: a namespace
 # for the admin's own work and one for alice.
 LOCAL_PROFILES=(mlplane-user alice)
@@ -377,6 +384,12 @@ print_usage() {
   kubectl apply -n mlplane-user -f ${examples}/notebook-jupyter.yaml
   kubectl apply -n mlplane-user -f ${examples}/sklearn-iris.yaml
   kubectl get tfjobs,notebooks,inferenceservices,pods -n mlplane-user
+
+  Kubeflow Trainer v2: a TrainJob on the ClusterTrainingRuntime torch-distributed (3 nodes x 2 processes):
+
+  kubectl get clustertrainingruntimes
+  kubectl apply -n mlplane-user -f ${examples}/trainjob-torch-distributed.yaml
+  kubectl get trainjobs,jobs,pods -n mlplane-user
 
   alice has a Profile of her own (namespace alice); as alice:
 

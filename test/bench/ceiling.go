@@ -28,7 +28,6 @@ import (
 	"sync"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
@@ -42,18 +41,24 @@ const createParallelism = 50
 type ceilingReport struct {
 	// Start is when the first create was sent, End when the last returned
 	// (Unix nanoseconds).
-	Start        int64   `json:"start"`
-	End          int64   `json:"end"`
-	Pods         int     `json:"pods"`
-	Services     int     `json:"services"`
+	Start int64 `json:"start"`
+	End   int64 `json:"end"`
+	// Objects is how many objects it created.
+	Objects      int     `json:"objects"`
 	CPUSeconds   float64 `json:"cpuSeconds"`
 	PeakRSSBytes int64   `json:"peakRSSBytes"`
 }
 
-// runCeilingChild creates the pods and services of -jobs jobs the way the
-// training engine does: -workers jobs at once, each job's pods and then
-// its services in slow-start batches of at most 50, through one client
-// limited to -qps and -burst, speaking protobuf.
+// createRequest is one create request of the ceiling.
+type createRequest func(context.Context) error
+
+// runCeilingChild creates the children of -jobs jobs the way
+// mlplane-controller does: -workers jobs at once, each job's children one
+// kind after the other (a TFJob's pods, then its services), each kind in
+// slow-start batches of at most 50, through one client limited to -qps and
+// -burst, speaking protobuf. The children are the TFJobs' pods and
+// services, or, with -children, the ones mlplane-controller made for the
+// TrainJobs, replayed.
 func runCeilingChild(ctx context.Context, o *options) error {
 	cfg, err := clientcmd.BuildConfigFromFlags("", o.kubeconfig)
 	if err != nil {
@@ -68,38 +73,34 @@ func runCeilingChild(ctx context.Context, o *options) error {
 		return fmt.Errorf("creating the client: %w", err)
 	}
 
-	type children struct {
-		pods     []*corev1.Pod
-		services []*corev1.Service
-	}
-	all := make([]children, o.jobs)
-	for i := range all {
-		pods, services, err := ceilingChildren(newTFJob(o.namespace, jobName(i), o.replicas, o.image))
-		if err != nil {
+	// Per job, the creates of each kind in the order they are sent.
+	var all [][][]createRequest
+	if o.childrenFile != "" {
+		if all, err = replayedCreates(client, o.childrenFile, o.namespace); err != nil {
 			return err
 		}
-		all[i] = children{pods: pods, services: services}
+	} else if all, err = tfJobCreates(client, o); err != nil {
+		return err
+	}
+	objects := 0
+	for _, job := range all {
+		for _, kind := range job {
+			objects += len(kind)
+		}
 	}
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	jobs := make(chan children)
+	jobs := make(chan [][]createRequest)
 	var wg sync.WaitGroup
 	for range o.workers {
 		wg.Go(func() {
-			for ch := range jobs {
-				err := createAll(ctx, ch.pods, func(ctx context.Context, p *corev1.Pod) error {
-					_, err := client.CoreV1().Pods(p.Namespace).Create(ctx, p, metav1.CreateOptions{})
-					return err
-				})
-				if err == nil {
-					err = createAll(ctx, ch.services, func(ctx context.Context, s *corev1.Service) error {
-						_, err := client.CoreV1().Services(s.Namespace).Create(ctx, s, metav1.CreateOptions{})
-						return err
-					})
-				}
-				if err != nil {
-					cancel(err) // the first error is the cause
+			for job := range jobs {
+				for _, kind := range job {
+					if err := createAll(ctx, kind, func(ctx context.Context, c createRequest) error { return c(ctx) }); err != nil {
+						cancel(err) // the first error is the cause
+						break
+					}
 				}
 			}
 		})
@@ -128,10 +129,36 @@ feed:
 		return err
 	}
 	return json.NewEncoder(os.Stdout).Encode(ceilingReport{
-		Start: start.UnixNano(), End: end.UnixNano(),
-		Pods: o.jobs * o.replicas, Services: o.jobs * o.replicas,
+		Start: start.UnixNano(), End: end.UnixNano(), Objects: objects,
 		CPUSeconds: cpu, PeakRSSBytes: rss,
 	})
+}
+
+// tfJobCreates are the creates of the pods and then the services of
+// -jobs TFJobs, as the training engine makes them.
+func tfJobCreates(client kubernetes.Interface, o *options) ([][][]createRequest, error) {
+	all := make([][][]createRequest, o.jobs)
+	for i := range all {
+		pods, services, err := ceilingChildren(newTFJob(o.namespace, jobName(i), o.replicas, o.image))
+		if err != nil {
+			return nil, err
+		}
+		var podCreates, serviceCreates []createRequest
+		for _, p := range pods {
+			podCreates = append(podCreates, func(ctx context.Context) error {
+				_, err := client.CoreV1().Pods(p.Namespace).Create(ctx, p, metav1.CreateOptions{})
+				return err
+			})
+		}
+		for _, s := range services {
+			serviceCreates = append(serviceCreates, func(ctx context.Context) error {
+				_, err := client.CoreV1().Services(s.Namespace).Create(ctx, s, metav1.CreateOptions{})
+				return err
+			})
+		}
+		all[i] = [][]createRequest{podCreates, serviceCreates}
+	}
+	return all, nil
 }
 
 // createAll is the training engine's createAll: batches that double from
@@ -163,7 +190,9 @@ type ceilingChild struct {
 	stdout bytes.Buffer
 }
 
-func startCeilingChild(ctx context.Context, o *options, kubeconfig, namespace string, jobs int, lim clientLimits) (*ceilingChild, error) {
+func startCeilingChild(ctx context.Context, o *options, kubeconfig, namespace string, jobs int, lim clientLimits,
+	childrenFile string,
+) (*ceilingChild, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("finding this binary: %w", err)
@@ -171,7 +200,7 @@ func startCeilingChild(ctx context.Context, o *options, kubeconfig, namespace st
 	c := &ceilingChild{}
 	c.cmd = exec.CommandContext(ctx, self, "-mode="+modeCeiling,
 		"-kubeconfig="+kubeconfig, "-namespace="+namespace, "-jobs="+strconv.Itoa(jobs),
-		"-replicas="+strconv.Itoa(o.replicas), "-image="+o.image,
+		"-replicas="+strconv.Itoa(o.replicas), "-image="+o.image, "-children="+childrenFile,
 		"-qps="+strconv.FormatFloat(lim.qps, 'f', -1, 64), "-burst="+strconv.Itoa(lim.burst),
 		"-workers="+strconv.Itoa(lim.workers))
 	c.cmd.Stdout, c.cmd.Stderr = &c.stdout, os.Stderr
@@ -192,10 +221,22 @@ func (c *ceilingChild) wait() (*ceilingReport, error) {
 	return &r, nil
 }
 
-// runCeiling is the "ceiling" scenario: the ceiling child creates the pods
-// and services of n jobs, authenticated as mlplane-controller, at lim.
-func runCeiling(ctx context.Context, o *options, c *cluster, n int, lim clientLimits) (*scenarioResult, error) {
-	ns := fmt.Sprintf("bench-ceiling-%d", n)
+// ceilingPlan is what a ceiling scenario creates: the pods and services of
+// TFJobs, built by the training engine's own code, or (childrenFile) the
+// children mlplane-controller made for the TrainJobs, replayed.
+type ceilingPlan struct {
+	// namespace the children are created in (a Profile's).
+	namespace string
+	// podSelector selects the jobs' pods; jobLabel names a pod's job.
+	podSelector  string
+	jobLabel     string
+	childrenFile string
+}
+
+// runCeiling is the "ceiling" scenario: the ceiling child creates the
+// children of n jobs, authenticated as mlplane-controller, at lim.
+func runCeiling(ctx context.Context, o *options, c *cluster, plan ceilingPlan, n int, lim clientLimits) (*scenarioResult, error) {
+	ns := plan.namespace
 	pods := n * o.replicas
 	timeout := o.timeout(n)
 	if err := createNamespace(ctx, c, ns); err != nil {
@@ -203,8 +244,8 @@ func runCeiling(ctx context.Context, o *options, c *cluster, n int, lim clientLi
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pt := newPodTracker(pods)
-	if err := watchPods(ctx, c.kube, ns, pt); err != nil {
+	pt := newPodTracker(pods, plan.jobLabel)
+	if err := watchPods(ctx, c.kube, ns, plan.podSelector, pt); err != nil {
 		return nil, err
 	}
 
@@ -219,7 +260,7 @@ func runCeiling(ctx context.Context, o *options, c *cluster, n int, lim clientLi
 	}
 	childCtx, stopChild := context.WithTimeout(ctx, timeout)
 	defer stopChild()
-	child, err := startCeilingChild(childCtx, o, c.kubeconfig("mlplane-controller"), ns, n, lim)
+	child, err := startCeilingChild(childCtx, o, c.kubeconfig("mlplane-controller"), ns, n, lim, plan.childrenFile)
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +308,7 @@ func runCeiling(ctx context.Context, o *options, c *cluster, n int, lim clientLi
 	cpu := cpuDelta(before, after)
 	r := &scenarioResult{
 		label: "ceiling (client-go)", n: n, pods: pods,
-		exist: exist, running: running, creates: time.Unix(0, report.End).Sub(start),
+		exist: exist, running: running, creates: time.Unix(0, report.End).Sub(start), objects: report.Objects,
 		clientCPU: report.CPUSeconds, clientRSS: report.PeakRSSBytes,
 		window: after.at.Sub(before.at), cpu: cpu, other: otherCPU(before, after, report.CPUSeconds), load: load,
 		quietAfter: quietAfter, quiet: quiet,

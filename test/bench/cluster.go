@@ -115,7 +115,7 @@ func (c *cluster) connect() error {
 }
 
 // creator is the admin's client limited to -job-qps and -job-burst, with
-// which a scenario creates its TFJobs or Notebooks.
+// which a scenario creates its TFJobs, TrainJobs or Notebooks.
 func (c *cluster) creator(o *options, userAgent string) (versioned.Interface, error) {
 	cfg := rest.CopyConfig(c.admin)
 	cfg.QPS, cfg.Burst = float32(o.jobQPS), o.jobBurst

@@ -16,8 +16,8 @@ limitations under the License.
 
 // Command bench is make bench: mlplane's controllers on a real local
 // control plane (hack/local-up.sh, MLPLANE_PORT_OFFSET=500), with extra kwok
-// nodes, in two scenarios (-scenarios), each on fresh control planes of its
-// own:
+// nodes, in three scenarios (-scenarios), each on fresh control planes of
+// its own:
 //
 //   - training: for each size N (-sizes), in <out>/n<N>, how fast
 //     mlplane-controller turns N TFJobs of 4 workers into running pods, next
@@ -26,6 +26,12 @@ limitations under the License.
 //     -mode=ceiling, a child process authenticated as mlplane-controller at
 //     its QPS, burst and parallelism; it reports its own CPU seconds and
 //     peak RSS, read from /proc like the controller's.
+//   - trainjob: the same for N TrainJobs of 4 nodes on the runtime
+//     torch-distributed, in <out>/trainjob-n<N>, until their pods ran and
+//     every TrainJob is Complete. mlplane-controller creates Jobs and
+//     Services and kube-controller-manager the pods, so the ceiling replays
+//     the children mlplane-controller made (saved after its run, with
+//     -children) and the Job controller makes the pods again.
 //   - notebook: in <out>/notebooks-<N>, how long N Notebooks (-notebooks)
 //     take until their StatefulSets exist, their pods run and every Notebook
 //     has readyReplicas 1, then what mlplane-controller does over an idle

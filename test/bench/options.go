@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,8 +37,12 @@ const (
 // Scenarios of the run mode, each on control planes of its own.
 const (
 	scenarioTraining = "training"
+	scenarioTrainJob = "trainjob"
 	scenarioNotebook = "notebook"
 )
+
+// allScenarios are the scenarios, in the order they run.
+var allScenarios = []string{scenarioTraining, scenarioTrainJob, scenarioNotebook}
 
 // options are the flags of both modes.
 type options struct {
@@ -67,8 +72,9 @@ type options struct {
 	revision        string
 
 	// Both modes: the job shape.
-	replicas int
-	image    string
+	replicas      int
+	image         string
+	trainJobImage string
 
 	// Ceiling mode (set by the run mode for its child).
 	kubeconfig string
@@ -77,13 +83,16 @@ type options struct {
 	qps        float64
 	burst      int
 	workers    int
+	// childrenFile holds the children to replay (trainjob), instead of
+	// the TFJobs' pods and services.
+	childrenFile string
 }
 
 func newOptions() *options {
 	return &options{
 		mode:          modeRun,
 		root:          ".",
-		scenariosFlag: scenarioTraining + " " + scenarioNotebook,
+		scenariosFlag: strings.Join(allScenarios, " "),
 		sizesFlag:     "100 500 1000",
 		notebooks:     500,
 		idle:          5 * time.Minute,
@@ -97,6 +106,7 @@ func newOptions() *options {
 		minTimeout:    3 * time.Minute,
 		replicas:      4,
 		image:         "example.com/bench/tensorflow:1",
+		trainJobImage: "example.com/bench/pytorch:1",
 		qps:           50,
 		burst:         100,
 		workers:       8,
@@ -112,25 +122,28 @@ func (o *options) addFlags(fs *flag.FlagSet) {
 			"it and on -root in turn, and results.md starts with a side-by-side table.")
 	fs.StringVar(&o.outDir, "out", o.outDir, "Directory of the control planes' state and of results.md; default <root>/_output/bench.")
 	fs.StringVar(&o.scenariosFlag, "scenarios", o.scenariosFlag,
-		"Scenarios to run, separated by spaces or commas: \""+scenarioTraining+"\" (TFJobs, next to the ceiling) and \""+scenarioNotebook+"\" (Notebooks, then an idle window).")
-	fs.StringVar(&o.sizesFlag, "sizes", o.sizesFlag, "Numbers of TFJobs of the training scenario, separated by spaces or commas; one fresh control plane per size.")
+		"Scenarios to run, separated by spaces or commas: \""+scenarioTraining+"\" (TFJobs, next to the ceiling), \""+
+			scenarioTrainJob+"\" (TrainJobs, next to their ceiling) and \""+scenarioNotebook+"\" (Notebooks, then an idle window).")
+	fs.StringVar(&o.sizesFlag, "sizes", o.sizesFlag,
+		"Numbers of TFJobs of the training scenario and of TrainJobs of the trainjob scenario, separated by spaces or commas; one fresh control plane per size and scenario.")
 	fs.IntVar(&o.notebooks, "notebooks", o.notebooks, "Number of Notebooks of the notebook scenario, on a fresh control plane of its own.")
 	fs.DurationVar(&o.idle, "idle", o.idle, "How long the notebook scenario watches the control plane after every Notebook is Ready.")
 	fs.StringVar(&o.notebookImage, "notebook-image", o.notebookImage, "Image of the notebooks' container (kwok never pulls it).")
 	fs.IntVar(&o.portOffset, "port-offset", o.portOffset, "MLPLANE_PORT_OFFSET of the benchmark's control plane.")
 	fs.IntVar(&o.nodes, "nodes", o.nodes, "Extra kwok nodes added before the jobs; at least enough for every pod of the largest size.")
 	fs.IntVar(&o.podsPerNode, "pods-per-node", o.podsPerNode, "Pod capacity of each extra kwok node.")
-	fs.Float64Var(&o.jobQPS, "job-qps", o.jobQPS, "Client QPS of the benchmark when it creates the TFJobs or Notebooks.")
-	fs.IntVar(&o.jobBurst, "job-burst", o.jobBurst, "Client burst of the benchmark when it creates the TFJobs or Notebooks.")
+	fs.Float64Var(&o.jobQPS, "job-qps", o.jobQPS, "Client QPS of the benchmark when it creates the TFJobs, TrainJobs or Notebooks.")
+	fs.IntVar(&o.jobBurst, "job-burst", o.jobBurst, "Client burst of the benchmark when it creates the TFJobs, TrainJobs or Notebooks.")
 	fs.DurationVar(&o.timeoutPerJob, "timeout-per-job", o.timeoutPerJob,
-		"Each wait of a scenario is bounded by this times N, its number of TFJobs or Notebooks (and at least -min-timeout).")
+		"Each wait of a scenario is bounded by this times N, its number of TFJobs, TrainJobs or Notebooks (and at least -min-timeout).")
 	fs.DurationVar(&o.minTimeout, "min-timeout", o.minTimeout, "Lower bound of each wait of a scenario.")
 	fs.StringVar(&o.controllerFlags, "controller-flags", o.controllerFlags,
 		"Extra mlplane-controller flags (MLPLANE_CONTROLLER_FLAGS), e.g. \"--kube-api-qps=100\"; the ceiling follows its QPS, burst and workers.")
 	fs.StringVar(&o.revision, "revision", o.revision, "mlplane revision named in the report; default: git describe --always --dirty of -root.")
 	fs.BoolVar(&o.keep, "keep", o.keep, "Leave the last control plane running (stop it with MLPLANE_LOCAL_DIR=... hack/local-down.sh).")
-	fs.IntVar(&o.replicas, "replicas", o.replicas, "Worker replicas per TFJob.")
+	fs.IntVar(&o.replicas, "replicas", o.replicas, "Worker replicas per TFJob, and nodes (trainer.numNodes) per TrainJob.")
 	fs.StringVar(&o.image, "image", o.image, "Image of the tensorflow container (kwok never pulls it).")
+	fs.StringVar(&o.trainJobImage, "trainjob-image", o.trainJobImage, "Image of the TrainJobs' trainer (kwok never pulls it).")
 
 	fs.StringVar(&o.kubeconfig, "kubeconfig", o.kubeconfig, "Ceiling mode: kubeconfig to create pods and services with.")
 	fs.StringVar(&o.namespace, "namespace", o.namespace, "Ceiling mode: namespace of the pods and services.")
@@ -138,6 +151,8 @@ func (o *options) addFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&o.qps, "qps", o.qps, "Ceiling mode: client QPS.")
 	fs.IntVar(&o.burst, "burst", o.burst, "Ceiling mode: client burst.")
 	fs.IntVar(&o.workers, "workers", o.workers, "Ceiling mode: jobs whose children are created at once.")
+	fs.StringVar(&o.childrenFile, "children", o.childrenFile,
+		"Ceiling mode: a file of children to create, as the trainjob scenario saved them; by default, the TFJobs' pods and services.")
 }
 
 // complete fills in what depends on other flags.
@@ -160,8 +175,8 @@ func (o *options) complete() error {
 	}
 	o.scenarios = map[string]bool{}
 	for _, f := range strings.FieldsFunc(o.scenariosFlag, isListSeparator) {
-		if f != scenarioTraining && f != scenarioNotebook {
-			return fmt.Errorf("-scenarios: %q is neither %q nor %q", f, scenarioTraining, scenarioNotebook)
+		if !slices.Contains(allScenarios, f) {
+			return fmt.Errorf("-scenarios: %q is not one of %q", f, allScenarios)
 		}
 		o.scenarios[f] = true
 	}
@@ -185,7 +200,7 @@ func (o *options) validate() error {
 		if len(o.scenarios) == 0 {
 			errs = append(errs, errors.New("-scenarios: give at least one scenario"))
 		}
-		if o.scenarios[scenarioTraining] && len(o.sizes) == 0 {
+		if (o.scenarios[scenarioTraining] || o.scenarios[scenarioTrainJob]) && len(o.sizes) == 0 {
 			errs = append(errs, errors.New("-sizes: give at least one size"))
 		}
 		if o.scenarios[scenarioNotebook] && (o.notebooks < 1 || o.idle <= 0) {
@@ -224,7 +239,7 @@ func (o *options) validate() error {
 	return errors.Join(errs...)
 }
 
-// timeout bounds each wait of a scenario with n TFJobs or Notebooks.
+// timeout bounds each wait of a scenario with n TFJobs, TrainJobs or Notebooks.
 func (o *options) timeout(n int) time.Duration {
 	return max(o.minTimeout, time.Duration(n)*o.timeoutPerJob)
 }

@@ -64,8 +64,12 @@ type scenarioResult struct {
 	quietAfter time.Duration
 	quiet      bool
 
-	// perJob are latencies of each TFJob from its create (training).
+	// perJob are latencies of each job from its create (mlplane).
 	perJob []latency
+	// objects is how many objects the ceiling created.
+	objects int
+	// counters are the controller metrics reported in controller.
+	counters []counter
 
 	kubeRequests    []requestCount
 	mlplaneRequests []requestCount
@@ -74,10 +78,13 @@ type scenarioResult struct {
 	anomalies       []string
 }
 
-// sizeResult is both scenarios of one size.
+// sizeResult is a job scenario of one size and its ceiling.
 type sizeResult struct {
-	n        int
-	limits   clientLimits
+	n      int
+	limits clientLimits
+	// w is the kind of job; children says what the ceiling created.
+	w        *workload
+	children string
 	training *scenarioResult
 	ceiling  *scenarioResult
 }
@@ -85,11 +92,23 @@ type sizeResult struct {
 // report collects the results of a run.
 type report struct {
 	header string
-	// trainingIntro describes the TFJobs and the ceiling's limits.
-	trainingIntro string
-	sizes         []sizeResult
-	notebooks     *notebookResult
+	// intros describe, by scenario, the jobs and the ceiling's limits.
+	intros map[string]string
+	// sizes are the training scenario's (TFJobs), trainJobs the trainjob
+	// scenario's.
+	sizes     []sizeResult
+	trainJobs []sizeResult
+	notebooks *notebookResult
 }
+
+func (r *report) setIntro(scenario, text string) {
+	if r.intros == nil {
+		r.intros = map[string]string{}
+	}
+	r.intros[scenario] = text
+}
+
+func (r *report) intro(scenario string) string { return r.intros[scenario] }
 
 // setHeader keeps the first header a control plane gave.
 func (r *report) setHeader(header string) {
@@ -98,9 +117,17 @@ func (r *report) setHeader(header string) {
 	}
 }
 
-// trainingIntro says what the training scenario creates, and at which
-// limits the ceiling does.
-func trainingIntro(o *options, lim clientLimits) string {
+// jobsIntro says what a job scenario creates, and at which limits its
+// ceiling does.
+func jobsIntro(o *options, s *sizeResult) string {
+	lim := s.limits
+	if s.w.kind == "TrainJob" {
+		return fmt.Sprintf("- TrainJobs: runtime %s (artifacts/trainer), trainer.numNodes %d, image %s; mlplane-controller creates "+
+			"their Jobs and Services and kube-controller-manager's Job controller their pods. The ceiling replays the children "+
+			"mlplane-controller made (saved from its run, less owner and status) as mlplane-controller's identity, at its QPS %v, "+
+			"burst %d and %d workers; the Job controller then makes the pods, as for mlplane\n\n",
+			trainJobRuntime, o.replicas, o.trainJobImage, lim.qps, lim.burst, lim.workers)
+	}
 	return fmt.Sprintf("- TFJobs: Worker × %d, container tensorflow, image %s; the ceiling creates their pods and services "+
 		"as mlplane-controller's identity, at its QPS %v, burst %d and %d workers\n\n", o.replicas, o.image, lim.qps, lim.burst, lim.workers)
 }
@@ -119,10 +146,10 @@ func ratio(a, b float64) string {
 // section renders one size: the comparison table, every component's CPU,
 // and what the controller and the API servers did.
 func (s sizeResult) section() string {
-	t, c := s.training, s.ceiling
+	t, c, w := s.training, s.ceiling, s.w
 	var b strings.Builder
-	fmt.Fprintf(&b, "### N = %d: %d TFJobs × %d workers = %d pods and %d services\n\n",
-		s.n, s.n, t.pods/s.n, t.pods, t.pods)
+	fmt.Fprintf(&b, "### N = %d: %d %ss × %d %s = %d pods; the ceiling created %s\n\n",
+		s.n, s.n, w.kind, t.pods/s.n, w.unit, t.pods, s.children)
 	fmt.Fprintf(&b, "| | pods exist (s) | pods Running (s) | CPU (s) | peak RSS (MiB) | mlplane-apiserver CPU (s) | kube-apiserver CPU (s) | etcd CPU (s) |\n")
 	fmt.Fprintf(&b, "|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range []*scenarioResult{t, c} {
@@ -161,8 +188,8 @@ func (s sizeResult) section() string {
 	}
 	b.WriteString("\n")
 
-	fmt.Fprintf(&b, "- mlplane: the %d TFJobs were created in %ss; every TFJob had the Running condition after %ss",
-		s.n, secs(t.creates), secs(t.jobsRunning))
+	fmt.Fprintf(&b, "- mlplane: the %d %ss were created in %ss; every %s had the %s condition after %ss",
+		s.n, w.kind, secs(t.creates), w.kind, w.milestone, secs(t.jobsRunning))
 	if t.idle > 0 {
 		fmt.Fprintf(&b, "; mlplane-controller was busy until %ss", secs(t.idle))
 	} else {
@@ -175,11 +202,11 @@ func (s sizeResult) section() string {
 		for _, l := range t.perJob {
 			parts = append(parts, fmt.Sprintf("%s %s", l.what, l.p))
 		}
-		fmt.Fprintf(&b, "- per TFJob, from its create (median / 90th percentile / max, s): %s.\n", strings.Join(parts, "; "))
+		fmt.Fprintf(&b, "- per %s, from its create (median / 90th percentile / max, s): %s.\n", w.kind, strings.Join(parts, "; "))
 	}
-	fmt.Fprintf(&b, "- ceiling: its %d creates were sent in %ss.\n", 2*c.pods, secs(c.creates))
+	fmt.Fprintf(&b, "- ceiling: its %d creates were sent in %ss.\n", c.objects, secs(c.creates))
 	var counters []string
-	for _, m := range controllerCounters {
+	for _, m := range t.counters {
 		if v := t.controller[m.label]; v != 0 {
 			counters = append(counters, fmt.Sprintf("%s %s", m.label, strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0")))
 		}
@@ -206,12 +233,12 @@ func (s sizeResult) section() string {
 }
 
 // summary is one table with a row per size.
-func (r *report) summary() string {
+func summary(sizes []sizeResult) string {
 	var b strings.Builder
 	b.WriteString("| N | pods | pods exist (s) mlplane / ceiling | ratio | pods Running (s) mlplane / ceiling | ratio | " +
 		"CPU (s) controller / ceiling | ratio | peak RSS (MiB) controller / ceiling | ratio | mlplane-apiserver CPU (s) |\n")
 	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-	for _, s := range r.sizes {
+	for _, s := range sizes {
 		t, c := s.training, s.ceiling
 		fmt.Fprintf(&b, "| %d | %d | %s / %s | %s | %s / %s | %s | %s / %s | %s | %s / %s | %s | %s |\n",
 			s.n, t.pods,
@@ -227,13 +254,20 @@ func (r *report) summary() string {
 func (r *report) markdown() string {
 	var b strings.Builder
 	b.WriteString(r.header)
-	if len(r.sizes) > 0 {
-		b.WriteString("## training\n\n" + r.trainingIntro)
-		b.WriteString("### Summary\n\n" + r.summary() + "\n")
-		for _, s := range r.sizes {
+	for _, js := range []struct {
+		scenario string
+		sizes    []sizeResult
+	}{{scenarioTraining, r.sizes}, {scenarioTrainJob, r.trainJobs}} {
+		if len(js.sizes) == 0 {
+			continue
+		}
+		b.WriteString("## " + js.scenario + "\n\n" + r.intro(js.scenario))
+		b.WriteString("### Summary\n\n" + summary(js.sizes) + "\n")
+		for _, s := range js.sizes {
 			b.WriteString(s.section())
 		}
 	}
+	b.WriteString(r.trainJobNextToTFJob())
 	if r.notebooks != nil {
 		b.WriteString(r.notebooks.section())
 	}
@@ -278,16 +312,25 @@ func sideBySide(ts []tree, rs []*report) string {
 		b.WriteString("\n")
 	}
 	b.WriteString("\n")
-	if len(rs[0].sizes) > 0 {
-		b.WriteString("## training\n\n| N | tree | pods exist (s) | pods Running (s) | controller CPU (s) | " +
+	for _, js := range []struct {
+		scenario string
+		sizes    func(*report) []sizeResult
+	}{
+		{scenarioTraining, func(r *report) []sizeResult { return r.sizes }},
+		{scenarioTrainJob, func(r *report) []sizeResult { return r.trainJobs }},
+	} {
+		if len(js.sizes(rs[0])) == 0 {
+			continue
+		}
+		b.WriteString("## " + js.scenario + "\n\n| N | tree | pods exist (s) | pods Running (s) | controller CPU (s) | " +
 			"controller / ceiling CPU | controller peak RSS (MiB) | controller / ceiling RSS | syncs | failed syncs |\n")
 		b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-		for k := range rs[0].sizes {
+		for k := range js.sizes(rs[0]) {
 			for i, t := range ts {
-				if k >= len(rs[i].sizes) {
+				if k >= len(js.sizes(rs[i])) {
 					continue
 				}
-				s := rs[i].sizes[k]
+				s := js.sizes(rs[i])[k]
 				tr, c := s.training, s.ceiling
 				fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s | %.0f | %.0f |\n", s.n, t.name,
 					secs(tr.exist), secs(tr.running), cpuS(tr.clientCPU), ratio(tr.clientCPU, c.clientCPU),
@@ -336,4 +379,44 @@ func newPercentiles(ds []time.Duration) percentiles {
 
 func (p percentiles) String() string {
 	return fmt.Sprintf("%s / %s / %s", secs(p.p50), secs(p.p90), secs(p.max))
+}
+
+// trainJobNextToTFJob compares the trainjob scenario with the training
+// scenario at each size both ran: the same number of jobs and pods on the
+// same engine, TrainJobs through Jobs that kube-controller-manager turns
+// into pods, TFJobs through pods mlplane-controller creates itself. Empty
+// unless both ran.
+func (r *report) trainJobNextToTFJob() string {
+	tf := map[int]sizeResult{}
+	for _, s := range r.sizes {
+		tf[s.n] = s
+	}
+	var b strings.Builder
+	for _, tj := range r.trainJobs {
+		t, ok := tf[tj.n]
+		if !ok {
+			continue
+		}
+		if b.Len() == 0 {
+			b.WriteString("## TrainJobs next to TFJobs\n\n" +
+				"The same N jobs of the same number of pods on the same control plane setup; each against its own ceiling " +
+				"(TFJobs: their pods and services created directly; TrainJobs: their Jobs and Services replayed, pods by the Job controller).\n\n")
+			b.WriteString("| N | pods | pods Running (s) TFJob / TrainJob | TFJob / its ceiling | TrainJob / its ceiling | " +
+				"controller CPU (s) TFJob / TrainJob | kube-controller-manager CPU (s) TFJob / TrainJob | " +
+				"kube-apiserver CPU (s) TFJob / TrainJob | controller peak RSS (MiB) TFJob / TrainJob |\n")
+			b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		}
+		a, c := t.training, tj.training
+		fmt.Fprintf(&b, "| %d | %d | %s / %s | %s | %s | %s / %s | %s / %s | %s / %s | %s / %s |\n", tj.n, c.pods,
+			secs(a.running), secs(c.running),
+			ratio(a.running.Seconds(), t.ceiling.running.Seconds()), ratio(c.running.Seconds(), tj.ceiling.running.Seconds()),
+			cpuS(a.clientCPU), cpuS(c.clientCPU),
+			cpuS(a.cpu["kube-controller-manager"]), cpuS(c.cpu["kube-controller-manager"]),
+			cpuS(a.cpu["kube-apiserver"]), cpuS(c.cpu["kube-apiserver"]),
+			mib(a.clientRSS), mib(c.clientRSS))
+	}
+	if b.Len() > 0 {
+		b.WriteString("\n")
+	}
+	return b.String()
 }

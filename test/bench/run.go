@@ -28,6 +28,8 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 )
 
 // tree is one mlplane tree the benchmark runs: this one, or a baseline.
@@ -70,21 +72,38 @@ func runBenchmark(ctx context.Context, o *options) error {
 		}
 		return err
 	}
-	if o.scenarios[scenarioTraining] {
+	// The job scenarios, training (TFJobs) then trainjob (TrainJobs), each
+	// size on a control plane of its own.
+	for _, js := range []struct {
+		scenario string
+		run      func(ctx context.Context, o *options, n int, keep bool) (*sizeResult, string, error)
+		results  func(*report) *[]sizeResult
+		// later says whether a later scenario runs, so -keep keeps its plane.
+		later bool
+	}{
+		{scenarioTraining, runSize, func(r *report) *[]sizeResult { return &r.sizes },
+			o.scenarios[scenarioTrainJob] || o.scenarios[scenarioNotebook]},
+		{scenarioTrainJob, runTrainJobSize, func(r *report) *[]sizeResult { return &r.trainJobs },
+			o.scenarios[scenarioNotebook]},
+	} {
+		if !o.scenarios[js.scenario] {
+			continue
+		}
 		for i, n := range o.sizes {
 			for j, t := range ts {
-				keep := o.keep && i == len(o.sizes)-1 && j == len(ts)-1 && !o.scenarios[scenarioNotebook]
+				keep := o.keep && i == len(o.sizes)-1 && j == len(ts)-1 && !js.later
 				r := rs[j]
-				s, header, err := runSize(ctx, t.o, n, keep)
+				s, header, err := js.run(ctx, t.o, n, keep)
 				r.setHeader(header)
 				if err != nil {
-					return fail(fmt.Errorf("%s: training N=%d: %w", t.name, n, err))
+					return fail(fmt.Errorf("%s: %s N=%d: %w", t.name, js.scenario, n, err))
 				}
-				if len(r.sizes) == 0 {
-					r.trainingIntro = trainingIntro(o, s.limits)
-					fmt.Print("## training\n\n" + r.trainingIntro)
+				results := js.results(r)
+				if len(*results) == 0 {
+					r.setIntro(js.scenario, jobsIntro(o, s))
+					fmt.Print("## " + js.scenario + "\n\n" + r.intro(js.scenario))
 				}
-				r.sizes = append(r.sizes, *s)
+				*results = append(*results, *s)
 				fmt.Print(s.section())
 				if err := write(); err != nil {
 					return err
@@ -92,7 +111,12 @@ func runBenchmark(ctx context.Context, o *options) error {
 			}
 		}
 		for _, r := range rs {
-			fmt.Print("### Summary\n\n" + r.summary() + "\n")
+			fmt.Print("### Summary\n\n" + summary(*js.results(r)) + "\n")
+		}
+	}
+	if o.scenarios[scenarioTraining] && o.scenarios[scenarioTrainJob] {
+		for _, r := range rs {
+			fmt.Print(r.trainJobNextToTFJob())
 		}
 	}
 	if o.scenarios[scenarioNotebook] {
@@ -123,11 +147,12 @@ func runBenchmark(ctx context.Context, o *options) error {
 // runs.
 func runSize(ctx context.Context, o *options, n int, keep bool) (*sizeResult, string, error) {
 	var res *sizeResult
+	w := tfJobWorkload(o)
 	label := fmt.Sprintf("N=%d", n)
 	dir := filepath.Join(o.outDir, fmt.Sprintf("n%d", n))
 	header, err := onFreshCluster(ctx, o, label, dir, n*o.replicas, keep, func(c *cluster, lim clientLimits) error {
 		progress("%s: scenario training: %d TFJobs", label, n)
-		t, err := runTraining(ctx, o, c, n)
+		t, err := runJobs(ctx, o, c, w, n)
 		if err != nil {
 			return fmt.Errorf("scenario training: %w", err)
 		}
@@ -136,14 +161,61 @@ func runSize(ctx context.Context, o *options, n int, keep bool) (*sizeResult, st
 			return err
 		}
 
-		progress("%s: scenario ceiling: %d pods and %d services at %v QPS, burst %d, %d workers",
-			label, n*o.replicas, n*o.replicas, lim.qps, lim.burst, lim.workers)
-		cl, err := runCeiling(ctx, o, c, n, lim)
+		children := fmt.Sprintf("%d pods and %d services", n*o.replicas, n*o.replicas)
+		progress("%s: scenario ceiling: %s at %v QPS, burst %d, %d workers", label, children, lim.qps, lim.burst, lim.workers)
+		plan := ceilingPlan{
+			namespace:   fmt.Sprintf("bench-ceiling-%d", n),
+			podSelector: kubeflowv1.OperatorNameLabel, jobLabel: kubeflowv1.JobNameLabel,
+		}
+		cl, err := runCeiling(ctx, o, c, plan, n, lim)
 		if err != nil {
 			return fmt.Errorf("scenario ceiling: %w", err)
 		}
 		progress("%s: ceiling: pods exist after %ss, Running after %ss", label, secs(cl.exist), secs(cl.running))
-		res = &sizeResult{n: n, limits: lim, training: t, ceiling: cl}
+		res = &sizeResult{n: n, limits: lim, w: w, children: children, training: t, ceiling: cl}
+		return nil
+	})
+	return res, header, err
+}
+
+// runTrainJobSize runs the trainjob scenario of size n on a fresh control
+// plane in <out>/trainjob-n<N>: the TrainJobs, whose children are then
+// saved; once their namespace is gone, the ceiling replays those children.
+func runTrainJobSize(ctx context.Context, o *options, n int, keep bool) (*sizeResult, string, error) {
+	var res *sizeResult
+	w := trainJobWorkload(o)
+	label := fmt.Sprintf("trainjob N=%d", n)
+	dir := filepath.Join(o.outDir, fmt.Sprintf("trainjob-n%d", n))
+	header, err := onFreshCluster(ctx, o, label, dir, n*o.replicas, keep, func(c *cluster, lim clientLimits) error {
+		progress("%s: scenario trainjob: %d TrainJobs of %d nodes on %s", label, n, o.replicas, trainJobRuntime)
+		t, err := runJobs(ctx, o, c, w, n)
+		if err != nil {
+			return fmt.Errorf("scenario trainjob: %w", err)
+		}
+		progress("%s: mlplane: pods exist after %ss, Running after %ss, TrainJobs Complete after %ss; cleaning up",
+			label, secs(t.exist), secs(t.running), secs(t.jobsRunning))
+		ns := fmt.Sprintf("bench-%s-%d", scenarioTrainJob, n)
+		file := filepath.Join(dir, "trainjob-children.json")
+		children, err := saveTrainJobChildren(ctx, c.kube, ns, file, n)
+		if err != nil {
+			return err
+		}
+		if err := deleteNamespace(ctx, c, ns, o.timeout(n)); err != nil {
+			return err
+		}
+
+		progress("%s: scenario ceiling: %s (saved in %s) at %v QPS, burst %d, %d workers",
+			label, children, file, lim.qps, lim.burst, lim.workers)
+		plan := ceilingPlan{
+			namespace:   fmt.Sprintf("bench-%s-ceiling-%d", scenarioTrainJob, n),
+			podSelector: jobSetNameLabel, jobLabel: jobSetNameLabel, childrenFile: file,
+		}
+		cl, err := runCeiling(ctx, o, c, plan, n, lim)
+		if err != nil {
+			return fmt.Errorf("scenario ceiling: %w", err)
+		}
+		progress("%s: ceiling: pods exist after %ss, Running after %ss", label, secs(cl.exist), secs(cl.running))
+		res = &sizeResult{n: n, limits: lim, w: w, children: children, training: t, ceiling: cl}
 		return nil
 	})
 	return res, header, err
@@ -260,12 +332,12 @@ func headerText(ctx context.Context, o *options, c *cluster, lim clientLimits) s
 	fmt.Fprintf(&b, "- run: %s, mlplane %s\n", time.Now().UTC().Format(time.RFC3339), revision)
 	fmt.Fprintf(&b, "- machine: %s; %s\n", machine(), runtime.Version())
 	fmt.Fprintf(&b, "- control plane: kube-apiserver, kube-controller-manager, kube-scheduler %s; etcd %s; kwok %s; "+
-		"mlplane-apiserver and mlplane-controller from this tree; a fresh one per training size and one for the notebooks "+
-		"(hack/local-up.sh, MLPLANE_LOCAL_DIR=%s/n<N> or notebooks-<N>, MLPLANE_PORT_OFFSET=%d), with %d extra kwok nodes of %d pods\n",
+		"mlplane-apiserver and mlplane-controller from this tree; a fresh one per training and trainjob size and one for the notebooks "+
+		"(hack/local-up.sh, MLPLANE_LOCAL_DIR=%s/n<N>, trainjob-n<N> or notebooks-<N>, MLPLANE_PORT_OFFSET=%d), with %d extra kwok nodes of %d pods\n",
 		kube, tools["go.etcd.io/etcd/server/v3"], tools["sigs.k8s.io/kwok"], o.outDir, o.portOffset, o.nodes, o.podsPerNode)
 	fmt.Fprintf(&b, "- mlplane-controller: --kube-api-qps=%v --kube-api-burst=%d --workers=%d (extra flags: %s)\n",
 		lim.qps, lim.burst, lim.workers, extra)
-	fmt.Fprintf(&b, "- the benchmark creates TFJobs and Notebooks from 8 goroutines through a client at %v QPS, burst %d\n\n",
+	fmt.Fprintf(&b, "- the benchmark creates TFJobs, TrainJobs and Notebooks from 8 goroutines through a client at %v QPS, burst %d\n\n",
 		o.jobQPS, o.jobBurst)
 	return b.String()
 }

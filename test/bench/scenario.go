@@ -133,7 +133,7 @@ func otherCPU(before, after *snapshot, extra float64) float64 {
 	return max(other, 0)
 }
 
-// creators is how many goroutines create a scenario's TFJobs or Notebooks.
+// creators is how many goroutines create a scenario's TFJobs, TrainJobs or Notebooks.
 const creators = 8
 
 // createInParallel calls create for 0 to n-1 from creators goroutines,

@@ -61,13 +61,15 @@ func (m *milestone) reach(name string, now time.Time) {
 	}
 }
 
-// podTracker watches the pods of one namespace with the training operator
-// label and records when each first exists and first runs.
+// podTracker watches the pods of one namespace's jobs and records when
+// each first exists and first runs.
 type podTracker struct {
 	mu      sync.Mutex
 	exist   *milestone
 	running *milestone
 	uids    map[string]types.UID
+	// jobLabel is the pod label that names its job.
+	jobLabel string
 	// jobs maps pod names to their job's name.
 	jobs map[string]string
 	// recreated counts names seen again with another UID; deleted counts
@@ -76,10 +78,10 @@ type podTracker struct {
 	deleted   int
 }
 
-func newPodTracker(want int) *podTracker {
+func newPodTracker(want int, jobLabel string) *podTracker {
 	return &podTracker{
 		exist: newMilestone(want), running: newMilestone(want),
-		uids: map[string]types.UID{}, jobs: map[string]string{},
+		uids: map[string]types.UID{}, jobLabel: jobLabel, jobs: map[string]string{},
 	}
 }
 
@@ -95,9 +97,11 @@ func (t *podTracker) observe(obj any) {
 		t.recreated++
 	}
 	t.uids[pod.Name] = pod.UID
-	t.jobs[pod.Name] = pod.Labels[kubeflowv1.JobNameLabel]
+	t.jobs[pod.Name] = pod.Labels[t.jobLabel]
 	t.exist.reach(pod.Name, now)
-	if pod.Status.Phase == corev1.PodRunning {
+	// On kwok a Job's pod succeeds right after it runs; seen Succeeded, it
+	// has run even if its Running state was never seen.
+	if pod.Status.Phase == corev1.PodRunning || pod.Status.Phase == corev1.PodSucceeded {
 		t.running.reach(pod.Name, now)
 	}
 }
@@ -139,12 +143,12 @@ func (t *podTracker) anomalies() string {
 		len(t.exist.seen), t.exist.want, t.recreated, t.deleted)
 }
 
-// watchPods starts an informer on the namespace's training pods feeding t;
-// it returns once the informer has synced.
-func watchPods(ctx context.Context, client kubernetes.Interface, namespace string, t *podTracker) error {
+// watchPods starts an informer on the namespace's pods that match
+// selector, feeding t; it returns once the informer has synced.
+func watchPods(ctx context.Context, client kubernetes.Interface, namespace, selector string, t *podTracker) error {
 	factory := kubeinformers.NewSharedInformerFactoryWithOptions(client, 0,
 		kubeinformers.WithNamespace(namespace),
-		kubeinformers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = kubeflowv1.OperatorNameLabel }))
+		kubeinformers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = selector }))
 	inf := factory.Core().V1().Pods().Informer()
 	if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    t.observe,
@@ -160,57 +164,75 @@ func watchPods(ctx context.Context, client kubernetes.Interface, namespace strin
 	return nil
 }
 
-// jobTracker records when each TFJob of a namespace first has the Running
-// condition, and counts jobs that fail.
+// jobTracker records when each job of a namespace first has its
+// workload's milestone condition (a TFJob's Running, a TrainJob's
+// Complete), and counts jobs that fail.
 type jobTracker struct {
 	mu      sync.Mutex
+	w       *workload
 	running *milestone
 	failed  map[string]bool
 }
 
-func newJobTracker(want int) *jobTracker {
-	return &jobTracker{running: newMilestone(want), failed: map[string]bool{}}
+func newJobTracker(w *workload, want int) *jobTracker {
+	return &jobTracker{w: w, running: newMilestone(want), failed: map[string]bool{}}
 }
 
-func (t *jobTracker) observe(obj any) {
+// record notes a job's milestone and failure conditions as they are now.
+func (t *jobTracker) record(name string, reached, failed bool) {
+	now := time.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if reached {
+		t.running.reach(name, now)
+	}
+	if failed {
+		t.failed[name] = true
+	}
+}
+
+// observeTFJob records a TFJob's Running and Failed conditions.
+func (t *jobTracker) observeTFJob(obj any) {
 	job, ok := obj.(*kubeflowv1.TFJob)
 	if !ok {
 		return
 	}
-	now := time.Now()
-	t.mu.Lock()
-	defer t.mu.Unlock()
+	var running, failed bool
 	for _, c := range job.Status.Conditions {
-		if c.Status != corev1.ConditionTrue {
-			continue
-		}
-		switch c.Type {
-		case kubeflowv1.JobRunning:
-			t.running.reach(job.Name, now)
-		case kubeflowv1.JobFailed:
-			t.failed[job.Name] = true
+		if c.Status == corev1.ConditionTrue {
+			running = running || c.Type == kubeflowv1.JobRunning
+			failed = failed || c.Type == kubeflowv1.JobFailed
 		}
 	}
+	t.record(job.Name, running, failed)
 }
 
 func (t *jobTracker) progress() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return fmt.Sprintf("%d/%d TFJobs Running, %d Failed", len(t.running.seen), t.running.want, len(t.failed))
+	return fmt.Sprintf("%d/%d %ss %s, %d Failed", len(t.running.seen), t.running.want, t.w.kind, t.w.milestone, len(t.failed))
 }
 
-func watchJobs(ctx context.Context, client versioned.Interface, namespace string, t *jobTracker) error {
+// watchTFJobs starts an informer on the namespace's TFJobs feeding t.
+func watchTFJobs(ctx context.Context, client versioned.Interface, namespace string, t *jobTracker) error {
 	factory := externalversions.NewSharedInformerFactoryWithOptions(client, 0, externalversions.WithNamespace(namespace))
-	inf := factory.Kubeflow().V1().TFJobs().Informer()
+	return startJobInformer(ctx, factory, factory.Kubeflow().V1().TFJobs().Informer(), "TFJobs", t.observeTFJob)
+}
+
+// startJobInformer feeds an informer's adds and updates to observe, starts
+// the factory and waits until it has synced.
+func startJobInformer(ctx context.Context, factory externalversions.SharedInformerFactory, inf cache.SharedIndexInformer,
+	what string, observe func(any),
+) error {
 	if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc:    t.observe,
-		UpdateFunc: func(_, obj any) { t.observe(obj) },
+		AddFunc:    observe,
+		UpdateFunc: func(_, obj any) { observe(obj) },
 	}); err != nil {
-		return fmt.Errorf("watching TFJobs: %w", err)
+		return fmt.Errorf("watching %s: %w", what, err)
 	}
 	factory.Start(ctx.Done())
 	if err := factory.WaitForCacheSyncWithContext(ctx).AsError(); err != nil {
-		return fmt.Errorf("syncing the TFJob informer: %w", err)
+		return fmt.Errorf("syncing the %s informer: %w", what, err)
 	}
 	return nil
 }

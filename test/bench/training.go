@@ -23,16 +23,20 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	"github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
 )
 
-// controllerCounters are the mlplane-controller metrics a scenario reports,
-// by label; each is summed over the series that match.
-var controllerCounters = []struct {
+// counter is an mlplane-controller metric a scenario reports, by label;
+// it is summed over the series that match.
+type counter struct {
 	label string
 	name  string
 	match map[string]string
-}{
+}
+
+// controllerCounters are the metrics the training scenario reports.
+var controllerCounters = []counter{
 	{"pods created", "created_pods_total", nil},
 	{"services created", "succeeded_service_creation_total", nil},
 	{"service creates failed", "failed_service_creation_total", nil},
@@ -47,10 +51,54 @@ var controllerCounters = []struct {
 	{"sync seconds", "mlplane_reconcile_duration_seconds_sum", map[string]string{"controller": "?training"}},
 }
 
-// runTraining is the "training" scenario: n TFJobs, each of o.replicas
-// workers, and mlplane-controller making their pods and services.
-func runTraining(ctx context.Context, o *options, c *cluster, n int) (*scenarioResult, error) {
-	ns := fmt.Sprintf("bench-training-%d", n)
+// workload is the kind of job a job scenario creates, and how it is
+// created and watched: TFJobs in the training scenario, TrainJobs in the
+// trainjob scenario. Both are measured the same way (runJobs).
+type workload struct {
+	// kind is the job's kind, scenario the scenario's name, which also
+	// names its namespace: bench-<scenario>-<N>.
+	kind     string
+	scenario string
+	// unit names a job's pods: workers of a TFJob, nodes of a TrainJob.
+	unit string
+	// milestone is the condition every job must reach: a TFJob's Running,
+	// a TrainJob's Complete (it has no Running condition, and its pods,
+	// which Jobs own, succeed on kwok as soon as they run).
+	milestone string
+	// podSelector selects the jobs' pods; jobLabel names a pod's job.
+	podSelector string
+	jobLabel    string
+	counters    []counter
+	// watch starts an informer on the namespace's jobs, feeding t.
+	watch func(ctx context.Context, c *cluster, ns string, t *jobTracker) error
+	// create creates the i-th job.
+	create func(ctx context.Context, client versioned.Interface, ns string, i int) error
+}
+
+// tfJobWorkload is the training scenario's: TFJobs of o.replicas workers.
+func tfJobWorkload(o *options) *workload {
+	return &workload{
+		kind: "TFJob", scenario: scenarioTraining, unit: "workers", milestone: "Running",
+		podSelector: kubeflowv1.OperatorNameLabel, jobLabel: kubeflowv1.JobNameLabel,
+		counters: controllerCounters,
+		watch: func(ctx context.Context, c *cluster, ns string, t *jobTracker) error {
+			return watchTFJobs(ctx, c.mlplane, ns, t)
+		},
+		create: func(ctx context.Context, client versioned.Interface, ns string, i int) error {
+			job := newTFJob(ns, jobName(i), o.replicas, o.image)
+			if _, err := client.KubeflowV1().TFJobs(ns).Create(ctx, job, metav1.CreateOptions{}); err != nil {
+				return fmt.Errorf("creating TFJob %s/%s: %w", ns, job.Name, err)
+			}
+			return nil
+		},
+	}
+}
+
+// runJobs is a job scenario: n jobs of w, each of o.replicas pods, and
+// mlplane-controller running them, from the first create until every pod
+// ran and every job reached w's milestone, and the controller went idle.
+func runJobs(ctx context.Context, o *options, c *cluster, w *workload, n int) (*scenarioResult, error) {
+	ns := fmt.Sprintf("bench-%s-%d", w.scenario, n)
 	pods := n * o.replicas
 	timeout := o.timeout(n)
 	if err := createNamespace(ctx, c, ns); err != nil {
@@ -59,12 +107,12 @@ func runTraining(ctx context.Context, o *options, c *cluster, n int) (*scenarioR
 	// Ends the informers with the scenario.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pt := newPodTracker(pods)
-	if err := watchPods(ctx, c.kube, ns, pt); err != nil {
+	pt := newPodTracker(pods, w.jobLabel)
+	if err := watchPods(ctx, c.kube, ns, w.podSelector, pt); err != nil {
 		return nil, err
 	}
-	jt := newJobTracker(n)
-	if err := watchJobs(ctx, c.mlplane, ns, jt); err != nil {
+	jt := newJobTracker(w, n)
+	if err := w.watch(ctx, c, ns, jt); err != nil {
 		return nil, err
 	}
 	controllerPID, err := c.pid("mlplane-controller")
@@ -86,18 +134,20 @@ func runTraining(ctx context.Context, o *options, c *cluster, n int) (*scenarioR
 		return nil, err
 	}
 	start := time.Now()
-	sent, err := createJobs(ctx, jobClient, o, ns, n)
+	sent, err := createInParallel(ctx, n, func(ctx context.Context, i int) error {
+		return w.create(ctx, jobClient, ns, i)
+	})
 	if err != nil {
 		return nil, err
 	}
 	created := time.Since(start)
-	if err := await(ctx, pt.exist.done, nil, timeout, fmt.Sprintf("the %d pods of %d TFJobs to exist", pods, n), pt.progress); err != nil {
+	if err := await(ctx, pt.exist.done, nil, timeout, fmt.Sprintf("the %d pods of %d %ss to exist", pods, n, w.kind), pt.progress); err != nil {
 		return nil, err
 	}
-	if err := await(ctx, pt.running.done, nil, timeout, fmt.Sprintf("the %d pods of %d TFJobs to be Running", pods, n), pt.progress); err != nil {
+	if err := await(ctx, pt.running.done, nil, timeout, fmt.Sprintf("the %d pods of %d %ss to be Running", pods, n, w.kind), pt.progress); err != nil {
 		return nil, err
 	}
-	if err := await(ctx, jt.running.done, nil, timeout, fmt.Sprintf("%d TFJobs to have the Running condition", n), jt.progress); err != nil {
+	if err := await(ctx, jt.running.done, nil, timeout, fmt.Sprintf("%d %ss to have the %s condition", n, w.kind, w.milestone), jt.progress); err != nil {
 		return nil, err
 	}
 	// The controller's work for these jobs ends with its last status write
@@ -144,9 +194,10 @@ func runTraining(ctx context.Context, o *options, c *cluster, n int) (*scenarioR
 		events: events, eventObjects: eventObjects,
 		perJob: []latency{
 			{"all its pods Running", newPercentiles(podsLatency)},
-			{"its Running condition", newPercentiles(conditionLatency)},
-			{"Running condition after its last pod ran", newPercentiles(conditionLag)},
+			{"its " + w.milestone + " condition", newPercentiles(conditionLatency)},
+			{w.milestone + " condition after its last pod ran", newPercentiles(conditionLag)},
 		},
+		counters:  w.counters,
 		clientCPU: cpu["mlplane-controller"], clientRSS: hwm,
 		window: after.at.Sub(before.at), cpu: cpu, other: otherCPU(before, after, 0), load: load,
 		quietAfter: quietAfter, quiet: quiet,
@@ -158,14 +209,14 @@ func runTraining(ctx context.Context, o *options, c *cluster, n int) (*scenarioR
 	if !idleAt.IsZero() {
 		r.idle = idleAt.Sub(start)
 	}
-	for _, m := range controllerCounters {
+	for _, m := range w.counters {
 		r.controller[m.label] = after.controller.sum(m.name, m.match) - before.controller.sum(m.name, m.match)
 	}
 	if a := pt.anomalies(); a != "" {
 		r.anomalies = append(r.anomalies, a)
 	}
 	if failed > 0 {
-		r.anomalies = append(r.anomalies, fmt.Sprintf("%d TFJobs have the Failed condition", failed))
+		r.anomalies = append(r.anomalies, fmt.Sprintf("%d %ss have the Failed condition", failed, w.kind))
 	}
 	return r, nil
 }
@@ -185,16 +236,4 @@ func countEvents(ctx context.Context, c *cluster, ns string) (int, int, error) {
 		total += int(max(e.Count, 1))
 	}
 	return total, len(list.Items), nil
-}
-
-// createJobs creates n TFJobs through a client limited to -job-qps.
-// It returns when each create was sent.
-func createJobs(ctx context.Context, client versioned.Interface, o *options, ns string, n int) ([]time.Time, error) {
-	return createInParallel(ctx, n, func(ctx context.Context, i int) error {
-		job := newTFJob(ns, jobName(i), o.replicas, o.image)
-		if _, err := client.KubeflowV1().TFJobs(ns).Create(ctx, job, metav1.CreateOptions{}); err != nil {
-			return fmt.Errorf("creating TFJob %s/%s: %w", ns, job.Name, err)
-		}
-		return nil
-	})
 }
