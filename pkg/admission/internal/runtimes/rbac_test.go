@@ -25,6 +25,7 @@ import (
 	"testing"
 
 	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 
 	"github.com/mlplane/mlplane/pkg/apis/serving"
@@ -54,12 +55,16 @@ func TestUserRolesCannotWriteClusterRuntimes(t *testing.T) {
 	}
 	roles := 0
 	for _, doc := range regexp.MustCompile(`(?m)^---\s*$`).Split(string(data), -1) {
+		var kind metav1.TypeMeta
+		if err := yaml.Unmarshal([]byte(doc), &kind); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		if kind.Kind != "ClusterRole" {
+			continue
+		}
 		var role rbacv1.ClusterRole
 		if err := yaml.UnmarshalStrict([]byte(doc), &role); err != nil {
 			t.Fatalf("%s: %v", file, err)
-		}
-		if role.Kind != "ClusterRole" {
-			continue
 		}
 		roles++
 		for i, rule := range role.Rules {
