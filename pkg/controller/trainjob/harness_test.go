@@ -243,7 +243,9 @@ func (h *harness) synced() {
 			for _, o := range cachedJSs {
 				u := o.(*unstructured.Unstructured)
 				live, err := h.dyn.Resource(JobSetGVR).Namespace("ns").Get(ctx, u.GetName(), metav1.GetOptions{})
-				if err != nil || live.GetResourceVersion() != u.GetResourceVersion() {
+				// The fake dynamic client does not bump resourceVersion on
+				// every write, so compare the objects themselves.
+				if err != nil || !equality.Semantic.DeepEqual(live.Object, u.Object) {
 					return false, nil
 				}
 			}
