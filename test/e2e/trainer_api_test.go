@@ -62,7 +62,7 @@ func TestTrainerAPIThroughKubeAPIServer(t *testing.T) {
 			t.Errorf("kubectl explain trainjob.spec.runtimeRef lacks %q:\n%s", want, explain)
 		}
 	}
-	if out := kubectl(t, "get", "clustertrainingruntime", "torch-distributed", "-o", "name"); out != "clustertrainingruntime.trainer.kubeflow.org/torch-distributed" {
+	if out := strings.TrimSpace(kubectl(t, "get", "clustertrainingruntime", "torch-distributed", "-o", "name")); out != "clustertrainingruntime.trainer.kubeflow.org/torch-distributed" {
 		t.Fatalf("the stock runtime torch-distributed: %q", out)
 	}
 
@@ -91,7 +91,7 @@ func TestTrainerAPIThroughKubeAPIServer(t *testing.T) {
 	}{{
 		name:     "a runtime that does not exist",
 		manifest: strings.Replace(torchTrainJob("no-runtime", ns, ""), "name: torch-distributed", "name: no-such-runtime", 1),
-		want:     []string{"spec.runtimeRef.name", "no-such-runtime", "not found"},
+		want:     []string{"spec.runtimeRef.name", "no-such-runtime", "does not exist"},
 	}, {
 		name:     "no nodes",
 		manifest: torchTrainJob("no-nodes", ns, "    numNodes: 0\n"),
@@ -127,7 +127,7 @@ func TestTrainerAPIThroughKubeAPIServer(t *testing.T) {
 			}
 		})
 	}
-	names := kubectl(t, "get", "trainjobs", "-n", ns, "-o", "name")
+	names := strings.TrimSpace(kubectl(t, "get", "trainjobs", "-n", ns, "-o", "name"))
 	if names != "trainjob.trainer.kubeflow.org/mnist" {
 		t.Errorf("after the refusals the namespace holds %q, want only trainjob.trainer.kubeflow.org/mnist", names)
 	}

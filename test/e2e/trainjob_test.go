@@ -111,7 +111,10 @@ func TestTrainJobTorchRunsToComplete(t *testing.T) {
 	slices.Sort(lines)
 	const env = "EPOCHS=2;PET_NNODES=3;PET_NPROC_PER_NODE=2;" +
 		"PET_NODE_RANK=metadata.annotations['batch.kubernetes.io/job-completion-index'];" +
-		"PET_MASTER_ADDR=mnist-node-0-0.mnist;PET_MASTER_PORT=29500;"
+		"PET_MASTER_ADDR=mnist-node-0-0.mnist;PET_MASTER_PORT=29500;" +
+		// Added by kube-controller-manager's Job controller to every pod of
+		// an Indexed Job, as on any cluster Trainer runs on.
+		"JOB_COMPLETION_INDEX=metadata.labels['batch.kubernetes.io/job-completion-index'];"
 	var want []string
 	for i := range 3 {
 		want = append(want, fmt.Sprintf("%d|mnist-node-0-%d.mnist|%s|29500", i, i, env))

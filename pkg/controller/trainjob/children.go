@@ -179,11 +179,27 @@ func (c *Controller) syncPodGroup(ctx context.Context, tj *trainerv1alpha1.Train
 	return nil
 }
 
-// deletePodGroups deletes the TrainJob's PodGroup, of whichever scheduler:
-// it finished. A PodGroup already gone costs a read, not a delete, at the
-// later passes of a finished TrainJob.
-func (c *Controller) deletePodGroups(ctx context.Context, tj *trainerv1alpha1.TrainJob) error {
-	for _, group := range []string{podgroup.SchedulerPlugins.Group, podgroup.Volcano.Group} {
+// deletePodGroups deletes the TrainJob's PodGroup: it finished. Only the
+// scheduler its runtime snapshot names is asked (both when the runtime
+// could not be read), so a TrainJob without a gang policy costs nothing
+// here, and the PodGroup APIs' discovery is not consulted for it (a "not
+// served" answer is believed for a while, and would hold up the PodGroup
+// of a gang TrainJob created just after its scheduler was installed). A
+// PodGroup already gone costs a read, not a delete, at the later passes of
+// a finished gang TrainJob.
+func (c *Controller) deletePodGroups(ctx context.Context, tj *trainerv1alpha1.TrainJob, rt *build.Runtime) error {
+	groups := []string{podgroup.SchedulerPlugins.Group, podgroup.Volcano.Group}
+	if rt != nil {
+		groups = nil
+		switch p := rt.Spec.PodGroupPolicy; {
+		case p == nil:
+		case p.Coscheduling != nil:
+			groups = append(groups, podgroup.SchedulerPlugins.Group)
+		case p.Volcano != nil:
+			groups = append(groups, podgroup.Volcano.Group)
+		}
+	}
+	for _, group := range groups {
 		api := c.podGroupAPIs[group]
 		if api == nil {
 			continue

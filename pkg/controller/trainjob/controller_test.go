@@ -646,3 +646,20 @@ func TestBuiltChildrenAreWrittenOnce(t *testing.T) {
 		t.Errorf("a reconcile with nothing changed wrote %v", got)
 	}
 }
+
+// A TrainJob whose runtime has no gang policy never touches PodGroups, not
+// even when it finishes (the cluster serves them here): no request, and no
+// discovery answer cached for a later gang TrainJob.
+func TestNoGangPolicyNoPodGroupRequests(t *testing.T) {
+	h := newHarness(t, testTrainJob("rt"), testRuntime("rt", trainerv1alpha1.JobSetSpec{}, rjob{name: "node", jobs: 1}))
+	h.mustReconcile()
+	h.finishJob("tj-node-0", batchv1.JobComplete, "CompletionsReached", t0.Add(time.Minute))
+	h.mustReconcile()
+	h.mustReconcile()
+	if cond := condition(h.trainJob(), "Complete"); cond == nil || cond.Status != metav1.ConditionTrue {
+		t.Fatalf("Complete = %+v", cond)
+	}
+	for _, a := range h.dyn.Actions() {
+		t.Errorf("a TrainJob without gang policy sent %s %s", a.GetVerb(), a.GetResource().Resource)
+	}
+}

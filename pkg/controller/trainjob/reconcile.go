@@ -83,7 +83,7 @@ func (c *Controller) reconcile(ctx context.Context, key cache.ObjectName) (time.
 	exceeded, wait := deadline(tj, now)
 	if exceeded {
 		logger.V(2).Info("TrainJob deadline exceeded, stopping it", "activeDeadlineSeconds", tj.Spec.ActiveDeadlineSeconds)
-		if err := c.stop(ctx, tj); err != nil {
+		if err := c.stop(ctx, tj, rt); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -117,12 +117,12 @@ func (c *Controller) run(ctx context.Context, tj *trainerv1alpha1.TrainJob, rt *
 	tj.Status.JobsStatus = jobs.statuses
 
 	if isFinished(tj) {
-		return c.stopLive(ctx, tj, live)
+		return c.stopLive(ctx, tj, rt, live)
 	}
 	spec := &rt.Spec.Template.Spec
 	if cond := jobs.terminal(spec); cond != nil {
 		setCondition(tj, *cond, now)
-		return c.stopLive(ctx, tj, live)
+		return c.stopLive(ctx, tj, rt, live)
 	}
 	if err := c.syncChildren(ctx, tj, children); err != nil {
 		c.creationFailed(tj, err)
@@ -136,8 +136,9 @@ func (c *Controller) run(ctx context.Context, tj *trainerv1alpha1.TrainJob, rt *
 }
 
 // stop stops a TrainJob that failed at its deadline: its JobSet, as
-// upstream deletes it, or its running Jobs and its PodGroup.
-func (c *Controller) stop(ctx context.Context, tj *trainerv1alpha1.TrainJob) error {
+// upstream deletes it, or its running Jobs and its PodGroup. rt is nil when
+// the runtime could not be read.
+func (c *Controller) stop(ctx context.Context, tj *trainerv1alpha1.TrainJob, rt *build.Runtime) error {
 	live, err := c.ownedJobs(tj)
 	if err != nil {
 		return err
@@ -145,10 +146,10 @@ func (c *Controller) stop(ctx context.Context, tj *trainerv1alpha1.TrainJob) err
 	if c.cfg.JobSets != nil && len(live) == 0 {
 		return c.deleteJobSet(ctx, tj)
 	}
-	return c.stopLive(ctx, tj, live)
+	return c.stopLive(ctx, tj, rt, live)
 }
 
 // stopLive deletes the running Jobs among live and the PodGroup.
-func (c *Controller) stopLive(ctx context.Context, tj *trainerv1alpha1.TrainJob, live []*batchv1.Job) error {
-	return errors.Join(c.stopJobs(ctx, tj, live), c.deletePodGroups(ctx, tj))
+func (c *Controller) stopLive(ctx context.Context, tj *trainerv1alpha1.TrainJob, rt *build.Runtime, live []*batchv1.Job) error {
+	return errors.Join(c.stopJobs(ctx, tj, live), c.deletePodGroups(ctx, tj, rt))
 }
