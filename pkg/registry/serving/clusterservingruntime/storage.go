@@ -26,11 +26,13 @@ import (
 	"github.com/mlplane/mlplane/pkg/apis/serving"
 	servingv1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
 	"github.com/mlplane/mlplane/pkg/apis/serving/validation"
-	"github.com/mlplane/mlplane/pkg/registry/serving/internal/runtimes"
+	"github.com/mlplane/mlplane/pkg/registry/internal/runtimes"
+	"github.com/mlplane/mlplane/pkg/registry/serving/internal/runtimetable"
 )
 
 // Kind describes ClusterServingRuntime to the runtime registry.
-var Kind = &runtimes.Kind[serving.ClusterServingRuntime, *serving.ClusterServingRuntime]{
+var Kind = &runtimes.Kind[serving.ClusterServingRuntime, *serving.ClusterServingRuntime, serving.ServingRuntimeSpec]{
+	GroupResource:  serving.Resource,
 	Resource:       servingv1alpha1.ClusterServingRuntimePlural,
 	Singular:       servingv1alpha1.ClusterServingRuntimeSingular,
 	Namespaced:     false,
@@ -38,6 +40,8 @@ var Kind = &runtimes.Kind[serving.ClusterServingRuntime, *serving.ClusterServing
 	Spec:           func(csr *serving.ClusterServingRuntime) *serving.ServingRuntimeSpec { return &csr.Spec },
 	Validate:       validation.ValidateClusterServingRuntime,
 	ValidateUpdate: validation.ValidateClusterServingRuntimeUpdate,
+	Columns:        runtimetable.Columns,
+	Row:            runtimetable.Row,
 }
 
 // NewStorage returns the clusterservingruntimes storage.

@@ -25,11 +25,13 @@ import (
 	"github.com/mlplane/mlplane/pkg/apis/serving"
 	servingv1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
 	"github.com/mlplane/mlplane/pkg/apis/serving/validation"
-	"github.com/mlplane/mlplane/pkg/registry/serving/internal/runtimes"
+	"github.com/mlplane/mlplane/pkg/registry/internal/runtimes"
+	"github.com/mlplane/mlplane/pkg/registry/serving/internal/runtimetable"
 )
 
 // Kind describes ServingRuntime to the runtime registry.
-var Kind = &runtimes.Kind[serving.ServingRuntime, *serving.ServingRuntime]{
+var Kind = &runtimes.Kind[serving.ServingRuntime, *serving.ServingRuntime, serving.ServingRuntimeSpec]{
+	GroupResource:  serving.Resource,
 	Resource:       servingv1alpha1.ServingRuntimePlural,
 	Singular:       servingv1alpha1.ServingRuntimeSingular,
 	Namespaced:     true,
@@ -37,6 +39,8 @@ var Kind = &runtimes.Kind[serving.ServingRuntime, *serving.ServingRuntime]{
 	Spec:           func(sr *serving.ServingRuntime) *serving.ServingRuntimeSpec { return &sr.Spec },
 	Validate:       validation.ValidateServingRuntime,
 	ValidateUpdate: validation.ValidateServingRuntimeUpdate,
+	Columns:        runtimetable.Columns,
+	Row:            runtimetable.Row,
 }
 
 // NewStorage returns the servingruntimes storage.

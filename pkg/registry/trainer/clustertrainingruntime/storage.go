@@ -26,12 +26,14 @@ import (
 	"github.com/mlplane/mlplane/pkg/apis/trainer"
 	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/apis/trainer/v1alpha1"
 	"github.com/mlplane/mlplane/pkg/apis/trainer/validation"
-	"github.com/mlplane/mlplane/pkg/registry/trainer/internal/runtimes"
+	"github.com/mlplane/mlplane/pkg/registry/internal/runtimes"
+	"github.com/mlplane/mlplane/pkg/registry/trainer/internal/runtimetable"
 )
 
 // Kind describes ClusterTrainingRuntime to the runtime registry. As
 // upstream's webhook, a deprecated runtime is warned of when it is written.
-var Kind = &runtimes.Kind[trainer.ClusterTrainingRuntime, *trainer.ClusterTrainingRuntime]{
+var Kind = &runtimes.Kind[trainer.ClusterTrainingRuntime, *trainer.ClusterTrainingRuntime, trainer.TrainingRuntimeSpec]{
+	GroupResource:  trainer.Resource,
 	Resource:       trainerv1alpha1.ClusterTrainingRuntimePlural,
 	Singular:       trainerv1alpha1.ClusterTrainingRuntimeSingular,
 	NewList:        func() runtime.Object { return &trainer.ClusterTrainingRuntimeList{} },
@@ -39,6 +41,8 @@ var Kind = &runtimes.Kind[trainer.ClusterTrainingRuntime, *trainer.ClusterTraini
 	Validate:       validation.ValidateClusterTrainingRuntime,
 	ValidateUpdate: validation.ValidateClusterTrainingRuntimeUpdate,
 	Warnings:       validation.WarningsForClusterTrainingRuntime,
+	Columns:        runtimetable.Columns,
+	Row:            runtimetable.Row,
 }
 
 // NewStorage returns the clustertrainingruntimes storage.

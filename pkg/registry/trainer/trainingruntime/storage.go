@@ -26,11 +26,13 @@ import (
 	"github.com/mlplane/mlplane/pkg/apis/trainer"
 	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/apis/trainer/v1alpha1"
 	"github.com/mlplane/mlplane/pkg/apis/trainer/validation"
-	"github.com/mlplane/mlplane/pkg/registry/trainer/internal/runtimes"
+	"github.com/mlplane/mlplane/pkg/registry/internal/runtimes"
+	"github.com/mlplane/mlplane/pkg/registry/trainer/internal/runtimetable"
 )
 
 // Kind describes TrainingRuntime to the runtime registry.
-var Kind = &runtimes.Kind[trainer.TrainingRuntime, *trainer.TrainingRuntime]{
+var Kind = &runtimes.Kind[trainer.TrainingRuntime, *trainer.TrainingRuntime, trainer.TrainingRuntimeSpec]{
+	GroupResource:  trainer.Resource,
 	Resource:       trainerv1alpha1.TrainingRuntimePlural,
 	Singular:       trainerv1alpha1.TrainingRuntimeSingular,
 	Namespaced:     true,
@@ -38,6 +40,8 @@ var Kind = &runtimes.Kind[trainer.TrainingRuntime, *trainer.TrainingRuntime]{
 	Spec:           func(rt *trainer.TrainingRuntime) *trainer.TrainingRuntimeSpec { return &rt.Spec },
 	Validate:       validation.ValidateTrainingRuntime,
 	ValidateUpdate: validation.ValidateTrainingRuntimeUpdate,
+	Columns:        runtimetable.Columns,
+	Row:            runtimetable.Row,
 }
 
 // NewStorage returns the trainingruntimes storage.

@@ -17,19 +17,23 @@ limitations under the License.
 package runtimes
 
 import (
-	"github.com/mlplane/mlplane/pkg/apis/serving"
 	"github.com/mlplane/mlplane/pkg/registry/internal/specstatus"
 )
 
+// noStatus is the status the strategy is told of. A ServingRuntime's status
+// is empty and a TrainingRuntime has none; either way, without a status
+// subresource, it is written with the resource, as in the upstream CRDs.
+type noStatus struct{}
+
 // strategyKind describes kind to the shared spec/status strategy:
-// generation moves with the spec. Its status is empty and, without a status
-// subresource, part of the resource, as in KServe's CRDs: the strategy is
-// given no Status to own.
-func strategyKind[T any, P Object[T]](kind *Kind[T, P]) *specstatus.Kind[T, P, serving.ServingRuntimeStatus] {
-	return &specstatus.Kind[T, P, serving.ServingRuntimeStatus]{
+// generation moves with the spec. The strategy is given no Status to own,
+// so there is nothing it would keep or reset.
+func strategyKind[T any, P Object[T], S any](kind *Kind[T, P, S]) *specstatus.Kind[T, P, noStatus] {
+	return &specstatus.Kind[T, P, noStatus]{
 		NamespaceScoped: kind.Namespaced,
 		Spec:            func(rt P) any { return kind.Spec(rt) },
 		Validate:        kind.Validate,
 		ValidateUpdate:  kind.ValidateUpdate,
+		Warnings:        kind.Warnings,
 	}
 }

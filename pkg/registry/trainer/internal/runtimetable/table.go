@@ -14,54 +14,38 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package runtimes
+// Package runtimetable is how kubectl prints trainer.kubeflow.org
+// TrainingRuntimes and ClusterTrainingRuntimes, shared by both kinds.
+package runtimetable
 
 import (
-	"context"
-	"fmt"
-
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apiserver/pkg/registry/rest"
 
 	"github.com/mlplane/mlplane/pkg/apis/trainer"
-	"github.com/mlplane/mlplane/pkg/registry/internal/tables"
 )
 
-// columns are what kubectl shows of a CRD without printer columns (NAME,
+// Columns are what kubectl shows of a CRD without printer columns (NAME,
 // AGE), with the ML policy and the node count under -o wide.
-var columns = []metav1.TableColumnDefinition{
+var Columns = []metav1.TableColumnDefinition{
 	{Name: "Name", Type: "string", Format: "name", Description: "Name of the runtime."},
 	{Name: "Age", Type: "date", Description: ".metadata.creationTimestamp"},
 	{Name: "ML Policy", Type: "string", Priority: 1, Description: "The framework of .spec.mlPolicy: torch, mpi, jax, xgboost or flux."},
 	{Name: "Nodes", Type: "integer", Priority: 1, Description: ".spec.mlPolicy.numNodes"},
 }
 
-// tableConvertor prints runtimes for kubectl. A runtime without an ML
-// policy (plain ML) or without a node count has null cells.
-type tableConvertor[T any, P Object[T]] struct {
-	kind *Kind[T, P]
-}
-
-var _ rest.TableConvertor = tableConvertor[trainer.TrainingRuntime, *trainer.TrainingRuntime]{}
-
-func (c tableConvertor[T, P]) ConvertToTable(_ context.Context, obj runtime.Object, _ runtime.Object) (*metav1.Table, error) {
-	return tables.Convert(obj, columns, func(o runtime.Object, name, age string) ([]any, error) {
-		rt, ok := o.(P)
-		if !ok {
-			return nil, fmt.Errorf("not a %s: %T", c.kind.Singular, o)
+// Row is a runtime's row under Columns. A runtime without an ML policy
+// (plain ML) or without a node count has null cells.
+func Row(name, age string, spec *trainer.TrainingRuntimeSpec) []any {
+	var policy, nodes any
+	if p := spec.MLPolicy; p != nil {
+		if name := policyName(&p.MLPolicySource); name != "" {
+			policy = name
 		}
-		var policy, nodes any
-		if p := c.kind.Spec(rt).MLPolicy; p != nil {
-			if name := policyName(&p.MLPolicySource); name != "" {
-				policy = name
-			}
-			if p.NumNodes != nil {
-				nodes = int64(*p.NumNodes)
-			}
+		if p.NumNodes != nil {
+			nodes = int64(*p.NumNodes)
 		}
-		return []any{name, age, policy, nodes}, nil
-	})
+	}
+	return []any{name, age, policy, nodes}
 }
 
 // policyName is the JSON name of the framework the policy configures.

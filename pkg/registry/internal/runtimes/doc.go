@@ -14,9 +14,12 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package runtimes is the registry of trainer.kubeflow.org/v1alpha1
-// TrainingRuntimes and ClusterTrainingRuntimes, which have the same spec and
-// differ only in scope: one storage, strategy and table for both, each kind
-// contributing a small description. As upstream's CRDs, neither has a status
-// nor short names nor categories.
+// Package runtimes is the registry of the runtime kinds: serving.kserve.io
+// ServingRuntimes and ClusterServingRuntimes, and trainer.kubeflow.org
+// TrainingRuntimes and ClusterTrainingRuntimes. Each pair has one spec and
+// differs only in scope, and both pairs are spec-only kinds: one storage,
+// strategy and table serve all four, each kind contributing a small
+// description (its group, names, scope, spec, validation, warnings and
+// printer columns). As their upstream CRDs, none has a status subresource
+// nor short names.
 package runtimes

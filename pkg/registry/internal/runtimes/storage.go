@@ -22,7 +22,6 @@ import (
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	"k8s.io/apiserver/pkg/registry/rest"
 
-	"github.com/mlplane/mlplane/pkg/apis/serving"
 	"github.com/mlplane/mlplane/pkg/registry/internal/specstatus"
 )
 
@@ -34,13 +33,13 @@ type REST struct {
 var _ rest.StandardStorage = &REST{}
 
 // NewStorage builds the storage of kind on the given etcd options: the
-// resource only, as KServe's CRDs have no subresources.
-func NewStorage[T any, P Object[T]](kind *Kind[T, P], scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (*REST, error) {
+// resource only, as the upstream CRDs have no subresources.
+func NewStorage[T any, P Object[T], S any](kind *Kind[T, P, S], scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (*REST, error) {
 	store, _, err := specstatus.NewStore(scheme, optsGetter, strategyKind(kind), specstatus.Resource{
-		Plural:   serving.Resource(kind.Resource),
-		Singular: serving.Resource(kind.Singular),
+		Plural:   kind.GroupResource(kind.Resource),
+		Singular: kind.GroupResource(kind.Singular),
 		NewList:  kind.NewList,
-	}, tableConvertor[T, P]{kind: kind})
+	}, tableConvertor[T, P, S]{kind: kind})
 	if err != nil {
 		return nil, err
 	}
