@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -179,6 +180,37 @@ func TestTrainJobFailingNodeFailsTheJob(t *testing.T) {
 
 // TestTrainJobSuspendAndResume: suspending a running TrainJob suspends its
 // Job (its pods go); resuming it runs them again.
+// A failure policy with maxRestarts recreates the TrainJob's Jobs, with
+// JobSet's restart-attempt label and Warning events, until the restarts are
+// used up; then the TrainJob fails as JobSet's would.
+func TestTrainJobFailurePolicyRestarts(t *testing.T) {
+	ns := namespace(t, "trainjob-restart")
+	trainJobRuntimes(t, ns)
+	kubectlIn(t, trainJob("flaky", ns, "e2e-torch-restarting", ""), "apply", "-f", "-")
+	waitTrainJobCondition(t, ns, "flaky", "Failed",
+		"True ReachedMaxRestarts jobset failed due to reaching max number of restarts (first failed job: flaky-node-0)", 3*time.Minute)
+	if got := kubectl(t, "get", "job", "flaky-node-0", "-n", ns, "-o",
+		`jsonpath={.metadata.labels.jobset\.sigs\.k8s\.io/restart-attempt}`); got != "2" {
+		t.Errorf("the last Job's restart-attempt = %q, want 2", got)
+	}
+	if got := kubectl(t, "get", "configmap", "flaky-runtime-snapshot", "-n", ns, "-o",
+		`jsonpath={.metadata.annotations.trainer\.mlplane\.io/restarts}/{.metadata.annotations.trainer\.mlplane\.io/restarts-count-towards-max}`); got != "2/2" {
+		t.Errorf("restarts/towards max = %q, want 2/2", got)
+	}
+	events := kubectl(t, "get", "events", "-n", ns, "--field-selector", "involvedObject.kind=TrainJob,involvedObject.name=flaky",
+		"-o", `jsonpath={range .items[*]}{.type} {.reason} {.count}{"\n"}{end}`)
+	restarts := 0
+	for _, line := range strings.Split(events, "\n") {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "Warning" && f[1] == "RestartJobSetFailurePolicyAction" {
+			n, _ := strconv.Atoi(f[2])
+			restarts += n
+		}
+	}
+	if restarts != 2 {
+		t.Errorf("RestartJobSetFailurePolicyAction events: %d, want 2\n%s", restarts, events)
+	}
+}
+
 func TestTrainJobSuspendAndResume(t *testing.T) {
 	ns := namespace(t, "trainjob-suspend")
 	trainJobRuntimes(t, ns)

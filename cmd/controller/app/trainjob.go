@@ -96,8 +96,8 @@ func startTrainJobController(cc *controllerContext) (controller, error) {
 		Services:                children.Core().V1().Services(),
 		ConfigMaps:              children.Core().V1().ConfigMaps(),
 		Secrets:                 children.Core().V1().Secrets(),
-		Build: func(job *trainerv1alpha1.TrainJob, rt *build.Runtime) (*build.Children, error) {
-			return build.Build(job, rt)
+		Build: func(job *trainerv1alpha1.TrainJob, rt *build.Runtime, attempt int32) (*build.Children, error) {
+			return build.Build(job, rt, build.WithRestartAttempt(attempt))
 		},
 		JobSets:          jobSets,
 		LoopMetrics:      cc.Metrics.loop,

@@ -68,8 +68,10 @@ const (
 // trainJobGVK is the owner of the children.
 var trainJobGVK = trainerv1alpha1.SchemeGroupVersion.WithKind("TrainJob")
 
-// BuildFunc turns a TrainJob and its runtime into its children (build.Build).
-type BuildFunc func(job *trainerv1alpha1.TrainJob, rt *build.Runtime) (*build.Children, error)
+// BuildFunc turns a TrainJob and its runtime into its children, their Jobs
+// labelled with the restart attempt (build.Build with
+// build.WithRestartAttempt).
+type BuildFunc func(job *trainerv1alpha1.TrainJob, rt *build.Runtime, attempt int32) (*build.Children, error)
 
 // Config is what the controller needs from the process that runs it.
 type Config struct {

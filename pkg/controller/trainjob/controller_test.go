@@ -554,8 +554,8 @@ func TestActiveDeadlineCountsFromResume(t *testing.T) {
 func TestSecretsAreWrittenOnce(t *testing.T) {
 	h := newHarness(t, testTrainJob("torch"), nodeRuntime(1))
 	key := "first"
-	h.c.cfg.Build = func(tj *trainerv1alpha1.TrainJob, rt *build.Runtime) (*build.Children, error) {
-		children, err := fakeBuild(tj, rt)
+	h.c.cfg.Build = func(tj *trainerv1alpha1.TrainJob, rt *build.Runtime, attempt int32) (*build.Children, error) {
+		children, err := fakeBuild(tj, rt, attempt)
 		children.Secrets = []*corev1.Secret{{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "tj-mpi-ssh-auth"},
 			Data: map[string][]byte{"ssh-privatekey": []byte(key)}}}
 		return children, err
@@ -604,8 +604,8 @@ func TestPodGroupIsCreatedAndKeptWhileRunning(t *testing.T) {
 
 func TestMPISSHKeyIsGeneratedOnce(t *testing.T) {
 	h := newHarness(t, testTrainJob("torch"), nodeRuntime(1))
-	h.c.cfg.Build = func(tj *trainerv1alpha1.TrainJob, rt *build.Runtime) (*build.Children, error) {
-		children, err := fakeBuild(tj, rt)
+	h.c.cfg.Build = func(tj *trainerv1alpha1.TrainJob, rt *build.Runtime, attempt int32) (*build.Children, error) {
+		children, err := fakeBuild(tj, rt, attempt)
 		children.Secrets = []*corev1.Secret{{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "tj-mpi-ssh-auth"},
 			Type: corev1.SecretTypeSSHAuth}}
 		return children, err
@@ -630,8 +630,8 @@ func TestBuiltChildrenAreWrittenOnce(t *testing.T) {
 		MLPolicySource: trainerv1alpha1.MLPolicySource{Torch: &trainerv1alpha1.TorchMLPolicySource{}}}
 	rt.Spec.Template.Spec.ReplicatedJobs[0].Template.Labels = map[string]string{"trainer.kubeflow.org/trainjob-ancestor-step": "trainer"}
 	h := newHarness(t, testTrainJob("torch"), rt)
-	h.c.cfg.Build = func(tj *trainerv1alpha1.TrainJob, rt *build.Runtime) (*build.Children, error) {
-		return build.Build(tj, rt)
+	h.c.cfg.Build = func(tj *trainerv1alpha1.TrainJob, rt *build.Runtime, attempt int32) (*build.Children, error) {
+		return build.Build(tj, rt, build.WithRestartAttempt(attempt))
 	}
 	h.mustReconcile()
 	job := h.job("tj-node-0")
@@ -661,5 +661,76 @@ func TestNoGangPolicyNoPodGroupRequests(t *testing.T) {
 	}
 	for _, a := range h.dyn.Actions() {
 		t.Errorf("a TrainJob without gang policy sent %s %s", a.GetVerb(), a.GetResource().Resource)
+	}
+}
+
+// The failure policy's restarts of the whole, as JobSet runs them: the
+// default RestartJobSet counts towards maxRestarts,
+// RestartJobSetAndIgnoreMaxRestarts does not; each deletes the attempt's
+// Jobs and creates them again with the next restart-attempt label; once
+// maxRestarts are used up the TrainJob fails.
+func TestFailurePolicyRestartsTheWhole(t *testing.T) {
+	rt := testRuntime("rt", trainerv1alpha1.JobSetSpec{FailurePolicy: &trainerv1alpha1.FailurePolicy{MaxRestarts: 1,
+		Rules: []trainerv1alpha1.FailurePolicyRule{{Name: "preempted", Action: trainerv1alpha1.RestartJobSetAndIgnoreMaxRestarts,
+			OnJobFailureReasons: []string{"PodFailurePolicy"}}}}},
+		rjob{name: "node", jobs: 2})
+	h := newHarness(t, testTrainJob("rt"), rt)
+	counts := func() string {
+		cm, err := h.kube.CoreV1().ConfigMaps("ns").Get(context.Background(), "tj-runtime-snapshot", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cm.Annotations[RestartsAnnotation] + "/" + cm.Annotations[RestartsCountTowardsMaxAnnotation]
+	}
+	attempt := func(want string) {
+		t.Helper()
+		if got := h.jobNames(); got != "tj-node-0,tj-node-1" {
+			t.Fatalf("Jobs = %s", got)
+		}
+		for _, name := range []string{"tj-node-0", "tj-node-1"} {
+			if got := h.job(name).Labels["jobset.sigs.k8s.io/restart-attempt"]; got != want {
+				t.Errorf("Job %s restart-attempt = %q, want %q", name, got, want)
+			}
+		}
+	}
+	restarted := func(failedJob, reason, event, wantCounts, wantAttempt string, at time.Duration) {
+		t.Helper()
+		h.events()
+		h.finishJob(failedJob, batchv1.JobFailed, reason, t0.Add(at))
+		h.mustReconcile()
+		if got := h.jobNames(); got != "" {
+			t.Errorf("Jobs after the restart began = %s, want none", got)
+		}
+		if got := counts(); got != wantCounts {
+			t.Errorf("restarts/towards max = %s, want %s", got, wantCounts)
+		}
+		if tj := h.trainJob(); condition(tj, "Failed") != nil || condition(tj, "Complete") != nil {
+			t.Errorf("a restarting TrainJob finished: %+v", tj.Status.Conditions)
+		}
+		if events := h.events(); !slices.Contains(events, event+" (first failed job: "+failedJob+")") {
+			t.Errorf("events = %v, want %q", events, event)
+		}
+		h.mustReconcile()
+		attempt(wantAttempt)
+	}
+
+	h.mustReconcile()
+	attempt("0")
+	restarted("tj-node-1", "BackoffLimitExceeded",
+		"Warning RestartJobSetFailurePolicyAction applying RestartJobSet failure policy action", "1/1", "1", time.Minute)
+	restarted("tj-node-0", "PodFailurePolicy",
+		"Warning RestartJobSetAndIgnoreMaxRestartsFailurePolicyAction applying RestartJobSetAndIgnoreMaxRestarts failure policy action",
+		"2/1", "2", 2*time.Minute)
+
+	// maxRestarts 1 is used up: the next counted failure fails it.
+	h.finishJob("tj-node-0", batchv1.JobFailed, "BackoffLimitExceeded", t0.Add(3*time.Minute))
+	h.mustReconcile()
+	cond := condition(h.trainJob(), "Failed")
+	if cond == nil || cond.Reason != "ReachedMaxRestarts" ||
+		cond.Message != "jobset failed due to reaching max number of restarts (first failed job: tj-node-0)" {
+		t.Fatalf("Failed = %+v", cond)
+	}
+	if got := counts(); got != "2/1" {
+		t.Errorf("restarts/towards max after failing = %s", got)
 	}
 }

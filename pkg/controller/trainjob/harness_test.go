@@ -20,6 +20,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -89,8 +90,8 @@ func testTrainJob(runtime string) *trainerv1alpha1.TrainJob {
 // the small: one Job per replica named as JobSet names them (pods: the
 // template's parallelism), one headless Service, the runtime's node
 // selector from a runtime patch, and a PodGroup when the runtime asks for
-// coscheduling.
-func fakeBuild(tj *trainerv1alpha1.TrainJob, rt *build.Runtime) (*build.Children, error) {
+// coscheduling. Jobs carry JobSet's restart-attempt label.
+func fakeBuild(tj *trainerv1alpha1.TrainJob, rt *build.Runtime, attempt int32) (*build.Children, error) {
 	children := &build.Children{Service: &corev1.Service{
 		ObjectMeta: metav1.ObjectMeta{Namespace: tj.Namespace, Name: tj.Name},
 		Spec: corev1.ServiceSpec{ClusterIP: corev1.ClusterIPNone,
@@ -113,7 +114,8 @@ func fakeBuild(tj *trainerv1alpha1.TrainJob, rt *build.Runtime) (*build.Children
 			}
 			out.Jobs = append(out.Jobs, &batchv1.Job{
 				ObjectMeta: metav1.ObjectMeta{Namespace: tj.Namespace, Name: fmt.Sprintf("%s-%s-%d", tj.Name, r.Name, i),
-					Labels: map[string]string{"jobset.sigs.k8s.io/replicatedjob-name": r.Name}},
+					Labels: map[string]string{"jobset.sigs.k8s.io/replicatedjob-name": r.Name,
+						build.LabelRestartAttempt: strconv.Itoa(int(attempt))}},
 				Spec: batchv1.JobSpec{Parallelism: r.Template.Spec.Parallelism, Completions: r.Template.Spec.Completions,
 					Template: *tmpl},
 			})
@@ -183,9 +185,9 @@ func newHarnessWith(t *testing.T, tj *trainerv1alpha1.TrainJob, jobSets bool, ob
 		Services:                kubeInf.Core().V1().Services(),
 		ConfigMaps:              kubeInf.Core().V1().ConfigMaps(),
 		Secrets:                 kubeInf.Core().V1().Secrets(),
-		Build: func(tj *trainerv1alpha1.TrainJob, rt *build.Runtime) (*build.Children, error) {
+		Build: func(tj *trainerv1alpha1.TrainJob, rt *build.Runtime, attempt int32) (*build.Children, error) {
 			h.built = append(h.built, rt)
-			return fakeBuild(tj, rt)
+			return fakeBuild(tj, rt, attempt)
 		},
 		JobSets: jobSetInformer,
 	})

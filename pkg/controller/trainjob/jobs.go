@@ -194,11 +194,28 @@ func (c *Controller) updateJob(ctx context.Context, tj *trainerv1alpha1.TrainJob
 }
 
 // stopJobs deletes the Jobs still running, as JobSet does once it has
-// finished (in the foreground: a Job goes once its pods have).
+// finished.
 func (c *Controller) stopJobs(ctx context.Context, tj *trainerv1alpha1.TrainJob, live []*batchv1.Job) error {
-	var errs []error
+	running := live[:0:0]
 	for _, j := range live {
-		if finished(j) != "" || j.DeletionTimestamp != nil {
+		if finished(j) == "" {
+			running = append(running, j)
+		}
+	}
+	return c.deleteJobs(ctx, tj, running)
+}
+
+// deleting reports whether any of jobs is being deleted.
+func deleting(jobs []*batchv1.Job) bool {
+	return slices.ContainsFunc(jobs, func(j *batchv1.Job) bool { return j.DeletionTimestamp != nil })
+}
+
+// deleteJobs deletes jobs, in the foreground as JobSet does (a Job goes
+// once its pods have), but for those already being deleted.
+func (c *Controller) deleteJobs(ctx context.Context, tj *trainerv1alpha1.TrainJob, jobs []*batchv1.Job) error {
+	var errs []error
+	for _, j := range jobs {
+		if j.DeletionTimestamp != nil {
 			continue
 		}
 		err := c.cfg.KubeClient.BatchV1().Jobs(j.Namespace).Delete(ctx, j.Name, metav1.DeleteOptions{

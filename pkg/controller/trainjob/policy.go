@@ -41,9 +41,25 @@ const (
 	messageFailJobSetAction  = "applying FailJobSet failure policy action"
 	reasonReachedMaxRestarts = "ReachedMaxRestarts"
 	// messageReachedMaxRestarts is also the end of a failure whose rule
-	// would restart: mlplane runs no restarts (docs/compatibility.md).
+	// restarts single Jobs (RestartJob*, behind a JobSet feature gate),
+	// which mlplane does not run (docs/compatibility.md).
 	messageReachedMaxRestarts = "jobset failed due to reaching max number of restarts"
+
+	// The Warning events of a restart of the whole, JobSet's.
+	reasonRestartJobSetAction                      = "RestartJobSetFailurePolicyAction"
+	messageRestartJobSetAction                     = "applying RestartJobSet failure policy action"
+	reasonRestartJobSetAndIgnoreMaxRestartsAction  = "RestartJobSetAndIgnoreMaxRestartsFailurePolicyAction"
+	messageRestartJobSetAndIgnoreMaxRestartsAction = "applying RestartJobSetAndIgnoreMaxRestarts failure policy action"
 )
+
+// restart is a restart of the whole TrainJob the failure policy asks for:
+// every Job of this attempt is deleted, then created again.
+type restart struct {
+	// countsTowardsMax is false for RestartJobSetAndIgnoreMaxRestarts.
+	countsTowardsMax bool
+	// reason and message are the Warning event's.
+	reason, message string
+}
 
 // jobSets are the live Jobs of a TrainJob, by replicated job, as JobSet
 // sorts its child Jobs.
@@ -164,16 +180,18 @@ func (s *jobSets) allStarted(name string) bool {
 }
 
 // terminal is the condition JobSet's policies give the Jobs, turned into
-// the TrainJob's (Complete or Failed), or nil while they run.
-func (s *jobSets) terminal(spec *trainerv1alpha1.JobSetSpec) *metav1.Condition {
+// the TrainJob's (Complete or Failed), or the restart its failure policy
+// asks for, or neither while they run. towardsMax is how many restarts so
+// far count towards the policy's maxRestarts.
+func (s *jobSets) terminal(spec *trainerv1alpha1.JobSetSpec, towardsMax int32) (*metav1.Condition, *restart) {
 	if len(s.failed) > 0 {
-		return s.failure(spec.FailurePolicy)
+		return s.failure(spec.FailurePolicy, towardsMax)
 	}
 	if len(s.successful) > 0 && s.succeeded(spec.SuccessPolicy) {
 		return &metav1.Condition{Type: trainerv1alpha1.TrainJobComplete, Status: metav1.ConditionTrue,
-			Reason: reasonAllJobsCompleted, Message: messageAllJobsCompleted}
+			Reason: reasonAllJobsCompleted, Message: messageAllJobsCompleted}, nil
 	}
-	return nil
+	return nil, nil
 }
 
 // succeeded applies the success policy (default: operator All over every
@@ -205,26 +223,46 @@ func (s *jobSets) succeeded(policy *trainerv1alpha1.SuccessPolicy) bool {
 	return matching >= expected
 }
 
-// failure applies the failure policy to the failed Jobs. Without one the
-// whole fails; a rule's FailJobSet fails it; a restart (a rule's, or the
-// default RestartJobSet when no rule matches) fails it once maxRestarts
-// are used up, and mlplane, which runs no restarts, has none to use.
-func (s *jobSets) failure(policy *trainerv1alpha1.FailurePolicy) *metav1.Condition {
-	failed := func(reason, message string, job *batchv1.Job) *metav1.Condition {
+// failure applies the failure policy to the failed Jobs, as JobSet v0.12:
+// without a policy the whole fails; the first rule a failed Job matches
+// decides, and when none does, RestartJobSet. FailJobSet fails the whole;
+// RestartJobSet restarts it while fewer than maxRestarts restarts have
+// counted, and fails it after; RestartJobSetAndIgnoreMaxRestarts restarts
+// it without counting. The single-Job restarts, which JobSet runs only
+// behind its RestartJob feature gate, fail it as restarts used up.
+func (s *jobSets) failure(policy *trainerv1alpha1.FailurePolicy, towardsMax int32) (*metav1.Condition, *restart) {
+	failed := func(reason, message string, job *batchv1.Job) (*metav1.Condition, *restart) {
 		return &metav1.Condition{Type: trainerv1alpha1.TrainJobFailed, Status: metav1.ConditionTrue,
-			Reason: reason, Message: fmt.Sprintf("%s (first failed job: %s)", message, job.Name)}
+			Reason: reason, Message: withFirstFailed(message, job)}, nil
 	}
 	if policy == nil {
 		return failed(reasonFailedJobs, messageFailedJobs, firstFailed(s.failed))
 	}
 	rule, job := s.firstMatchingRule(policy.Rules)
+	action := trainerv1alpha1.RestartJobSet
 	if rule == nil {
 		job = firstFailed(s.failed)
+	} else {
+		action = rule.Action
 	}
-	if rule != nil && rule.Action == trainerv1alpha1.FailJobSet {
+	switch action {
+	case trainerv1alpha1.FailJobSet:
 		return failed(reasonFailJobSetAction, messageFailJobSetAction, job)
+	case trainerv1alpha1.RestartJobSetAndIgnoreMaxRestarts:
+		return nil, &restart{reason: reasonRestartJobSetAndIgnoreMaxRestartsAction,
+			message: withFirstFailed(messageRestartJobSetAndIgnoreMaxRestartsAction, job)}
+	case trainerv1alpha1.RestartJobSet:
+		if towardsMax < policy.MaxRestarts {
+			return nil, &restart{countsTowardsMax: true, reason: reasonRestartJobSetAction,
+				message: withFirstFailed(messageRestartJobSetAction, job)}
+		}
 	}
 	return failed(reasonReachedMaxRestarts, messageReachedMaxRestarts, job)
+}
+
+// withFirstFailed is JobSet's message naming the Job that failed first.
+func withFirstFailed(message string, job *batchv1.Job) string {
+	return fmt.Sprintf("%s (first failed job: %s)", message, job.Name)
 }
 
 // firstMatchingRule is the first rule, in order, that a failed Job

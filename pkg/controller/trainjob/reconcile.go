@@ -59,7 +59,7 @@ func (c *Controller) reconcile(ctx context.Context, key cache.ObjectName) (time.
 	now := c.now()
 
 	var errs []error
-	rt, err := c.runtime(ctx, tj)
+	rt, counts, err := c.runtime(ctx, tj)
 	var unsupported *unsupportedRuntimeError
 	switch {
 	case errors.As(err, &unsupported):
@@ -74,7 +74,7 @@ func (c *Controller) reconcile(ctx context.Context, key cache.ObjectName) (time.
 			cond.Reason == trainerv1alpha1.TrainJobRuntimeNotSupportedReason {
 			meta.RemoveStatusCondition(&tj.Status.Conditions, trainerv1alpha1.TrainJobFailed)
 		}
-		if err := c.run(ctx, tj, rt, now); err != nil {
+		if err := c.run(ctx, tj, rt, counts, now); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -98,8 +98,8 @@ func (c *Controller) reconcile(ctx context.Context, key cache.ObjectName) (time.
 }
 
 // run builds tj's children and runs them as Jobs, or as a JobSet.
-func (c *Controller) run(ctx context.Context, tj *trainerv1alpha1.TrainJob, rt *build.Runtime, now time.Time) error {
-	children, err := c.cfg.Build(tj, rt)
+func (c *Controller) run(ctx context.Context, tj *trainerv1alpha1.TrainJob, rt *build.Runtime, counts restarts, now time.Time) error {
+	children, err := c.cfg.Build(tj, rt, counts.attempt)
 	if err != nil {
 		err = fmt.Errorf("building the children: %w", err)
 		c.creationFailed(tj, err)
@@ -110,19 +110,31 @@ func (c *Controller) run(ctx context.Context, tj *trainerv1alpha1.TrainJob, rt *
 	if err != nil {
 		return err
 	}
-	if c.cfg.JobSets != nil && len(live) == 0 {
+	// A TrainJob that restarted runs as Jobs for good.
+	if c.cfg.JobSets != nil && len(live) == 0 && counts.attempt == 0 {
 		return c.runJobSet(ctx, tj, children)
 	}
-	jobs := sortJobs(children, live)
-	tj.Status.JobsStatus = jobs.statuses
-
 	if isFinished(tj) {
 		return c.stopLive(ctx, tj, rt, live)
 	}
+	current, earlier := splitAttempts(live, counts.attempt)
+	if len(earlier) > 0 || deleting(current) {
+		// A restart is under way: the new attempt's Jobs have the old
+		// ones' names, so they wait until every old one is gone (and
+		// the cache has the new count).
+		return c.deleteJobs(ctx, tj, earlier)
+	}
+	jobs := sortJobs(children, current)
+	tj.Status.JobsStatus = jobs.statuses
+
 	spec := &rt.Spec.Template.Spec
-	if cond := jobs.terminal(spec); cond != nil {
+	cond, restart := jobs.terminal(spec, counts.towardsMax)
+	switch {
+	case cond != nil:
 		setCondition(tj, *cond, now)
 		return c.stopLive(ctx, tj, rt, live)
+	case restart != nil:
+		return c.restartAll(ctx, tj, restart, counts, current)
 	}
 	if err := c.syncChildren(ctx, tj, children); err != nil {
 		c.creationFailed(tj, err)

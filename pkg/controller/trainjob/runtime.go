@@ -67,33 +67,39 @@ func runtimeGroupKind(ref trainerv1alpha1.RuntimeRef) schema.GroupKind {
 
 // runtime is the runtime tj runs with: its snapshot, or, at the first
 // reconcile, the runtime it references, snapshotted then. Later edits of
-// the runtime do not reach a TrainJob that has its snapshot.
-func (c *Controller) runtime(ctx context.Context, tj *trainerv1alpha1.TrainJob) (*build.Runtime, error) {
+// the runtime do not reach a TrainJob that has its snapshot. It also returns
+// the restart counts the snapshot keeps.
+func (c *Controller) runtime(ctx context.Context, tj *trainerv1alpha1.TrainJob) (*build.Runtime, restarts, error) {
 	gk := runtimeGroupKind(tj.Spec.RuntimeRef)
 	if gk.Group != trainerv1alpha1.GroupName || (gk.Kind != trainingRuntimeKind && gk.Kind != clusterTrainingRuntimeKind) {
-		return nil, &unsupportedRuntimeError{key: gk.String()}
+		return nil, restarts{}, &unsupportedRuntimeError{key: gk.String()}
 	}
 	name := tj.Name + snapshotSuffix
 	cm, err := c.configMaps.ConfigMaps(tj.Namespace).Get(name)
 	if err != nil && !apierrors.IsNotFound(err) {
-		return nil, fmt.Errorf("getting runtime snapshot: %w", err)
+		return nil, restarts{}, fmt.Errorf("getting runtime snapshot: %w", err)
 	}
 	if err != nil {
 		rt, err := c.liveRuntime(tj, gk)
 		if err != nil {
-			return nil, err
+			return nil, restarts{}, err
 		}
 		snapshot, err := snapshotConfigMap(tj, rt)
 		if err != nil {
-			return nil, fmt.Errorf("creating runtime snapshot: %w", err)
+			return nil, restarts{}, fmt.Errorf("creating runtime snapshot: %w", err)
 		}
 		// Created once: a snapshot made meanwhile (the cache lags) is
 		// the one kept.
 		if cm, _, err = childsync.Create(ctx, c.syncer, c.configMapKind, owner(tj), snapshot); err != nil {
-			return nil, fmt.Errorf("creating runtime snapshot: %w", err)
+			return nil, restarts{}, fmt.Errorf("creating runtime snapshot: %w", err)
 		}
 	}
-	return readSnapshot(tj, cm)
+	counts, err := restartsOf(cm)
+	if err != nil {
+		return nil, restarts{}, err
+	}
+	rt, err := readSnapshot(tj, cm)
+	return rt, counts, err
 }
 
 // liveRuntime is the runtime tj references, as it is now.
