@@ -20,13 +20,13 @@ limitations under the License.
 // with package build, and runs them without JobSet: it does what JobSet
 // v0.12's controller does with the Jobs of one JobSet (startup order by
 // dependsOn and startupPolicy, suspend and resume, success and failure
-// policies, replicatedJobsStatus), and what Trainer's TrainJob controller
+// policies with restarts of the whole, replicatedJobsStatus), and what Trainer's TrainJob controller
 // does with the JobSet's status (conditions, activeDeadlineSeconds). The
 // Job controller of kube-controller-manager runs the pods.
 //
 // Reconciling in phases, one file each: runtime.go resolves and
 // snapshots the runtime, children.go writes the children other than Jobs,
 // jobs.go creates, suspends, resumes and stops Jobs, policy.go judges the
-// Jobs (status and terminal state), status.go writes the TrainJob's
-// conditions and deadline.
+// Jobs (status, terminal state or restart), restart.go counts and runs
+// restarts, status.go writes the TrainJob's conditions and deadline.
 package trainjob
