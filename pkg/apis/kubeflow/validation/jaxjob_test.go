@@ -38,7 +38,7 @@ func TestValidateJAXJob(t *testing.T) {
 		{
 			name:   "zero Workers are rejected: Worker 0 is the coordinator",
 			mutate: func(j *kubeflow.JAXJob) { worker(j).Replicas = ptr.To[int32](0) },
-			want:   []wantErr{invalid("spec.jaxReplicaSpecs[Worker].replicas").withDetail("must be greater than or equal to 1")},
+			want:   []wantErr{invalid("spec.jaxReplicaSpecs[Worker].replicas").WithDetail("must be greater than or equal to 1")},
 		},
 		{
 			name:   "Master is rejected",

@@ -112,7 +112,7 @@ func TestValidateReplicaSpecs(t *testing.T) {
 		{
 			name:   "negative replicas are rejected",
 			mutate: func(j testJob, _ testKind) { j.worker().Replicas = ptr.To[int32](-1) },
-			want:   []wantErr{invalid("<specs>[Worker].replicas").withDetail("must be greater than or equal to 0")},
+			want:   []wantErr{invalid("<specs>[Worker].replicas").WithDetail("must be greater than or equal to 0")},
 		},
 		{
 			name:   "unset replicas are accepted",
@@ -166,7 +166,7 @@ func TestValidateReplicaSpecs(t *testing.T) {
 			name:   "replica without the default container is rejected",
 			mutate: func(j testJob, _ testKind) { j.worker().Template.Spec.Containers[0].Name = "trainer" },
 			want: []wantErr{required("<specs>[Worker].template.spec.containers").
-				withDetail("must have at least one container with name")},
+				WithDetail("must have at least one container with name")},
 			needsDefaultContainer: true,
 		},
 		{
@@ -187,7 +187,7 @@ func TestValidateReplicaSpecs(t *testing.T) {
 					tc.want = nil
 				}
 				for _, w := range tc.want {
-					w.field = k.path(w.field)
+					w.Field = k.path(w.Field)
 					want = append(want, w)
 				}
 				checkErrors(t, k.validate(j.obj), want...)
@@ -205,7 +205,7 @@ func TestDefaultContainerMessageNamesTheKindsContainer(t *testing.T) {
 			j := k.newJob()
 			j.worker().Template.Spec.Containers[0].Name = "trainer"
 			checkErrors(t, k.validate(j.obj), required(k.path("<specs>[Worker].template.spec.containers")).
-				withDetail("must have at least one container with name "+k.container))
+				WithDetail("must have at least one container with name "+k.container))
 		})
 	}
 }
@@ -237,7 +237,7 @@ func TestReplicaRule(t *testing.T) {
 				checkErrors(t, errs)
 				return
 			}
-			checkErrors(t, errs, invalid(path.String()).withDetail(tc.detail))
+			checkErrors(t, errs, invalid(path.String()).WithDetail(tc.detail))
 		})
 	}
 }

@@ -54,12 +54,12 @@ func TestValidateMPIJob(t *testing.T) {
 		{
 			name:   "two Launchers are rejected",
 			mutate: func(j *kubeflow.MPIJob) { launcher(j).Replicas = ptr.To[int32](2) },
-			want:   []wantErr{invalid("spec.mpiReplicaSpecs[Launcher].replicas").withDetail("must be 1")},
+			want:   []wantErr{invalid("spec.mpiReplicaSpecs[Launcher].replicas").WithDetail("must be 1")},
 		},
 		{
 			name:   "zero Launchers are rejected",
 			mutate: func(j *kubeflow.MPIJob) { launcher(j).Replicas = ptr.To[int32](0) },
-			want:   []wantErr{invalid("spec.mpiReplicaSpecs[Launcher].replicas").withDetail("must be 1")},
+			want:   []wantErr{invalid("spec.mpiReplicaSpecs[Launcher].replicas").WithDetail("must be 1")},
 		},
 		{
 			name:   "PyTorch replica type is rejected",
@@ -97,7 +97,7 @@ func TestValidateMPIJob(t *testing.T) {
 		{
 			name:   "legacy cleanPodPolicy differing from the run policy's is rejected",
 			mutate: func(j *kubeflow.MPIJob) { j.Spec.CleanPodPolicy = ptr.To(kubeflow.CleanPodPolicyAll) },
-			want:   []wantErr{invalid("spec.cleanPodPolicy").withDetail("must equal spec.runPolicy.cleanPodPolicy")},
+			want:   []wantErr{invalid("spec.cleanPodPolicy").WithDetail("must equal spec.runPolicy.cleanPodPolicy")},
 		},
 		{
 			name:   "unknown legacy cleanPodPolicy is rejected",
@@ -127,7 +127,7 @@ func TestValidateMPIJob(t *testing.T) {
 		{
 			name:   "mainContainer naming no Worker container is rejected",
 			mutate: func(j *kubeflow.MPIJob) { j.Spec.MainContainer = "trainer" },
-			want:   []wantErr{invalid("spec.mainContainer").withDetail("must name a container of spec.mpiReplicaSpecs[Worker]")},
+			want:   []wantErr{invalid("spec.mainContainer").WithDetail("must name a container of spec.mpiReplicaSpecs[Worker]")},
 		},
 		{
 			name:   "mainContainer that is no container name is rejected",

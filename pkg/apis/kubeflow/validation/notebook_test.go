@@ -53,12 +53,12 @@ func TestValidateNotebook(t *testing.T) {
 		{
 			name:   "name of 53 characters is rejected for the StatefulSet's revision label",
 			mutate: func(nb *kubeflow.Notebook) { nb.Name = "n" + strings.Repeat("b", 52) },
-			want:   []wantErr{invalid("metadata.name").withDetail("must be no more than 52 characters")},
+			want:   []wantErr{invalid("metadata.name").WithDetail("must be no more than 52 characters")},
 		},
 		{
 			name:   "name of 64 characters is rejected once",
 			mutate: func(nb *kubeflow.Notebook) { nb.Name = "n" + strings.Repeat("b", 63) },
-			want:   []wantErr{invalid("metadata.name").withDetail("must be no more than 63 characters")},
+			want:   []wantErr{invalid("metadata.name").WithDetail("must be no more than 63 characters")},
 		},
 		{
 			name:   "name starting with a digit is rejected for the Service",
@@ -93,7 +93,7 @@ func TestValidateNotebook(t *testing.T) {
 			name:   "missing containers are rejected",
 			mutate: func(nb *kubeflow.Notebook) { nb.Spec.Template.Spec.Containers = nil },
 			want: []wantErr{required("spec.template.spec.containers").
-				withDetail("must have at least one container")},
+				WithDetail("must have at least one container")},
 		},
 		{
 			name:   "empty spec is rejected at the containers",
@@ -231,7 +231,7 @@ func TestValidateNotebookStatusUpdate(t *testing.T) {
 		{
 			name:   "negative readyReplicas are rejected",
 			status: kubeflow.NotebookStatus{ReadyReplicas: -1},
-			want:   []wantErr{invalid("status.readyReplicas").withDetail("must be greater than or equal to 0")},
+			want:   []wantErr{invalid("status.readyReplicas").WithDetail("must be greater than or equal to 0")},
 		},
 		{
 			name:   "negative observedGeneration is rejected",

@@ -72,7 +72,7 @@ func TestValidatePaddleJob(t *testing.T) {
 				elastic(j)
 				delete(j.Spec.PaddleReplicaSpecs, kubeflow.PaddleJobReplicaTypeWorker)
 			},
-			want: []wantErr{required("spec.paddleReplicaSpecs[Worker]").withDetail("elastic policy")},
+			want: []wantErr{required("spec.paddleReplicaSpecs[Worker]").WithDetail("elastic policy")},
 		},
 		{
 			name:   "zero minReplicas are rejected",
@@ -85,7 +85,7 @@ func TestValidatePaddleJob(t *testing.T) {
 				ep := elastic(j)
 				ep.MinReplicas, ep.MaxReplicas = ptr.To[int32](3), ptr.To[int32](2)
 			},
-			want: []wantErr{invalid("spec.elasticPolicy.maxReplicas").withDetail("spec.elasticPolicy.minReplicas")},
+			want: []wantErr{invalid("spec.elasticPolicy.maxReplicas").WithDetail("spec.elasticPolicy.minReplicas")},
 		},
 		{
 			name:   "negative maxRestarts are rejected",

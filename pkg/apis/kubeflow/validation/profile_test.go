@@ -96,7 +96,7 @@ func TestValidateProfile(t *testing.T) {
 		{
 			name:   "name longer than a namespace name is rejected",
 			mutate: func(p *kubeflow.Profile) { p.Name = strings.Repeat("a", 64) },
-			want:   []wantErr{invalid("metadata.name").withDetail("must be no more than 63 characters")},
+			want:   []wantErr{invalid("metadata.name").WithDetail("must be no more than 63 characters")},
 		},
 		{
 			name:   "name with a dot is rejected: it names a namespace",
@@ -193,7 +193,7 @@ func TestValidateProfile(t *testing.T) {
 			mutate: func(p *kubeflow.Profile) {
 				p.Spec.Contributors[0].Role = "owner"
 			},
-			want: []wantErr{notSupported("spec.contributors[0].role").withDetail(`"admin", "edit", "view"`)},
+			want: []wantErr{notSupported("spec.contributors[0].role").WithDetail(`"admin", "edit", "view"`)},
 		},
 		{
 			name:   "contributor without a role is rejected",
@@ -220,7 +220,7 @@ func TestValidateProfile(t *testing.T) {
 			mutate: func(p *kubeflow.Profile) {
 				p.Spec.Contributors = append(p.Spec.Contributors, contributor(user("bob@example.com"), "view"))
 			},
-			want: []wantErr{duplicate("spec.contributors[3].name").withDetail("once, with one role")},
+			want: []wantErr{duplicate("spec.contributors[3].name").WithDetail("once, with one role")},
 		},
 		{
 			name: "a user and a group of the same name are two contributors",
@@ -249,7 +249,7 @@ func TestValidateProfile(t *testing.T) {
 			mutate: func(p *kubeflow.Profile) {
 				p.Spec.Contributors = append(p.Spec.Contributors, contributor(user("alice@example.com"), "view"))
 			},
-			want: []wantErr{invalid("spec.contributors[3].name").withDetail("owner")},
+			want: []wantErr{invalid("spec.contributors[3].name").WithDetail("owner")},
 		},
 		{
 			name: "a group named like the owner is a contributor",
@@ -281,7 +281,7 @@ func TestValidateProfile(t *testing.T) {
 				p.Spec.ServiceAccounts = []string{"default", "default-editor", "trainer", "default-viewer"}
 			},
 			want: []wantErr{
-				invalid("spec.serviceAccounts[0]").withDetail("always allowed"),
+				invalid("spec.serviceAccounts[0]").WithDetail("always allowed"),
 				invalid("spec.serviceAccounts[1]"),
 				invalid("spec.serviceAccounts[3]"),
 			},
@@ -295,7 +295,7 @@ func TestValidateProfile(t *testing.T) {
 		{
 			name:   "negative quantity is rejected",
 			mutate: hard(corev1.ResourceRequestsCPU, "-1"),
-			want:   []wantErr{invalid("spec.resourceQuotaSpec.hard[requests.cpu]").withDetail("greater than or equal to 0")},
+			want:   []wantErr{invalid("spec.resourceQuotaSpec.hard[requests.cpu]").WithDetail("greater than or equal to 0")},
 		},
 		{
 			name:   "zero is accepted",
@@ -304,7 +304,7 @@ func TestValidateProfile(t *testing.T) {
 		{
 			name:   "unprefixed resource quota does not track is rejected",
 			mutate: hard("gpu", "1"),
-			want:   []wantErr{invalid("spec.resourceQuotaSpec.hard[gpu]").withDetail("standard resource for quota")},
+			want:   []wantErr{invalid("spec.resourceQuotaSpec.hard[gpu]").WithDetail("standard resource for quota")},
 		},
 		{
 			name:   "resource name that is not a qualified name is rejected",
@@ -314,12 +314,12 @@ func TestValidateProfile(t *testing.T) {
 		{
 			name:   "fractional object count is rejected",
 			mutate: hard(corev1.ResourcePods, "1500m"),
-			want:   []wantErr{invalid("spec.resourceQuotaSpec.hard[pods]").withDetail("must be an integer")},
+			want:   []wantErr{invalid("spec.resourceQuotaSpec.hard[pods]").WithDetail("must be an integer")},
 		},
 		{
 			name:   "fractional extended resource is rejected",
 			mutate: hard("nvidia.com/gpu", "0.5"),
-			want:   []wantErr{invalid("spec.resourceQuotaSpec.hard[nvidia.com/gpu]").withDetail("must be an integer")},
+			want:   []wantErr{invalid("spec.resourceQuotaSpec.hard[nvidia.com/gpu]").WithDetail("must be an integer")},
 		},
 		{
 			name:   "fractional cpu is accepted",
@@ -353,7 +353,7 @@ func TestValidateProfile(t *testing.T) {
 					Scopes: []corev1.ResourceQuotaScope{corev1.ResourceQuotaScopeBestEffort},
 				}
 			},
-			want: []wantErr{invalid("spec.resourceQuotaSpec.scopes[0]").withDetail("BestEffort does not limit requests.cpu")},
+			want: []wantErr{invalid("spec.resourceQuotaSpec.scopes[0]").WithDetail("BestEffort does not limit requests.cpu")},
 		},
 		{
 			name: "conflicting scopes are rejected",
@@ -363,7 +363,7 @@ func TestValidateProfile(t *testing.T) {
 					Scopes: []corev1.ResourceQuotaScope{corev1.ResourceQuotaScopeTerminating, corev1.ResourceQuotaScopeNotTerminating},
 				}
 			},
-			want: []wantErr{invalid("spec.resourceQuotaSpec.scopes").withDetail("conflicting scopes")},
+			want: []wantErr{invalid("spec.resourceQuotaSpec.scopes").WithDetail("conflicting scopes")},
 		},
 		{
 			name: "priority class scope selector is accepted",
@@ -390,7 +390,7 @@ func TestValidateProfile(t *testing.T) {
 			},
 			want: []wantErr{
 				required("spec.resourceQuotaSpec.scopeSelector.matchExpressions[0].values"),
-				invalid("spec.resourceQuotaSpec.scopeSelector.matchExpressions[1].operator").withDetail("must be 'Exists'"),
+				invalid("spec.resourceQuotaSpec.scopeSelector.matchExpressions[1].operator").WithDetail("must be 'Exists'"),
 				notSupported("spec.resourceQuotaSpec.scopeSelector.matchExpressions[2].scopeName"),
 				notSupported("spec.resourceQuotaSpec.scopeSelector.matchExpressions[2].operator"),
 			},
@@ -423,7 +423,7 @@ func TestValidateProfile(t *testing.T) {
 			mutate: func(p *kubeflow.Profile) {
 				p.Spec.Plugins[0].Spec = &runtime.RawExtension{Raw: []byte(`["a"]`)}
 			},
-			want: []wantErr{invalid("spec.plugins[0].spec").withDetail("JSON object")},
+			want: []wantErr{invalid("spec.plugins[0].spec").WithDetail("JSON object")},
 		},
 	}
 	for _, tc := range cases {

@@ -54,12 +54,12 @@ func TestValidatePyTorchJob(t *testing.T) {
 		{
 			name:   "two Masters are rejected",
 			mutate: func(j *kubeflow.PyTorchJob) { master(j).Replicas = ptr.To[int32](2) },
-			want:   []wantErr{invalid("spec.pytorchReplicaSpecs[Master].replicas").withDetail("must be 1")},
+			want:   []wantErr{invalid("spec.pytorchReplicaSpecs[Master].replicas").WithDetail("must be 1")},
 		},
 		{
 			name:   "zero Masters are rejected",
 			mutate: func(j *kubeflow.PyTorchJob) { master(j).Replicas = ptr.To[int32](0) },
-			want:   []wantErr{invalid("spec.pytorchReplicaSpecs[Master].replicas").withDetail("must be 1")},
+			want:   []wantErr{invalid("spec.pytorchReplicaSpecs[Master].replicas").WithDetail("must be 1")},
 		},
 		{
 			name:   "one Worker is accepted",
@@ -68,7 +68,7 @@ func TestValidatePyTorchJob(t *testing.T) {
 		{
 			name:   "zero Workers are rejected",
 			mutate: func(j *kubeflow.PyTorchJob) { worker(j).Replicas = ptr.To[int32](0) },
-			want:   []wantErr{invalid("spec.pytorchReplicaSpecs[Worker].replicas").withDetail("must be greater than or equal to 1")},
+			want:   []wantErr{invalid("spec.pytorchReplicaSpecs[Worker].replicas").WithDetail("must be greater than or equal to 1")},
 		},
 		{
 			name:   "TF replica type is rejected",
@@ -150,7 +150,7 @@ func TestValidatePyTorchJob(t *testing.T) {
 				ep := elastic(j)
 				ep.MinReplicas, ep.MaxReplicas = ptr.To[int32](3), ptr.To[int32](2)
 			},
-			want: []wantErr{invalid("spec.elasticPolicy.maxReplicas").withDetail("spec.elasticPolicy.minReplicas")},
+			want: []wantErr{invalid("spec.elasticPolicy.maxReplicas").WithDetail("spec.elasticPolicy.minReplicas")},
 		},
 		{
 			name:   "rdzvPort 1 is accepted",

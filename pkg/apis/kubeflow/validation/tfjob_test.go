@@ -63,14 +63,14 @@ func TestValidateTFJob(t *testing.T) {
 		{
 			name:   "Chief and Master together are rejected",
 			mutate: func(j *kubeflow.TFJob) { j.Spec.TFReplicaSpecs[kubeflow.TFJobReplicaTypeMaster] = spec(1) },
-			want:   []wantErr{forbidden("spec.tfReplicaSpecs[Master]").withDetail(oneChief)},
+			want:   []wantErr{forbidden("spec.tfReplicaSpecs[Master]").WithDetail(oneChief)},
 		},
 		{
 			name: "two Chief replicas are rejected",
 			mutate: func(j *kubeflow.TFJob) {
 				j.Spec.TFReplicaSpecs[kubeflow.TFJobReplicaTypeChief].Replicas = ptr.To[int32](2)
 			},
-			want: []wantErr{invalid("spec.tfReplicaSpecs[Chief].replicas").withDetail(oneChief)},
+			want: []wantErr{invalid("spec.tfReplicaSpecs[Chief].replicas").WithDetail(oneChief)},
 		},
 		{
 			name: "two Master replicas are rejected",
@@ -78,7 +78,7 @@ func TestValidateTFJob(t *testing.T) {
 				delete(j.Spec.TFReplicaSpecs, kubeflow.TFJobReplicaTypeChief)
 				j.Spec.TFReplicaSpecs[kubeflow.TFJobReplicaTypeMaster] = spec(2)
 			},
-			want: []wantErr{invalid("spec.tfReplicaSpecs[Master].replicas").withDetail(oneChief)},
+			want: []wantErr{invalid("spec.tfReplicaSpecs[Master].replicas").WithDetail(oneChief)},
 		},
 		{
 			name: "zero Chief replicas are accepted",

@@ -51,18 +51,18 @@ func TestValidateUpdate(t *testing.T) {
 			name:   "changed managedBy is rejected",
 			old:    func(j testJob) { j.runPolicy.ManagedBy = ptr.To("kubeflow.org/training-operator") },
 			mutate: func(j testJob) { j.runPolicy.ManagedBy = ptr.To("kueue.x-k8s.io/multikueue") },
-			want:   []wantErr{invalid("spec.runPolicy.managedBy").withDetail(immutable)},
+			want:   []wantErr{invalid("spec.runPolicy.managedBy").WithDetail(immutable)},
 		},
 		{
 			name:   "setting managedBy is rejected",
 			mutate: func(j testJob) { j.runPolicy.ManagedBy = ptr.To("kueue.x-k8s.io/multikueue") },
-			want:   []wantErr{invalid("spec.runPolicy.managedBy").withDetail(immutable)},
+			want:   []wantErr{invalid("spec.runPolicy.managedBy").WithDetail(immutable)},
 		},
 		{
 			name:   "clearing managedBy is rejected",
 			old:    func(j testJob) { j.runPolicy.ManagedBy = ptr.To("kueue.x-k8s.io/multikueue") },
 			mutate: func(j testJob) { j.runPolicy.ManagedBy = nil },
-			want:   []wantErr{invalid("spec.runPolicy.managedBy").withDetail(immutable)},
+			want:   []wantErr{invalid("spec.runPolicy.managedBy").WithDetail(immutable)},
 		},
 		{
 			name:   "choosing a queue later is accepted",
@@ -79,13 +79,13 @@ func TestValidateUpdate(t *testing.T) {
 			name:   "changed queue is rejected",
 			old:    func(j testJob) { j.runPolicy.SchedulingPolicy = &kubeflow.SchedulingPolicy{Queue: "research"} },
 			mutate: func(j testJob) { j.runPolicy.SchedulingPolicy = &kubeflow.SchedulingPolicy{Queue: "production"} },
-			want:   []wantErr{invalid("spec.runPolicy.schedulingPolicy.queue").withDetail(immutable)},
+			want:   []wantErr{invalid("spec.runPolicy.schedulingPolicy.queue").WithDetail(immutable)},
 		},
 		{
 			name:   "cleared queue is rejected",
 			old:    func(j testJob) { j.runPolicy.SchedulingPolicy = &kubeflow.SchedulingPolicy{Queue: "research"} },
 			mutate: func(j testJob) { j.runPolicy.SchedulingPolicy = nil },
-			want:   []wantErr{invalid("spec.runPolicy.schedulingPolicy.queue").withDetail(immutable)},
+			want:   []wantErr{invalid("spec.runPolicy.schedulingPolicy.queue").WithDetail(immutable)},
 		},
 		{
 			name:   "new spec is validated in full",
@@ -95,7 +95,7 @@ func TestValidateUpdate(t *testing.T) {
 		{
 			name:   "renaming is rejected",
 			mutate: func(j testJob) { j.meta.Name = "other" },
-			want:   []wantErr{invalid("metadata.name").withDetail(immutable)},
+			want:   []wantErr{invalid("metadata.name").WithDetail(immutable)},
 		},
 		{
 			name:   "update without resourceVersion is rejected",
@@ -114,7 +114,7 @@ func TestValidateUpdate(t *testing.T) {
 				tc.mutate(newJob)
 				want := make([]wantErr, 0, len(tc.want))
 				for _, w := range tc.want {
-					w.field = k.path(w.field)
+					w.Field = k.path(w.Field)
 					want = append(want, w)
 				}
 				checkErrors(t, k.validateUpdate(newJob.obj, oldJob.obj), want...)

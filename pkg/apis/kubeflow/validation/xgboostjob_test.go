@@ -46,7 +46,7 @@ func TestValidateXGBoostJob(t *testing.T) {
 		{
 			name:   "two Masters are rejected",
 			mutate: func(j *kubeflow.XGBoostJob) { master(j).Replicas = ptr.To[int32](2) },
-			want:   []wantErr{invalid("spec.xgbReplicaSpecs[Master].replicas").withDetail("must be 1")},
+			want:   []wantErr{invalid("spec.xgbReplicaSpecs[Master].replicas").WithDetail("must be 1")},
 		},
 		{
 			name:   "MPI replica type is rejected",

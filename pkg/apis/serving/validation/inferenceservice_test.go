@@ -65,7 +65,7 @@ func TestValidateInferenceServiceMetadata(t *testing.T) {
 		{
 			name:   "name of 49 characters is rejected",
 			mutate: func(isvc *serving.InferenceService) { isvc.Name = "i" + strings.Repeat("r", 48) },
-			want:   []wantErr{invalid("metadata.name").withDetail("must be no more than 48 characters")},
+			want:   []wantErr{invalid("metadata.name").WithDetail("must be no more than 48 characters")},
 		},
 		{
 			name: "a transformer shortens the name to 46 characters",
@@ -73,7 +73,7 @@ func TestValidateInferenceServiceMetadata(t *testing.T) {
 				isvc.Name = "i" + strings.Repeat("r", 46)
 				isvc.Spec.Transformer = &serving.TransformerSpec{PodSpec: serving.PodSpec{Containers: containers("kserve-container")}}
 			},
-			want: []wantErr{invalid("metadata.name").withDetail("-transformer")},
+			want: []wantErr{invalid("metadata.name").WithDetail("-transformer")},
 		},
 		{
 			name: "a named predictor counts in the Deployment name",
@@ -81,7 +81,7 @@ func TestValidateInferenceServiceMetadata(t *testing.T) {
 				isvc.Name = "i" + strings.Repeat("r", 39)
 				isvc.Spec.Predictor.Name = "blue-v12"
 			},
-			want: []wantErr{invalid("spec.predictor.name").withDetail("must be no more than 7 characters")},
+			want: []wantErr{invalid("spec.predictor.name").WithDetail("must be no more than 7 characters")},
 		},
 		{
 			name: "every deployment mode is accepted",
@@ -127,14 +127,14 @@ func TestValidatePredictor(t *testing.T) {
 		{
 			name:   "predictor without implementation is rejected",
 			mutate: func(isvc *serving.InferenceService) { isvc.Spec.Predictor = serving.PredictorSpec{} },
-			want:   []wantErr{required("spec.predictor").withDetail("exactly one of")},
+			want:   []wantErr{required("spec.predictor").WithDetail("exactly one of")},
 		},
 		{
 			name: "framework beside model is rejected at the second",
 			mutate: func(isvc *serving.InferenceService) {
 				isvc.Spec.Predictor.XGBoost = &serving.XGBoostSpec{}
 			},
-			want: []wantErr{forbidden("spec.predictor.model").withDetail("together with xgboost")},
+			want: []wantErr{forbidden("spec.predictor.model").WithDetail("together with xgboost")},
 		},
 		{
 			name: "two frameworks are rejected",
@@ -293,7 +293,7 @@ func TestValidateComponentExtension(t *testing.T) {
 			mutate: func(isvc *serving.InferenceService) {
 				ext(isvc).MinReplicas, ext(isvc).MaxReplicas = ptr.To[int32](3), 2
 			},
-			want: []wantErr{invalid("spec.predictor.minReplicas").withDetail("less than or equal to maxReplicas")},
+			want: []wantErr{invalid("spec.predictor.minReplicas").WithDetail("less than or equal to maxReplicas")},
 		},
 		{
 			name:   "minReplicas with maxReplicas 0 is accepted",
@@ -479,7 +479,7 @@ func TestValidateTransformerAndExplainer(t *testing.T) {
 				isvc.Spec.Explainer = &serving.ExplainerSpec{ART: &serving.ARTExplainerSpec{Type: "SquareAttack",
 					ExplainerExtensionSpec: serving.ExplainerExtensionSpec{StorageURI: "gs://models/art", Storage: &serving.ModelStorageSpec{}}}}
 			},
-			want: []wantErr{invalid("spec.explainer.art.storageUri").withDetail("s3://")},
+			want: []wantErr{invalid("spec.explainer.art.storageUri").WithDetail("s3://")},
 		},
 		{
 			name: "custom explainer is accepted",
@@ -526,7 +526,7 @@ func TestValidateCanaries(t *testing.T) {
 			name:    "canary named as the predictor is rejected",
 			canary:  []serving.CanarySpec{canary("blue", 10)},
 			predict: "blue",
-			want:    []wantErr{invalid("spec.canary[0].predictor.name").withDetail("must differ from spec.predictor.name")},
+			want:    []wantErr{invalid("spec.canary[0].predictor.name").WithDetail("must differ from spec.predictor.name")},
 		},
 		{
 			name:   "canary percent above 100 is rejected",
@@ -541,7 +541,7 @@ func TestValidateCanaries(t *testing.T) {
 		{
 			name:   "canary percents above 100 in sum are rejected",
 			canary: []serving.CanarySpec{canary("green", 60), canary("red", 50)},
-			want:   []wantErr{invalid("spec.canary").withDetail("add up to at most 100")},
+			want:   []wantErr{invalid("spec.canary").WithDetail("add up to at most 100")},
 		},
 		{
 			name:   "canary without implementation is rejected",
@@ -557,7 +557,7 @@ func TestValidateCanaries(t *testing.T) {
 			name:   "canary in Knative mode is rejected",
 			canary: []serving.CanarySpec{canary("green", 10)},
 			mode:   "Serverless",
-			want:   []wantErr{forbidden("spec.canary").withDetail("Standard mode only")},
+			want:   []wantErr{forbidden("spec.canary").WithDetail("Standard mode only")},
 		},
 	}
 	for _, tc := range cases {
@@ -641,7 +641,7 @@ func TestValidateInferenceServiceUpdate(t *testing.T) {
 		{name: "recorded Knative accepts the legacy name", recorded: "Knative", newMode: "Serverless"},
 		{
 			name: "Standard to Knative is rejected", oldMode: "Standard", newMode: "Knative",
-			want: []wantErr{invalid("metadata.annotations[serving.kserve.io/deploymentMode]").withDetail("immutable")},
+			want: []wantErr{invalid("metadata.annotations[serving.kserve.io/deploymentMode]").WithDetail("immutable")},
 		},
 		{
 			name: "a new annotation must match the recorded mode", recorded: "Standard", newMode: "ModelMesh",

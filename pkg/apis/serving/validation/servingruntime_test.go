@@ -88,7 +88,7 @@ func TestValidateServingRuntimeSpec(t *testing.T) {
 		{
 			name:   "runtime without containers is rejected",
 			mutate: func(spec *serving.ServingRuntimeSpec) { spec.Containers = nil },
-			want:   []wantErr{required("spec.containers").withDetail("at least one container")},
+			want:   []wantErr{required("spec.containers").WithDetail("at least one container")},
 		},
 		{
 			name:   "container without name and image is rejected",
@@ -110,7 +110,7 @@ func TestValidateServingRuntimeSpec(t *testing.T) {
 		{
 			name:   "priority 0 is rejected",
 			mutate: func(spec *serving.ServingRuntimeSpec) { spec.SupportedModelFormats[0].Priority = ptr.To[int32](0) },
-			want:   []wantErr{invalid("spec.supportedModelFormats[0].priority").withDetail("at least 1")},
+			want:   []wantErr{invalid("spec.supportedModelFormats[0].priority").WithDetail("at least 1")},
 		},
 		{
 			name: "one format with two priorities is rejected",

@@ -100,7 +100,7 @@ func TestValidateStorageURIs(t *testing.T) {
 		{
 			name: "relative mount path is rejected",
 			uris: []serving.StorageURI{uri("s3://bucket/m", "mnt/models")},
-			want: []wantErr{invalid("spec.predictor.storageUris[0].mountPath").withDetail("absolute")},
+			want: []wantErr{invalid("spec.predictor.storageUris[0].mountPath").WithDetail("absolute")},
 		},
 		{
 			name: "root mount path is rejected",
@@ -115,7 +115,7 @@ func TestValidateStorageURIs(t *testing.T) {
 		{
 			name: "download paths without a common parent are rejected",
 			uris: []serving.StorageURI{uri("s3://bucket/a", "/mnt/models"), uri("s3://bucket/b", "/opt/models")},
-			want: []wantErr{invalid("spec.predictor.storageUris").withDetail("share a parent directory")},
+			want: []wantErr{invalid("spec.predictor.storageUris").WithDetail("share a parent directory")},
 		},
 		{
 			name: "PVC mounts elsewhere are accepted",

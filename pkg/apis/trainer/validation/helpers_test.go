@@ -18,16 +18,14 @@ package validation
 
 import (
 	"fmt"
-	"slices"
 	"strings"
-	"testing"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/utils/ptr"
 
+	"github.com/mlplane/mlplane/pkg/apis/internal/fielderrtest"
 	"github.com/mlplane/mlplane/pkg/apis/trainer"
 )
 
@@ -135,55 +133,19 @@ func validTrainingRuntime() *trainer.TrainingRuntime {
 	return &trainer.TrainingRuntime{ObjectMeta: metav1.ObjectMeta{Name: "torch-distributed", Namespace: "team-a", ResourceVersion: "1"}, Spec: torchSpec()}
 }
 
-// wantErr is an expected validation error: its type, its exact field path
-// and, when not empty, a part of its detail message.
-type wantErr struct {
-	typ    field.ErrorType
-	field  string
-	detail string
-}
+// wantErr and its constructors are the shared checks of field errors.
+type wantErr = fielderrtest.Want
 
-func required(path string) wantErr     { return wantErr{typ: field.ErrorTypeRequired, field: path} }
-func invalid(path string) wantErr      { return wantErr{typ: field.ErrorTypeInvalid, field: path} }
-func notSupported(path string) wantErr { return wantErr{typ: field.ErrorTypeNotSupported, field: path} }
-func forbidden(path string) wantErr    { return wantErr{typ: field.ErrorTypeForbidden, field: path} }
-func duplicate(path string) wantErr    { return wantErr{typ: field.ErrorTypeDuplicate, field: path} }
-func tooMany(path string) wantErr      { return wantErr{typ: field.ErrorTypeTooMany, field: path} }
-func tooLong(path string) wantErr      { return wantErr{typ: field.ErrorTypeTooLong, field: path} }
-
-// withDetail also requires the error message to contain detail.
-func (w wantErr) withDetail(detail string) wantErr {
-	w.detail = detail
-	return w
-}
-
-// checkErrors asserts that got holds exactly the wanted errors, in any order.
-func checkErrors(t *testing.T, got field.ErrorList, want ...wantErr) {
-	t.Helper()
-	key := func(typ field.ErrorType, path string) string { return fmt.Sprintf("%s %s", path, typ) }
-	var gotKeys, wantKeys []string
-	for _, e := range got {
-		gotKeys = append(gotKeys, key(e.Type, e.Field))
-	}
-	for _, w := range want {
-		wantKeys = append(wantKeys, key(w.typ, w.field))
-	}
-	slices.Sort(gotKeys)
-	slices.Sort(wantKeys)
-	if !slices.Equal(gotKeys, wantKeys) {
-		t.Fatalf("errors mismatch\n got: %q\nwant: %q\nfull: %v", gotKeys, wantKeys, got.ToAggregate())
-	}
-	for _, w := range want {
-		if w.detail == "" {
-			continue
-		}
-		if !slices.ContainsFunc(got, func(e *field.Error) bool {
-			return e.Type == w.typ && e.Field == w.field && strings.Contains(e.Detail, w.detail)
-		}) {
-			t.Errorf("no %s error on %s with detail %q; got %v", w.typ, w.field, w.detail, got.ToAggregate())
-		}
-	}
-}
+var (
+	required     = fielderrtest.Required
+	invalid      = fielderrtest.Invalid
+	notSupported = fielderrtest.NotSupported
+	forbidden    = fielderrtest.Forbidden
+	duplicate    = fielderrtest.Duplicate
+	tooMany      = fielderrtest.TooMany
+	tooLong      = fielderrtest.TooLong
+	checkErrors  = fielderrtest.Check
+)
 
 // strings of n characters, for length limits.
 func longString(n int) string { return strings.Repeat("a", n) }

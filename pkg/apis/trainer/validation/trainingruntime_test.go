@@ -102,7 +102,7 @@ func TestValidateTrainingRuntimeSpec(t *testing.T) {
 			s.MLPolicy.MPI = &trainer.MPIMLPolicySource{}
 			s.MLPolicy.XGBoost = &trainer.XGBoostMLPolicySource{}
 		}, want: []wantErr{
-			forbidden("spec.mlPolicy.mpi").withDetail("Only one of the policy can be configured"),
+			forbidden("spec.mlPolicy.mpi").WithDetail("Only one of the policy can be configured"),
 			forbidden("spec.mlPolicy.xgboost"),
 		}},
 		{name: "zero nodes", mutate: func(s *trainer.TrainingRuntimeSpec) { s.MLPolicy.NumNodes = ptr.To[int32](0) },
@@ -123,8 +123,8 @@ func TestValidateTrainingRuntimeSpec(t *testing.T) {
 			s.MLPolicy = &trainer.MLPolicy{MLPolicySource: trainer.MLPolicySource{Flux: &trainer.FluxMLPolicySource{NumProcPerNode: ptr.To[int32](0)}}}
 			s.Template.Spec.ReplicatedJobs[0].Template.Spec.Template.Spec.InitContainers = []corev1.Container{{Name: "flux-installer", Image: "x"}}
 		}, want: []wantErr{
-			invalid("spec.mlPolicy.flux.numProcPerNode").withDetail("must be >= 1"),
-			forbidden(pod0 + ".initContainers[0].name").withDetail("reserved"),
+			invalid("spec.mlPolicy.flux.numProcPerNode").WithDetail("must be >= 1"),
+			forbidden(pod0 + ".initContainers[0].name").WithDetail("reserved"),
 		}},
 		{name: "torch envInjection into a sidecar and an init container", mutate: func(s *trainer.TrainingRuntimeSpec) {
 			pod := &s.Template.Spec.ReplicatedJobs[0].Template.Spec.Template.Spec
@@ -142,8 +142,8 @@ func TestValidateTrainingRuntimeSpec(t *testing.T) {
 		}, want: func() []wantErr {
 			p := "spec.mlPolicy.torch.envInjection.targets"
 			return []wantErr{
-				invalid(p + "[0].containerNames[0]").withDetail("main node container"),
-				invalid(p + "[0].containerNames[1]").withDetail("not found in runtime template"),
+				invalid(p + "[0].containerNames[0]").WithDetail("main node container"),
+				invalid(p + "[0].containerNames[1]").WithDetail("not found in runtime template"),
 				duplicate(p + "[0].containerNames[2]"),
 				tooLong(p + "[0].containerNames[3]"),
 				duplicate(p + "[1].jobName"),
@@ -183,7 +183,7 @@ func TestValidateTrainingRuntimeSpec(t *testing.T) {
 			forbidden("spec.podGroupPolicy.volcano"),
 			invalid("spec.podGroupPolicy.coscheduling.scheduleTimeoutSeconds"),
 			notSupported("spec.podGroupPolicy.volcano.networkTopology.mode"),
-			invalid("spec.template.metadata.annotations[scheduling.volcano.sh/queue-name]").withDetail("must not be empty"),
+			invalid("spec.template.metadata.annotations[scheduling.volcano.sh/queue-name]").WithDetail("must not be empty"),
 		}},
 
 		// template metadata
@@ -221,9 +221,9 @@ func TestValidateTrainingRuntimeSpec(t *testing.T) {
 			ds.Template.Spec.Template.Spec.Containers[0].Name = "download"
 			s.Template.Spec.ReplicatedJobs = append(s.Template.Spec.ReplicatedJobs, ds)
 		}, want: []wantErr{
-			invalid(rjPath + "[0].replicas").withDetail("always must be 1"),
-			invalid(pod0 + ".containers").withDetail("must contain the required container for the ancestor: trainer"),
-			invalid(rjPath + "[1].template.spec.template.spec.containers").withDetail("dataset-initializer"),
+			invalid(rjPath + "[0].replicas").WithDetail("always must be 1"),
+			invalid(pod0 + ".containers").WithDetail("must contain the required container for the ancestor: trainer"),
+			invalid(rjPath + "[1].template.spec.template.spec.containers").WithDetail("dataset-initializer"),
 		}},
 		{name: "negative replicas and too many pods", mutate: func(s *trainer.TrainingRuntimeSpec) {
 			a, b := jobTemplate("", "a"), jobTemplate("", "b")
@@ -231,7 +231,7 @@ func TestValidateTrainingRuntimeSpec(t *testing.T) {
 			s.Template.Spec.ReplicatedJobs = append(s.Template.Spec.ReplicatedJobs,
 				trainer.ReplicatedJob{Name: "a", GroupName: "default", Replicas: -1, Template: a},
 				trainer.ReplicatedJob{Name: "b", GroupName: "default", Replicas: 2, Template: b})
-		}, want: []wantErr{invalid(rjPath + "[1].replicas"), invalid(rjPath + "[2].replicas").withDetail("product of replicas and parallelism")}},
+		}, want: []wantErr{invalid(rjPath + "[1].replicas"), invalid(rjPath + "[2].replicas").WithDetail("product of replicas and parallelism")}},
 		{name: "dependencies: first job, unknown or later job, status, too many, twice", spec: initializerSpec, mutate: func(s *trainer.TrainingRuntimeSpec) {
 			rjs := s.Template.Spec.ReplicatedJobs
 			rjs[0].DependsOn = []trainer.DependsOn{{Name: "node", Status: trainer.DependencyReady}}
@@ -244,10 +244,10 @@ func TestValidateTrainingRuntimeSpec(t *testing.T) {
 		}, want: func() []wantErr {
 			d := rjPath + "[2].dependsOn"
 			return []wantErr{
-				forbidden(rjPath + "[0].dependsOn").withDetail("first ReplicatedJob"),
+				forbidden(rjPath + "[0].dependsOn").WithDetail("first ReplicatedJob"),
 				notSupported(d + "[0].status"),
 				duplicate(d + "[1].name"),
-				invalid(d + "[2].name").withDetail("cannot depend on replicatedJob: a"),
+				invalid(d + "[2].name").WithDetail("cannot depend on replicatedJob: a"),
 				invalid(d + "[3].name"),
 				invalid(d + "[4].name"),
 				required(d + "[5].name"),
@@ -321,7 +321,7 @@ func TestValidateTrainingRuntimeSpec(t *testing.T) {
 		}()},
 		{name: "startup policy: order, and InOrder with dependencies", spec: initializerSpec, mutate: func(s *trainer.TrainingRuntimeSpec) {
 			s.Template.Spec.StartupPolicy = &trainer.StartupPolicy{StartupPolicyOrder: trainer.InOrder}
-		}, want: []wantErr{invalid("spec.template.spec.startupPolicy.startupPolicyOrder").withDetail("mutually exclusive")}},
+		}, want: []wantErr{invalid("spec.template.spec.startupPolicy.startupPolicyOrder").WithDetail("mutually exclusive")}},
 		{name: "startup policy: unknown order", mutate: func(s *trainer.TrainingRuntimeSpec) {
 			s.Template.Spec.StartupPolicy = &trainer.StartupPolicy{StartupPolicyOrder: "Random"}
 		}, want: []wantErr{notSupported("spec.template.spec.startupPolicy.startupPolicyOrder")}},
@@ -342,7 +342,7 @@ func TestValidateTrainingRuntimeSpec(t *testing.T) {
 		}, want: []wantErr{
 			invalid("spec.template.spec.coordinator.jobIndex"),
 			invalid("spec.template.spec.coordinator.podIndex"),
-			invalid("spec.template.spec.coordinator.replicatedJob").withDetail("indexed"),
+			invalid("spec.template.spec.coordinator.replicatedJob").WithDetail("indexed"),
 		}},
 		{name: "JobSet managedBy and TTL", mutate: func(s *trainer.TrainingRuntimeSpec) {
 			s.Template.Spec.ManagedBy = ptr.To("jobset")
@@ -376,13 +376,13 @@ func TestValidateTrainingRuntimeSpec(t *testing.T) {
 		}, want: func() []wantErr {
 			p := "spec.template.spec.volumeClaimPolicies[0]."
 			return []wantErr{
-				invalid(p + "templates[0].metadata.namespace").withDetail("namespace cannot be set"),
-				invalid(pod0 + ".volumes[0].name").withDetail("conflicts"),
+				invalid(p + "templates[0].metadata.namespace").WithDetail("namespace cannot be set"),
+				invalid(pod0 + ".volumes[0].name").WithDetail("conflicts"),
 				invalid(pod0 + ".volumes[0].name"),
 				duplicate(p + "templates[1].metadata.name"),
 				required(p + "templates[2].metadata.name"),
-				invalid(p + "templates[3].metadata.name").withDetail("RFC 1123"),
-				invalid(p + "templates[3].metadata.name").withDetail("matching volumeMount"),
+				invalid(p + "templates[3].metadata.name").WithDetail("RFC 1123"),
+				invalid(p + "templates[3].metadata.name").WithDetail("matching volumeMount"),
 				notSupported(p + "retentionPolicy.whenDeleted"),
 			}
 		}()},
@@ -435,7 +435,7 @@ func TestValidateTrainingRuntimeSpecUpdate(t *testing.T) {
 			s.Template.Spec.StartupPolicy.StartupPolicyOrder = trainer.InOrder
 			s.Template.Spec.VolumeClaimPolicies[0].RetentionPolicy = &trainer.VolumeRetentionPolicy{WhenDeleted: ptr.To(trainer.RetentionPolicyRetain)}
 		}, want: []wantErr{
-			invalid("spec.template.spec.network").withDetail("Value is immutable"),
+			invalid("spec.template.spec.network").WithDetail("Value is immutable"),
 			invalid("spec.template.spec.successPolicy"),
 			invalid("spec.template.spec.failurePolicy"),
 			invalid("spec.template.spec.startupPolicy"),

@@ -52,11 +52,11 @@ func TestValidateTrainJob(t *testing.T) {
 
 		// metadata
 		{name: "name is not an RFC 1035 label", mutate: func(j *trainer.TrainJob) { j.Name = "1-job" },
-			want: []wantErr{invalid("metadata.name").withDetail("DNS-1035")}},
+			want: []wantErr{invalid("metadata.name").WithDetail("DNS-1035")}},
 		{name: "name with a dot", mutate: func(j *trainer.TrainJob) { j.Name = "my.job" },
 			want: []wantErr{invalid("metadata.name")}},
 		{name: "name longer than 63 characters", mutate: func(j *trainer.TrainJob) { j.Name = "a" + longString(63) },
-			want: []wantErr{invalid("metadata.name").withDetail("63")}},
+			want: []wantErr{invalid("metadata.name").WithDetail("63")}},
 		{name: "no namespace", mutate: func(j *trainer.TrainJob) { j.Namespace = "" },
 			want: []wantErr{required("metadata.namespace")}},
 
@@ -81,7 +81,7 @@ func TestValidateTrainJob(t *testing.T) {
 		// initializer
 		{name: "dataset storage URI without a scheme", mutate: func(j *trainer.TrainJob) {
 			j.Spec.Initializer = &trainer.Initializer{Dataset: &trainer.DatasetInitializer{StorageUri: ptr.To("tatsu-lab/alpaca")}}
-		}, want: []wantErr{invalid("spec.initializer.dataset.storageUri").withDetail("scheme://")}},
+		}, want: []wantErr{invalid("spec.initializer.dataset.storageUri").WithDetail("scheme://")}},
 		{name: "model storage URI with nothing after the scheme", mutate: func(j *trainer.TrainJob) {
 			j.Spec.Initializer = &trainer.Initializer{Model: &trainer.ModelInitializer{StorageUri: ptr.To("hf://")}}
 		}, want: []wantErr{invalid("spec.initializer.model.storageUri")}},
@@ -125,7 +125,7 @@ func TestValidateTrainJob(t *testing.T) {
 
 		// activeDeadlineSeconds, managedBy
 		{name: "negative deadline", mutate: func(j *trainer.TrainJob) { j.Spec.ActiveDeadlineSeconds = -1 },
-			want: []wantErr{invalid("spec.activeDeadlineSeconds").withDetail("greater than or equal to 1")}},
+			want: []wantErr{invalid("spec.activeDeadlineSeconds").WithDetail("greater than or equal to 1")}},
 		{name: "unknown managedBy", mutate: func(j *trainer.TrainJob) { j.Spec.ManagedBy = ptr.To("example.com/controller") },
 			want: []wantErr{notSupported("spec.managedBy")}},
 		{name: "empty managedBy", mutate: func(j *trainer.TrainJob) { j.Spec.ManagedBy = ptr.To("") },
@@ -205,7 +205,7 @@ func TestValidateTrainJob(t *testing.T) {
 				tooLong(pod + "serviceAccountName"),
 				duplicate(pod + "volumes[1].name"),
 				tooLong(pod + "initContainers[1].name"),
-				forbidden(pod + "containers[0].env").withDetail("spec.trainer.env"),
+				forbidden(pod + "containers[0].env").WithDetail("spec.trainer.env"),
 				forbidden(pod + "containers[1].env"),
 				forbidden(pod + "containers[2].env"),
 				tooMany(pod + "containers[3].env"),
@@ -283,7 +283,7 @@ func TestValidateTrainJobUpdate(t *testing.T) {
 			j.Spec.ActiveDeadlineSeconds = 60
 			j.Spec.ManagedBy = ptr.To("kueue.x-k8s.io/multikueue")
 		}, want: []wantErr{
-			invalid("spec.runtimeRef").withDetail("field is immutable"),
+			invalid("spec.runtimeRef").WithDetail("field is immutable"),
 			invalid("spec.initializer"),
 			invalid("spec.trainer"),
 			invalid("spec.activeDeadlineSeconds"),
@@ -295,7 +295,7 @@ func TestValidateTrainJobUpdate(t *testing.T) {
 				j.Spec.ActiveDeadlineSeconds = 0
 			}, want: []wantErr{invalid("spec.trainer"), invalid("spec.activeDeadlineSeconds")}},
 		{name: "patches of a running job cannot change", new: withPatch,
-			want: []wantErr{forbidden("spec.runtimePatches").withDetail("suspended")}},
+			want: []wantErr{forbidden("spec.runtimePatches").WithDetail("suspended")}},
 		{name: "patches may change with the suspension (Kueue resuming)", old: suspended, new: withPatch},
 		{name: "patches may change while suspending", new: func(j *trainer.TrainJob) {
 			withPatch(j)
@@ -325,7 +325,7 @@ func TestValidateTrainJobUpdate(t *testing.T) {
 			s.NodeSelector = map[string]string{"zone": "b"}
 			s.Tolerations = nil
 		}, want: []wantErr{
-			invalid(patchedPod + "serviceAccountName").withDetail("field is immutable"),
+			invalid(patchedPod + "serviceAccountName").WithDetail("field is immutable"),
 			invalid(patchedPod + "volumes"),
 			invalid(patchedPod + "initContainers"),
 			invalid(patchedPod + "containers"),

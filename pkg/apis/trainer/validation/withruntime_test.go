@@ -49,19 +49,19 @@ func TestValidateTrainJobWithRuntime(t *testing.T) {
 		{name: "torch: PET_* variables are reserved", mutate: func(j *trainer.TrainJob) {
 			j.Spec.Trainer.Env = []corev1.EnvVar{{Name: "PET_NNODES", Value: "2"}, {Name: "OK"}, {Name: "PET_MASTER_PORT"}, {Name: "DMLC_TASK_ID"}}
 		}, want: []wantErr{
-			forbidden("spec.trainer.env[0].name").withDetail("PET_NNODES is set by the torch ML policy"),
+			forbidden("spec.trainer.env[0].name").WithDetail("PET_NNODES is set by the torch ML policy"),
 			forbidden("spec.trainer.env[2].name"),
 		}},
 
 		// MPI
 		{name: "MPI: OMPI_MCA_* variables are reserved", runtime: mpiSpec, mutate: func(j *trainer.TrainJob) {
 			j.Spec.Trainer.Env = []corev1.EnvVar{{Name: "OMPI_MCA_orte_default_hostfile"}, {Name: "PET_NNODES"}}
-		}, want: []wantErr{forbidden("spec.trainer.env[0].name").withDetail("MPI")}},
+		}, want: []wantErr{forbidden("spec.trainer.env[0].name").WithDetail("MPI")}},
 		{name: "MPI: launcher as node needs a launcher and a node job for several nodes", runtime: func() trainer.TrainingRuntimeSpec {
 			s := mpiSpec()
 			s.Template.Spec.ReplicatedJobs = s.Template.Spec.ReplicatedJobs[1:]
 			return s
-		}, mutate: func(j *trainer.TrainJob) {}, want: []wantErr{invalid("spec.trainer.numNodes").withDetail("runLauncherAsNode")}},
+		}, mutate: func(j *trainer.TrainJob) {}, want: []wantErr{invalid("spec.trainer.numNodes").WithDetail("runLauncherAsNode")}},
 		{name: "MPI: launcher as node with one node", runtime: func() trainer.TrainingRuntimeSpec {
 			s := mpiSpec()
 			s.Template.Spec.ReplicatedJobs = s.Template.Spec.ReplicatedJobs[1:]
@@ -75,7 +75,7 @@ func TestValidateTrainJobWithRuntime(t *testing.T) {
 			return s
 		}, mutate: func(j *trainer.TrainJob) {
 			j.Spec.Trainer.Env = []corev1.EnvVar{{Name: "PET_NNODES"}, {Name: "DMLC_NUM_WORKER"}}
-		}, want: []wantErr{forbidden("spec.trainer.env[1].name").withDetail("XGBoost")}},
+		}, want: []wantErr{forbidden("spec.trainer.env[1].name").WithDetail("XGBoost")}},
 
 		// initializers
 		{name: "initializers on a runtime with their jobs", runtime: initializerSpec, mutate: func(j *trainer.TrainJob) {
@@ -84,8 +84,8 @@ func TestValidateTrainJobWithRuntime(t *testing.T) {
 		{name: "initializers on a runtime without their jobs", mutate: func(j *trainer.TrainJob) {
 			j.Spec.Initializer = &trainer.Initializer{Dataset: &trainer.DatasetInitializer{}, Model: &trainer.ModelInitializer{}}
 		}, want: []wantErr{
-			invalid("spec.runtimeRef").withDetail("must have dataset-initializer job when trainJob is configured with input datasetConfig"),
-			invalid("spec.runtimeRef").withDetail("must have model-initializer job"),
+			invalid("spec.runtimeRef").WithDetail("must have dataset-initializer job when trainJob is configured with input datasetConfig"),
+			invalid("spec.runtimeRef").WithDetail("must have model-initializer job"),
 		}},
 		{name: "initializer job without its container or its volume mount", runtime: func() trainer.TrainingRuntimeSpec {
 			s := initializerSpec()
@@ -95,8 +95,8 @@ func TestValidateTrainJobWithRuntime(t *testing.T) {
 		}, mutate: func(j *trainer.TrainJob) {
 			j.Spec.Initializer = &trainer.Initializer{Dataset: &trainer.DatasetInitializer{}, Model: &trainer.ModelInitializer{}}
 		}, want: []wantErr{
-			invalid("spec.runtimeRef").withDetail("must have container with name - dataset-initializer in the dataset-initializer job"),
-			invalid("spec.runtimeRef").withDetail("must have volumeMount with name - initializer in container model-initializer"),
+			invalid("spec.runtimeRef").WithDetail("must have container with name - dataset-initializer in the dataset-initializer job"),
+			invalid("spec.runtimeRef").WithDetail("must have volumeMount with name - initializer in container model-initializer"),
 		}},
 
 		// runtime patches
@@ -108,9 +108,9 @@ func TestValidateTrainJobWithRuntime(t *testing.T) {
 			s.InitContainers = []trainer.ContainerPatch{{Name: "node"}, {Name: "preflight"}}
 			j.Spec.RuntimePatches = []trainer.RuntimePatch{p}
 		}, want: []wantErr{
-			invalid(patchedJob0 + ".template.spec.template.spec.containers[1].name").withDetail("must not have container that doesn't exist in the runtime job node"),
-			invalid(patchedJob0 + ".template.spec.template.spec.initContainers[1].name").withDetail("initContainer"),
-			invalid("spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[1].name").withDetail("replicated job that doesn't exist"),
+			invalid(patchedJob0 + ".template.spec.template.spec.containers[1].name").WithDetail("must not have container that doesn't exist in the runtime job node"),
+			invalid(patchedJob0 + ".template.spec.template.spec.initContainers[1].name").WithDetail("initContainer"),
+			invalid("spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[1].name").WithDetail("replicated job that doesn't exist"),
 		}},
 		{name: "a patch may not empty the Volcano queue", runtime: func() trainer.TrainingRuntimeSpec {
 			s := torchSpec()
@@ -144,17 +144,17 @@ func TestValidateTrainJobWithRuntime(t *testing.T) {
 		}},
 		{name: "a name that makes pod names too long", mutate: func(j *trainer.TrainJob) {
 			j.Name = longString(64 - len("-node-0-2-abcde"))
-		}, want: []wantErr{invalid("metadata.name").withDetail("pod names of replicated job node")}},
+		}, want: []wantErr{invalid("metadata.name").WithDetail("pod names of replicated job node")}},
 		{name: "a name that makes Job names too long", mutate: func(j *trainer.TrainJob) {
 			j.Name = longString(63 - len("-node-0") + 1)
-		}, want: []wantErr{invalid("metadata.name").withDetail("the name of Job")}},
+		}, want: []wantErr{invalid("metadata.name").WithDetail("the name of Job")}},
 		{name: "a name that makes claim names too long", runtime: func() trainer.TrainingRuntimeSpec {
 			s := torchSpec()
 			s.Template.Spec.VolumeClaimPolicies = []trainer.VolumeClaimPolicy{{Templates: []corev1.PersistentVolumeClaim{
 				{ObjectMeta: metav1.ObjectMeta{Name: "checkpoints-of-the-model"}}}}}
 			return s
 		}, mutate: func(j *trainer.TrainJob) { j.Name = longString(40) },
-			want: []wantErr{invalid("metadata.name").withDetail("volume claim")}},
+			want: []wantErr{invalid("metadata.name").WithDetail("volume claim")}},
 
 		// torchtune
 		{name: "torchtune: a supported model on one node", mutate: func(j *trainer.TrainJob) {
@@ -166,23 +166,23 @@ func TestValidateTrainJobWithRuntime(t *testing.T) {
 			j.Spec.Trainer = &trainer.Trainer{Command: []string{"tune", "run"}, NumNodes: ptr.To[int32](2),
 				Args: []string{"output_dir=/tmp", "batch_size=2", "tokenizer.path=/t"}}
 		}, want: []wantErr{
-			invalid("spec.runtimeRef.name").withDetail("must have a supported pretrained model"),
-			invalid("spec.trainer.numNodes").withDetail("must be 1 for gpt/5 model"),
-			invalid("spec.trainer.args[0]").withDetail("output_dir"),
-			invalid("spec.trainer.args[2]").withDetail("tokenizer.path"),
+			invalid("spec.runtimeRef.name").WithDetail("must have a supported pretrained model"),
+			invalid("spec.trainer.numNodes").WithDetail("must be 1 for gpt/5 model"),
+			invalid("spec.trainer.args[0]").WithDetail("output_dir"),
+			invalid("spec.trainer.args[2]").WithDetail("tokenizer.path"),
 		}},
 		{name: "torchtune: LoRA on several nodes of the 70B model", mutate: func(j *trainer.TrainJob) {
 			j.Spec.RuntimeRef.Name = "torchtune-llama3.3-70b"
 			j.Spec.Trainer = &trainer.Trainer{Command: []string{"tune", "run"}, NumNodes: ptr.To[int32](2),
 				Args: []string{"model.lora_attn_modules=[q_proj]"}}
-		}, want: []wantErr{invalid("spec.trainer.numNodes").withDetail("LoRA fine-tuning is not supported for multi-node")}},
+		}, want: []wantErr{invalid("spec.trainer.numNodes").WithDetail("LoRA fine-tuning is not supported for multi-node")}},
 		{name: "torchtune: distributed QLoRA of the small models and of Qwen", mutate: func(j *trainer.TrainJob) {
 			j.Spec.RuntimeRef.Name = "torchtune-llama3.2-3b"
 			j.Spec.Trainer = &trainer.Trainer{Command: []string{"tune", "run"}, Args: []string{"model.quantize_base=True"},
 				ResourcesPerNode: &corev1.ResourceRequirements{Limits: corev1.ResourceList{"nvidia.com/gpu": resource.MustParse("2")}}}
 		}, want: []wantErr{
-			invalid("spec.trainer.numProcPerNode").withDetail("must be auto or 1"),
-			invalid("spec.trainer.resourcesPerNode").withDetail("gpu resource with value 1"),
+			invalid("spec.trainer.numProcPerNode").WithDetail("must be auto or 1"),
+			invalid("spec.trainer.resourcesPerNode").WithDetail("gpu resource with value 1"),
 		}},
 		{name: "torchtune: single-device QLoRA of Qwen, GPUs from the runtime", runtime: func() trainer.TrainingRuntimeSpec {
 			s := torchSpec()
@@ -191,7 +191,7 @@ func TestValidateTrainJobWithRuntime(t *testing.T) {
 		}, mutate: func(j *trainer.TrainJob) {
 			j.Spec.RuntimeRef.Name = "torchtune-qwen2.5-1.5b"
 			j.Spec.Trainer = &trainer.Trainer{Command: []string{"tune", "run"}, Args: []string{"model.quantize_base=true"}}
-		}, want: []wantErr{invalid("spec.runtimeRef.name").withDetail("QLoRA is not supported for qwen2_5/1.5B")}},
+		}, want: []wantErr{invalid("spec.runtimeRef.name").WithDetail("QLoRA is not supported for qwen2_5/1.5B")}},
 		{name: "torchtune: DoRA turns QLoRA off", mutate: func(j *trainer.TrainJob) {
 			j.Spec.RuntimeRef.Name = "torchtune-qwen2.5-1.5b"
 			j.Spec.Trainer = &trainer.Trainer{Command: []string{"tune", "run"}, Args: []string{"model.quantize_base=True", "model.use_dora=True"}}
