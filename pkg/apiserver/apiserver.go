@@ -51,8 +51,11 @@ import (
 	"github.com/mlplane/mlplane/pkg/registry/trainer/trainjob"
 )
 
-// ExtraConfig holds mlplane's own configuration; none yet.
-type ExtraConfig struct{}
+// ExtraConfig holds mlplane's own configuration.
+type ExtraConfig struct {
+	// Console, when set, serves the web console (console.mlplane.io/v1).
+	Console *ConsoleConfig
+}
 
 // Config is the configuration of mlplane-apiserver.
 type Config struct {
@@ -111,6 +114,9 @@ func (c completedConfig) New() (*Server, error) {
 		if err := s.GenericAPIServer.InstallAPIGroup(&group); err != nil {
 			return nil, fmt.Errorf("installing API group %s: %w", g.name, err)
 		}
+	}
+	if err := c.installConsole(s); err != nil {
+		return nil, fmt.Errorf("installing the web console: %w", err)
 	}
 	return s, nil
 }

@@ -61,6 +61,9 @@ type Options struct {
 	// AlternateDNS are extra names for the self-signed serving certificate.
 	AlternateDNS []string
 
+	// Console are the web console's flags.
+	Console *ConsoleOptions
+
 	// embeddedEtcdURL is the etcd server Complete pointed the storage at.
 	embeddedEtcdURL string
 
@@ -73,6 +76,7 @@ func NewOptions(stdout, stderr io.Writer) *Options {
 	o := &Options{
 		RecommendedOptions:       genericoptions.NewRecommendedOptions(EtcdPathPrefix, apiserver.StorageCodec()),
 		ComponentGlobalsRegistry: compatibility.DefaultComponentGlobalsRegistry,
+		Console:                  NewConsoleOptions(),
 		Stdout:                   stdout,
 		Stderr:                   stderr,
 	}
@@ -95,6 +99,7 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 		"Client port of the embedded etcd on 127.0.0.1; 0 picks a free port.")
 	fs.StringSliceVar(&o.AlternateDNS, "alternate-dns", o.AlternateDNS,
 		"Extra DNS names for the self-signed serving certificate, e.g. mlplane-api.mlplane-system.svc.")
+	o.Console.AddFlags(fs)
 }
 
 // Complete fills in what follows from other flags: with --embedded-etcd,
@@ -139,6 +144,7 @@ func (o *Options) Validate() error {
 	if err := validateAdmissionConfigFile(o.RecommendedOptions.Admission); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, o.Console.Validate()...)
 	errs = append(errs, o.RecommendedOptions.Validate()...)
 	errs = append(errs, o.ComponentGlobalsRegistry.Validate()...)
 	return utilerrors.NewAggregate(errs)
@@ -170,7 +176,11 @@ func (o *Options) Config() (*apiserver.Config, error) {
 	if err := o.RecommendedOptions.ApplyTo(cfg); err != nil {
 		return nil, fmt.Errorf("applying options: %w", err)
 	}
-	return &apiserver.Config{GenericConfig: cfg}, nil
+	config := &apiserver.Config{GenericConfig: cfg}
+	if err := o.Console.ApplyTo(config, cfg.ClientConfig, o.RecommendedOptions.SecureServing.ServerCert.CertKey.KeyFile); err != nil {
+		return nil, err
+	}
+	return config, nil
 }
 
 // Run starts the embedded etcd if asked for, then serves until ctx ends.

@@ -1,0 +1,199 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package console
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"sync"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apiserver/pkg/endpoints/request"
+)
+
+func (h *Handler) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	page, api, watch := "GET "+PagePath, PagePath+"api/", WatchPath+"api/"
+	mux.HandleFunc(page+"{$}", serveIndex)
+	mux.HandleFunc(page+"static/{file...}", serveStatic)
+	mux.HandleFunc("GET "+api+"session", h.session)
+	mux.HandleFunc("GET "+api+"namespaces", h.namespaces)
+	ns := api + "namespaces/{ns}/"
+	mux.HandleFunc("GET "+ns+"access", h.access)
+	mux.HandleFunc("GET "+watch+"namespaces/{ns}/{section}", h.watch)
+	mux.HandleFunc("GET "+ns+"objects/{resource}/{name}", h.detail)
+	mux.HandleFunc("GET "+ns+"pods/{pod}/log", h.podLog)
+	mux.HandleFunc("POST "+ns+"yaml", h.createYAML)
+	mux.HandleFunc("POST "+ns+"notebooks", h.createNotebook)
+	mux.HandleFunc("POST "+ns+"inferenceservices", h.createInferenceService)
+	mux.HandleFunc("POST "+ns+"objects/{resource}/{name}/{action}", h.act)
+	mux.HandleFunc("GET "+ns+"contributors", h.contributors)
+	mux.HandleFunc("POST "+ns+"contributors", h.addContributor)
+	mux.HandleFunc("POST "+ns+"contributors/remove", h.removeContributor)
+	return mux
+}
+
+type session struct {
+	User      string   `json:"user"`
+	Groups    []string `json:"groups"`
+	CSRFToken string   `json:"csrfToken"`
+	Config    Settings `json:"config"`
+}
+
+func (h *Handler) session(w http.ResponseWriter, req *http.Request) {
+	u, _ := request.UserFrom(req.Context())
+	writeJSON(w, http.StatusOK, session{User: u.GetName(), Groups: u.GetGroups(), CSRFToken: h.csrf.token(u), Config: h.settings})
+}
+
+type namespaceItem struct {
+	Name  string `json:"name"`
+	Owner string `json:"owner"`
+	Role  string `json:"role"`
+}
+
+// namespaces lists the Profiles the user may use: those the user owns and
+// those in whose namespace RBAC lets the user list notebooks (an owner, a
+// contributor of any role, a cluster-wide reader). A Profile is read with
+// the console's own rights, but shown only when that check, made as the
+// user, passes. The role is the strongest the user's rights amount to.
+func (h *Handler) namespaces(w http.ResponseWriter, req *http.Request) {
+	c, err := h.clientsFor(req)
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	profiles, err := h.profiles.List(labels.Everything())
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	items := make([]namespaceItem, len(profiles))
+	shown := make([]bool, len(profiles))
+	err = parallel(req.Context(), len(profiles), func(ctx context.Context, i int) error {
+		p := profiles[i]
+		item := namespaceItem{Name: p.Name, Owner: p.Spec.Owner.Name}
+		owner := p.Spec.Owner.Kind == rbacv1.UserKind && p.Spec.Owner.Name == c.user.GetName()
+		ok, err := c.can(ctx, p.Name, "kubeflow.org", "notebooks", "list")
+		if err != nil || !ok && !owner {
+			return err
+		}
+		switch {
+		case owner:
+			item.Role = "owner"
+		default:
+			item.Role, err = c.roleIn(ctx, p.Name)
+		}
+		items[i], shown[i] = item, true
+		return err
+	})
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	out := []namespaceItem{}
+	for i := range items {
+		if shown[i] {
+			out = append(out, items[i])
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+}
+
+// roleIn names the user's rights in a namespace as Kubeflow's contributor
+// roles: admin (may grant access), edit (may create workloads) or view.
+func (c *asUser) roleIn(ctx context.Context, ns string) (string, error) {
+	for _, r := range []struct{ role, group, resource, verb string }{
+		{"admin", rbacv1.GroupName, "rolebindings", "create"},
+		{"edit", "kubeflow.org", "notebooks", "create"},
+	} {
+		ok, err := c.can(ctx, ns, r.group, r.resource, r.verb)
+		if err != nil || ok {
+			return r.role, err
+		}
+	}
+	return "view", nil
+}
+
+// access answers which actions the page may offer in a namespace. It only
+// hides buttons: every action is decided by RBAC when it is made.
+func (h *Handler) access(w http.ResponseWriter, req *http.Request) {
+	c, err := h.clientsFor(req)
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	ns := req.PathValue("ns")
+	type check struct{ key, group, resource, verb string }
+	var checks []check
+	for _, k := range kinds {
+		for _, verb := range []string{"create", "patch", "delete"} {
+			checks = append(checks, check{k.resource, k.gvr.Group, k.resource, verb})
+		}
+	}
+	for _, verb := range []string{"create", "delete"} {
+		checks = append(checks, check{"contributors", rbacv1.GroupName, "rolebindings", verb})
+	}
+	allowed := make([]bool, len(checks))
+	err = parallel(req.Context(), len(checks), func(ctx context.Context, i int) error {
+		ch := checks[i]
+		ok, err := c.can(ctx, ns, ch.group, ch.resource, ch.verb)
+		allowed[i] = ok
+		return err
+	})
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	out := map[string][]string{}
+	for i, ch := range checks {
+		if _, ok := out[ch.key]; !ok {
+			out[ch.key] = []string{}
+		}
+		if allowed[i] {
+			out[ch.key] = append(out[ch.key], ch.verb)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"allowed": out})
+}
+
+// parallel runs fn for 0..n-1 with at most 8 at a time and returns the
+// first error.
+func parallel(ctx context.Context, n int, fn func(context.Context, int) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg   sync.WaitGroup
+		once sync.Once
+		err  error
+		sem  = make(chan struct{}, 8)
+	)
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if e := fn(ctx, i); e != nil {
+				once.Do(func() { err = e; cancel() })
+			}
+		}()
+	}
+	wg.Wait()
+	return err
+}

@@ -1,0 +1,186 @@
+/*
+Copyright The mlplane Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package console
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/klog/v2"
+)
+
+// heartbeat keeps idle streams open through proxies and lets the server
+// notice a browser that left.
+const heartbeat = 15 * time.Second
+
+// event is one message of a section's stream.
+type event struct {
+	name string
+	data any
+}
+
+// watch streams a section as server-sent events: a snapshot of every
+// object of the section's kinds, listed as the user, then each change,
+// watched as the user from the snapshot's resource versions. When any of
+// the watches ends the stream ends; the browser reconnects on its own and
+// gets a new snapshot, so nothing is missed and nothing is polled.
+func (h *Handler) watch(w http.ResponseWriter, req *http.Request) {
+	section := req.PathValue("section")
+	ks := kindsOfSection(section)
+	if len(ks) == 0 {
+		writeError(w, http.StatusNotFound, "NotFound", fmt.Sprintf("no section %q", section), nil)
+		return
+	}
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		writeError(w, http.StatusInternalServerError, "InternalError", "streaming is not supported here", nil)
+		return
+	}
+	c, err := h.clientsFor(req)
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	ctx, cancel := context.WithCancel(req.Context())
+	defer cancel()
+	ns := req.PathValue("ns")
+
+	// List every kind first: a refused list (no right, an unknown
+	// namespace) is answered as an error, not as a stream.
+	items := []row{}
+	watches := make([]watch.Interface, 0, len(ks))
+	defer func() {
+		for _, wi := range watches {
+			wi.Stop()
+		}
+	}()
+	for _, k := range ks {
+		list, err := c.dynamic.Resource(k.gvr).Namespace(ns).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			writeErr(w, err)
+			return
+		}
+		for i := range list.Items {
+			r, err := h.makeRow(k, &list.Items[i])
+			if err != nil {
+				writeErr(w, err)
+				return
+			}
+			items = append(items, r)
+		}
+		wi, err := c.dynamic.Resource(k.gvr).Namespace(ns).Watch(ctx, metav1.ListOptions{
+			ResourceVersion: list.GetResourceVersion(), AllowWatchBookmarks: true,
+		})
+		if err != nil {
+			writeErr(w, err)
+			return
+		}
+		watches = append(watches, wi)
+	}
+	sort.Slice(items, func(i, j int) bool { return items[i].Name < items[j].Name })
+
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	// Reconnect quickly once a watch has ended.
+	fmt.Fprint(w, "retry: 1000\n\n")
+	if err := writeEvent(w, event{"snapshot", map[string]any{"items": items}}); err != nil {
+		return
+	}
+	flusher.Flush()
+
+	events := make(chan event)
+	for i, wi := range watches {
+		go h.forward(ctx, ks[i], wi, events, cancel)
+	}
+	tick := time.NewTicker(heartbeat)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+				return
+			}
+		case ev := <-events:
+			if err := writeEvent(w, ev); err != nil {
+				return
+			}
+		}
+		flusher.Flush()
+	}
+}
+
+// forward turns one watch's events into rows until it ends, then ends the
+// stream.
+func (h *Handler) forward(ctx context.Context, k *kind, wi watch.Interface, out chan<- event, done context.CancelFunc) {
+	defer done()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e, ok := <-wi.ResultChan():
+			if !ok {
+				return
+			}
+			var ev event
+			switch e.Type {
+			case watch.Added, watch.Modified, watch.Deleted:
+				u, ok := e.Object.(*unstructured.Unstructured)
+				if !ok {
+					return
+				}
+				if e.Type == watch.Deleted {
+					ev = event{"delete", map[string]string{"resource": k.resource, "name": u.GetName()}}
+					break
+				}
+				r, err := h.makeRow(k, u)
+				if err != nil {
+					klog.V(2).InfoS("Console skipped an object", "err", err)
+					continue
+				}
+				ev = event{"upsert", r}
+			case watch.Bookmark:
+				continue
+			default: // watch.Error: expired or refused; a new snapshot follows.
+				return
+			}
+			select {
+			case out <- ev:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+}
+
+func writeEvent(w http.ResponseWriter, ev event) error {
+	data, err := json.Marshal(ev.data)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "event: %s\ndata: %s\n\n", ev.name, data)
+	return err
+}
