@@ -78,6 +78,9 @@ wait_for "tenant Profiles applied (artifacts/local/profiles.yaml)" 30 apply_loca
 for profile in "${LOCAL_PROFILES[@]}"; do
     wait_for "Profile ${profile} ready for workloads" 60 profile_ready "${profile}"
 done
+start_console_proxies
+wait_for "web console (kubectl proxy as mlplane-admin)" 30 curl -fsS -o /dev/null "http://127.0.0.1:${CONSOLE_PORT}${CONSOLE_PATH}"
+wait_for "web console (kubectl proxy as alice)" 30 curl -fsS -o /dev/null "http://127.0.0.1:${CONSOLE_ALICE_PORT}${CONSOLE_PATH}"
 trap - EXIT
 
 log "ready in $((SECONDS - UP_START))s (total with builds $((SECONDS - START))s)"

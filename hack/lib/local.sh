@@ -18,9 +18,13 @@ KWOK_PORT=$((20247 + OFFSET))
 MLPLANE_PORT=$((28443 + OFFSET))
 CONTROLLER_METRICS_PORT=$((20280 + OFFSET))
 CONTROLLER_HEALTH_PORT=$((20281 + OFFSET))
+# The web console, through a kubectl proxy signed in as the admin, and one as alice.
+CONSOLE_PORT=$((28001 + OFFSET))
+CONSOLE_ALICE_PORT=$((28002 + OFFSET))
 
 # Start order; they are stopped in reverse.
-COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok mlplane-apiserver mlplane-controller)
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok mlplane-apiserver mlplane-controller
+    console-proxy console-proxy-alice)
 
 # The APIServices routing to mlplane-apiserver (artifacts/deploy/apiservice.yaml).
 MLPLANE_APISERVICES=(v1.kubeflow.org v1beta1.kubeflow.org v1beta1.serving.kserve.io v1alpha1.serving.kserve.io
@@ -59,7 +63,8 @@ check_ports() {
     for entry in etcd:ETCD_PORT etcd-peer:ETCD_PEER_PORT kube-apiserver:KAS_PORT \
         kube-controller-manager:KCM_PORT kube-scheduler:SCHEDULER_PORT kwok:KWOK_PORT \
         mlplane-apiserver:MLPLANE_PORT mlplane-controller-metrics:CONTROLLER_METRICS_PORT \
-        mlplane-controller-health:CONTROLLER_HEALTH_PORT; do
+        mlplane-controller-health:CONTROLLER_HEALTH_PORT console-proxy:CONSOLE_PORT \
+        console-proxy-alice:CONSOLE_ALICE_PORT; do
         name=${entry%%:*}
         local var=${entry#*:}
         port=${!var}
@@ -139,7 +144,8 @@ stop_group() {
 # mlplane-controller goes with the first group: it releases its Lease while
 # kube-apiserver still runs.
 stop_all() {
-    stop_group mlplane-controller mlplane-apiserver kwok kube-scheduler kube-controller-manager
+    stop_group console-proxy console-proxy-alice mlplane-controller mlplane-apiserver kwok kube-scheduler \
+        kube-controller-manager
     stop_group kube-apiserver
     stop_group etcd
 }
@@ -367,6 +373,19 @@ start_mlplane_controller() {
         --leader-elect=true "${extra[@]}"
 }
 
+# CONSOLE_PATH is the web console under kube-apiserver (docs/console.md).
+CONSOLE_PATH=/apis/console.mlplane.io/v1/ui/console/
+
+# start_console_proxies opens the console to a browser: kubectl proxy adds
+# the user's credentials to each request, and kube-apiserver authenticates
+# and authorizes them as for kubectl. It serves only 127.0.0.1 and accepts
+# only localhost Host headers (its defaults).
+start_console_proxies() {
+    start console-proxy "${KUBECTL}" --kubeconfig "${ADMIN_KUBECONFIG}" proxy --address 127.0.0.1 --port "${CONSOLE_PORT}"
+    start console-proxy-alice "${KUBECTL}" --kubeconfig "${PKI}/alice.kubeconfig" proxy --address 127.0.0.1 \
+        --port "${CONSOLE_ALICE_PORT}"
+}
+
 # print_usage prints how to use the running platform; each command line is
 # run as printed by test/e2e's quick start test.
 print_usage() {
@@ -397,6 +416,12 @@ print_usage() {
   kubectl --kubeconfig ${PKI}/alice.kubeconfig get tfjobs,notebooks,inferenceservices -n alice
 
   bob (${PKI}/bob.kubeconfig) has no Profile and no rights until someone grants some.
+
+  The web console (docs/console.md), signed in as mlplane-admin and as alice; open in a browser:
+
+  http://127.0.0.1:${CONSOLE_PORT}${CONSOLE_PATH}
+  http://127.0.0.1:${CONSOLE_ALICE_PORT}${CONSOLE_PATH}
+
   mlplane-controller: http://127.0.0.1:${CONTROLLER_METRICS_PORT}/metrics, http://127.0.0.1:${CONTROLLER_HEALTH_PORT}/healthz
   Logs: ${LOGS}    Stop: make down (or Ctrl-C when running in the foreground)
 

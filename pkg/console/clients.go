@@ -42,7 +42,11 @@ type asUser struct {
 
 // clientsFor builds the user's clients. Extra fields are not impersonated
 // (RBAC does not read them, and impersonating them needs a right per key);
-// UIDs neither. The console's own rate limit does not apply to users.
+// UIDs neither. Nor is system:masters, which kube-apiserver never lets
+// anyone impersonate under constrained impersonation: powers beyond RBAC do
+// not flow through the console, and a member sees what RBAC grants the
+// rest of their identity. The console's own rate limit does not apply to
+// users.
 func (h *Handler) clientsFor(req *http.Request) (*asUser, error) {
 	u, ok := request.UserFrom(req.Context())
 	if !ok {
@@ -53,7 +57,9 @@ func (h *Handler) clientsFor(req *http.Request) (*asUser, error) {
 		UserName: u.GetName(),
 		// system:authenticated is added by kube-apiserver to every
 		// impersonated user; sending it needs no right of its own.
-		Groups: slices.DeleteFunc(slices.Clone(u.GetGroups()), func(g string) bool { return g == user.AllAuthenticated }),
+		Groups: slices.DeleteFunc(slices.Clone(u.GetGroups()), func(g string) bool {
+			return g == user.AllAuthenticated || g == user.SystemPrivilegedGroup
+		}),
 	}
 	cfg.RateLimiter = flowcontrol.NewFakeAlwaysRateLimiter()
 	dyn, err := dynamic.NewForConfig(cfg)

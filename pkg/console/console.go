@@ -36,18 +36,21 @@ const (
 	GroupName = "console.mlplane.io"
 	// Version is the console group's only version.
 	Version = "v1"
-	// Resource is the resource RBAC sees for every console request: "get",
-	// "list", "create" and "watch" on ui.console.mlplane.io.
-	Resource = "ui"
+	// Resource and ResourceName are what RBAC sees of every console
+	// request: the object ui/console, its subresources static (the assets)
+	// and api (the JSON API), with the verbs get, create (POST) and watch
+	// (the live streams).
+	Resource     = "ui"
+	ResourceName = "console"
 
 	// GroupVersionPath is where the APIService routes the console.
 	GroupVersionPath = "/apis/" + GroupName + "/" + Version
 	// PagePath is the page; the JSON API and the assets are below it.
-	PagePath = GroupVersionPath + "/" + Resource + "/"
+	PagePath = GroupVersionPath + "/" + Resource + "/" + ResourceName + "/"
 	// WatchPath is the page's live streams. The "watch" segment makes
 	// kube-apiserver and mlplane-apiserver treat them as watches: long
 	// running, no request timeout.
-	WatchPath = GroupVersionPath + "/watch/" + Resource + "/"
+	WatchPath = GroupVersionPath + "/watch/" + Resource + "/" + ResourceName + "/"
 )
 
 // ProfileLister lists Profiles with the console's own rights; it is the
@@ -121,8 +124,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	switch {
 	case req.URL.Path == GroupVersionPath || req.URL.Path == GroupVersionPath+"/":
 		serveDiscovery(w, req)
-	case req.URL.Path == GroupVersionPath+"/"+Resource:
-		http.Redirect(w, req, Resource+"/", http.StatusMovedPermanently)
+	case req.URL.Path == strings.TrimSuffix(PagePath, "/"):
+		http.Redirect(w, req, ResourceName+"/", http.StatusMovedPermanently)
 	case strings.HasPrefix(req.URL.Path, WatchPath), strings.HasPrefix(req.URL.Path, PagePath):
 		if req.Method != http.MethodGet && req.Method != http.MethodHead {
 			if err := h.csrf.check(req, u); err != nil {

@@ -65,7 +65,7 @@ func (h *Handler) TrustedHeaderHandler(th TrustedHeader, authz authorizer.Author
 		u := &user.DefaultInfo{Name: name, Groups: groups}
 		attrs := authorizer.AttributesRecord{
 			User: u, Verb: consoleVerb(req), APIGroup: GroupName, APIVersion: Version,
-			Resource: Resource, ResourceRequest: true,
+			Resource: Resource, Name: ResourceName, Subresource: consoleSubresource(req), ResourceRequest: true,
 		}
 		decision, reason, err := authz.Authorize(req.Context(), attrs)
 		if err != nil || decision != authorizer.DecisionAllow {
@@ -87,9 +87,18 @@ func consoleVerb(req *http.Request) string {
 		return "watch"
 	case req.Method == http.MethodPost:
 		return "create"
-	case req.URL.Path == PagePath:
-		return "list"
 	default:
 		return "get"
 	}
+}
+
+// consoleSubresource is the subresource kube-apiserver derives for a
+// console request: the first segment after ui/console/.
+func consoleSubresource(req *http.Request) string {
+	rest, ok := strings.CutPrefix(req.URL.Path, PagePath)
+	if !ok {
+		rest, _ = strings.CutPrefix(req.URL.Path, WatchPath)
+	}
+	sub, _, _ := strings.Cut(rest, "/")
+	return sub
 }

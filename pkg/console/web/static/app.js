@@ -1,0 +1,220 @@
+// Entry point of the mlplane console: session, namespace picker, routing and the live watch of a section.
+import { h, flash, flashError, refreshAges } from './dom.js';
+import { state, SECTIONS, rowKey, apiPath, hashFor } from './state.js';
+import { getJSON } from './api.js';
+import { renderList, renderRows } from './lists.js';
+import { renderDetail, closeDetail, isShown, refreshSoon, markDeleted } from './detail.js';
+import { renderContributors, closeContributors } from './contributors.js';
+
+const LIVE_SECTIONS = ['notebooks', 'training', 'models'];
+const NO_NAMESPACES = 'You have no namespaces: ask for a Profile or to be added as a contributor';
+
+const picker = document.getElementById('ns-picker');
+const main = document.getElementById('main');
+const live = document.getElementById('live');
+
+let routeGen = 0;                   // bumped by each route change; late answers of older ones are dropped
+let access = { ns: null, promise: null };
+let watch = null;                   // the EventSource of the current section
+let retryTimer = 0;
+
+// ---- routing ---------------------------------------------------------------
+
+function decode(part) {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+// parseHash reads #/ns/<ns>/<section>[/<resource>/<name>]; null when it is not such a route.
+function parseHash() {
+  const parts = location.hash.replace(/^#\/?/, '').split('/').map(decode);
+  if (parts[0] !== 'ns' || !parts[1]) return null;
+  const section = parts[2] in SECTIONS ? parts[2] : 'notebooks';
+  const detail = section !== 'contributors' && parts[3] && parts[4]
+    ? { resource: parts[3], name: parts[4] } : null;
+  return { ns: parts[1], section, detail };
+}
+
+// loadAccess reads what the user may do in ns (once per namespace visit).
+function loadAccess(ns) {
+  if (access.ns !== ns) {
+    access = {
+      ns,
+      promise: getJSON(apiPath('access')).then((body) => body.allowed ?? {}, (err) => {
+        flashError('Could not read your permissions', err);
+        return {};
+      }),
+    };
+  }
+  return access.promise;
+}
+
+async function onRoute() {
+  const route = parseHash();
+  if (!route || !state.namespaces.some((n) => n.name === route.ns)) {
+    location.replace(hashFor(state.namespaces[0].name, route?.section ?? 'notebooks'));
+    return;
+  }
+  const gen = ++routeGen;
+  const nsChanged = route.ns !== state.ns;
+  const sectionChanged = nsChanged || route.section !== state.section;
+  const viewChanged = sectionChanged || JSON.stringify(route.detail) !== JSON.stringify(state.detail);
+  state.ns = route.ns;
+  state.section = route.section;
+  state.detail = route.detail;
+  updateChrome();
+  if (sectionChanged) {
+    flash('');
+    closeWatch();
+    state.rows = new Map();
+    state.rowsLoaded = false;
+    main.replaceChildren(h('p', { class: 'muted', text: 'Loading…' }));
+    if (LIVE_SECTIONS.includes(state.section)) openWatch();
+    else setLive('', '');
+  }
+  state.allowed = await loadAccess(state.ns);
+  if (gen !== routeGen) return;
+  render();
+  if (viewChanged && document.activeElement !== picker && gen > 1) main.querySelector('h1')?.focus();
+}
+
+// updateChrome syncs the picker, the nav links and the title with the route.
+function updateChrome() {
+  picker.value = state.ns;
+  for (const a of document.querySelectorAll('a[data-nav]')) {
+    a.setAttribute('href', hashFor(state.ns, a.dataset.nav));
+    if (a.dataset.nav === state.section) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  document.title = `mlplane console — ${state.ns}`;
+}
+
+function render() {
+  closeDetail();
+  closeContributors();
+  if (state.section === 'contributors') renderContributors(main);
+  else if (state.detail) renderDetail(main, state.detail.resource, state.detail.name);
+  else renderList(main);
+}
+
+// ---- live watch ------------------------------------------------------------
+
+function setLive(text, kind) {
+  live.textContent = text;
+  live.dataset.state = kind;
+}
+
+function closeWatch() {
+  clearTimeout(retryTimer);
+  watch?.close();
+  watch = null;
+}
+
+// openWatch follows the current section with one EventSource. The browser
+// reconnects by itself after an error (and a new snapshot arrives); only when
+// it gives up (the stream was refused) is a new one opened here.
+function openWatch() {
+  const source = new EventSource(apiPath('watch', state.section));
+  watch = source;
+  setLive('connecting…', 'connecting');
+  const on = (type, fn) => source.addEventListener(type, (ev) => {
+    if (watch !== source) return;
+    let data;
+    try {
+      data = JSON.parse(ev.data);
+    } catch {
+      console.warn('mlplane console: bad event data', type, ev.data);
+      return;
+    }
+    fn(data);
+  });
+  source.addEventListener('open', () => {
+    if (watch === source) setLive('live', 'live');
+  });
+  source.addEventListener('error', () => {
+    if (watch !== source) return;
+    setLive('reconnecting…', 'reconnecting');
+    if (source.readyState === EventSource.CLOSED) {
+      retryTimer = setTimeout(() => {
+        if (watch === source) openWatch();
+      }, 3000);
+    }
+  });
+  on('snapshot', onSnapshot);
+  on('upsert', onUpsert);
+  on('delete', onDelete);
+}
+
+function onSnapshot(data) {
+  const reconnected = state.rowsLoaded;
+  state.rows = new Map((data.items ?? []).map((row) => [rowKey(row), row]));
+  state.rowsLoaded = true;
+  if (!state.detail) {
+    renderRows();
+    return;
+  }
+  // The detail view loads itself when opened; after a reconnection it may be stale.
+  const { resource, name } = state.detail;
+  if (!reconnected || !isShown(resource, name)) return;
+  if (state.rows.has(rowKey({ resource, name }))) refreshSoon();
+  else markDeleted();
+}
+
+function onUpsert(row) {
+  state.rows.set(rowKey(row), row);
+  if (!state.detail) renderRows();
+  else if (isShown(row.resource, row.name)) refreshSoon();
+}
+
+function onDelete(ref) {
+  state.rows.delete(rowKey(ref));
+  if (!state.detail) renderRows();
+  else if (isShown(ref.resource, ref.name)) markDeleted();
+}
+
+// ---- start -----------------------------------------------------------------
+
+function fillPicker() {
+  picker.replaceChildren(...state.namespaces.map((n) =>
+    h('option', { value: n.name }, n.role ? `${n.name} (${n.role})` : n.name)));
+}
+
+async function start() {
+  try {
+    const session = await getJSON('api/session');
+    state.user = session.user ?? '';
+    state.csrfToken = session.csrfToken ?? '';
+    state.config = { ...state.config, ...(session.config ?? {}) };
+    document.getElementById('user').textContent = state.user;
+    if (state.config.readOnly) document.querySelector('.who').append(' ', h('span', { class: 'badge neutral', text: 'read-only' }));
+  } catch (err) {
+    flashError('Could not start the console', err);
+    main.replaceChildren(h('p', { text: 'Your session could not be read. Reload the page to try again.' }));
+    return;
+  }
+  try {
+    state.namespaces = (await getJSON('api/namespaces')).items ?? [];
+  } catch (err) {
+    flashError('Could not list your namespaces', err);
+    main.replaceChildren(h('p', { text: 'Your namespaces could not be read. Reload the page to try again.' }));
+    return;
+  }
+  fillPicker();
+  if (!state.namespaces.length) {
+    picker.disabled = true;
+    flash(NO_NAMESPACES, 'info');
+    main.replaceChildren(h('p', { class: 'empty', text: NO_NAMESPACES }));
+    return;
+  }
+  picker.addEventListener('change', () => {
+    location.hash = hashFor(picker.value, state.section || 'notebooks');
+  });
+  window.addEventListener('hashchange', onRoute);
+  setInterval(refreshAges, 10_000);
+  onRoute();
+}
+
+start();

@@ -1,0 +1,140 @@
+// The detail view of one object: status, conditions, pods and their logs, events and the YAML.
+import { h, badge, reasonDiv, timeAgo, keepFocus, flashError, dataTable, placeholderRow, scrollBox } from './dom.js';
+import { state, SECTIONS, apiPath, hashFor } from './state.js';
+import { getJSON, getText } from './api.js';
+
+// The open detail view: {resource, name, root, els, pod, timer}; null when none.
+let current = null;
+
+// first is the first of obj's fields that is set (the API's names for these
+// fields follow the Kubernetes objects, some with shorter aliases).
+const first = (obj, ...keys) => keys.map((k) => obj?.[k]).find((v) => v != null && v !== '') ?? '';
+
+export function closeDetail() {
+  if (current) clearTimeout(current.timer);
+  current = null;
+}
+
+// renderDetail shows the skeleton of the detail view of resource/name and loads it.
+export function renderDetail(main, resource, name) {
+  closeDetail();
+  const conditions = dataTable('detail-conditions', 'Conditions', ['Type', 'Status', 'Reason', 'Message', 'Last transition']);
+  const pods = dataTable('detail-pods', 'Pods', ['Name', 'Phase', 'Node', 'Restarts', 'Reason']);
+  const events = dataTable('detail-events', 'Events', ['Type', 'Reason', 'Message', 'Count', 'Last seen']);
+  pods.table.addEventListener('click', (ev) => {
+    const button = ev.target.closest('button[data-pod]');
+    if (button) loadLog(button.dataset.pod);
+  });
+  const els = {
+    kind: h('span', { class: 'kind', text: resource }),
+    status: h('div', { class: 'detail-status' }),
+    notice: h('p', { class: 'notice', role: 'status' }),
+    conditions: conditions.tbody,
+    pods: pods.tbody,
+    logTitle: h('h2', { id: 'detail-log-title', text: 'Log' }),
+    logHint: h('p', { class: 'hint', text: 'Choose a pod to see the end of its log.' }),
+    log: h('pre', { id: 'detail-log', class: 'log', tabindex: '0', 'aria-labelledby': 'detail-log-title' }),
+    events: events.tbody,
+    yaml: h('pre', { id: 'detail-yaml', class: 'yaml', tabindex: '0', 'aria-labelledby': 'detail-yaml-title' }),
+  };
+  const root = h('section', { id: 'detail', 'aria-labelledby': 'detail-title' },
+    h('a', { class: 'back', href: hashFor(state.ns, state.section) }, `← Back to ${SECTIONS[state.section]}`),
+    h('h1', { id: 'detail-title', tabindex: '-1' }, els.kind, ' ', h('span', { class: 'name', text: name })),
+    els.status,
+    els.notice,
+    h('h2', { text: 'Conditions' }), scrollBox(conditions.table, 'Conditions'),
+    h('h2', { text: 'Pods' }), scrollBox(pods.table, 'Pods'),
+    els.logTitle, els.logHint, els.log,
+    h('h2', { text: 'Events' }), scrollBox(events.table, 'Events'),
+    h('h2', { id: 'detail-yaml-title', text: 'YAML' }), els.yaml);
+  main.replaceChildren(root);
+  current = { resource, name, root, els, pod: '', timer: 0 };
+  loadDetail(current);
+}
+
+// isShown tells whether the detail view shows resource/name.
+export function isShown(resource, name) {
+  return current != null && current.resource === resource && current.name === name;
+}
+
+// refreshSoon reloads the detail view after a burst of watch events.
+export function refreshSoon() {
+  if (!current) return;
+  clearTimeout(current.timer);
+  const view = current;
+  view.timer = setTimeout(() => loadDetail(view), 300);
+}
+
+// markDeleted tells the user that the object shown is gone.
+export function markDeleted() {
+  if (current) current.els.notice.textContent = `This ${current.els.kind.textContent} was deleted.`;
+}
+
+async function loadDetail(view) {
+  let body;
+  try {
+    body = await getJSON(apiPath('objects', view.resource, view.name));
+  } catch (err) {
+    if (view !== current) return;
+    view.els.notice.textContent = err.message;
+    flashError(`Could not load ${view.resource}/${view.name}`, err);
+    return;
+  }
+  if (view !== current) return;
+  keepFocus(view.root, () => fill(view, body));
+}
+
+function fill(view, body) {
+  const { els } = view;
+  const row = body.row ?? {};
+  els.kind.textContent = row.kind || view.resource;
+  els.status.replaceChildren(...['Status: ', badge(row.phase), reasonDiv(row)].filter(Boolean));
+  els.notice.textContent = '';
+  document.title = `mlplane console — ${state.ns} — ${view.name}`;
+
+  fillRows(els.conditions, body.conditions, 5, 'No conditions yet.', (c) => [
+    first(c, 'type'), first(c, 'status'), first(c, 'reason'), first(c, 'message'),
+    timeAgo(first(c, 'lastTransitionTime', 'lastTransition')),
+  ]);
+  fillRows(els.pods, body.pods, 5, 'No pods.', (p) => [
+    h('button', { type: 'button', class: 'link', 'data-pod': p.name, 'aria-pressed': String(p.name === view.pod) }, p.name),
+    first(p, 'phase'), first(p, 'node', 'nodeName'), String(first(p, 'restarts') || 0), first(p, 'reason', 'message'),
+  ]);
+  fillRows(els.events, body.events, 5, 'No events.', (e) => [
+    first(e, 'type'), first(e, 'reason'), first(e, 'message'), String(first(e, 'count') || 1),
+    timeAgo(first(e, 'lastSeen', 'lastTimestamp', 'eventTime', 'firstTimestamp')),
+  ]);
+  els.yaml.textContent = body.yaml ?? '';
+}
+
+// fillRows replaces tbody's rows by one per item, cells(item) giving the cells' content.
+function fillRows(tbody, items, columns, emptyText, cells) {
+  const list = items ?? [];
+  tbody.replaceChildren(...(list.length
+    ? list.map((item) => h('tr', null, cells(item).map((c) => h('td', null, c))))
+    : [placeholderRow(columns, emptyText)]));
+}
+
+// loadLog shows the tail of pod's log in #detail-log (or why it is not there).
+async function loadLog(pod) {
+  const view = current;
+  if (!view) return;
+  view.pod = pod;
+  for (const b of view.els.pods.querySelectorAll('button[data-pod]')) {
+    b.setAttribute('aria-pressed', String(b.dataset.pod === pod));
+  }
+  const { els } = view;
+  els.logTitle.textContent = `Log of ${pod}`;
+  els.logHint.hidden = true;
+  els.log.classList.remove('error');
+  els.log.textContent = 'Loading…';
+  try {
+    const text = await getText(apiPath('pods', pod, 'log'));
+    if (view !== current || view.pod !== pod) return;
+    els.log.textContent = text || '(the log is empty)';
+  } catch (err) {
+    if (view !== current || view.pod !== pod) return;
+    els.log.classList.add('error');
+    els.log.textContent = err.message;
+  }
+}
