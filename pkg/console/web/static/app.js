@@ -1,6 +1,6 @@
 // Entry point of the mlplane console: session, namespace picker, routing and the live watch of a section.
 import { h, flash, flashError, refreshAges } from './dom.js';
-import { state, SECTIONS, rowKey, apiPath, hashFor } from './state.js';
+import { state, SECTIONS, rowKey, apiPath, watchPath, hashFor } from './state.js';
 import { getJSON } from './api.js';
 import { renderList, renderRows } from './lists.js';
 import { renderDetail, closeDetail, isShown, refreshSoon, markDeleted } from './detail.js';
@@ -117,7 +117,7 @@ function closeWatch() {
 // reconnects by itself after an error (and a new snapshot arrives); only when
 // it gives up (the stream was refused) is a new one opened here.
 function openWatch() {
-  const source = new EventSource(apiPath('watch', state.section));
+  const source = new EventSource(watchPath(state.section));
   watch = source;
   setLive('connecting…', 'connecting');
   const on = (type, fn) => source.addEventListener(type, (ev) => {

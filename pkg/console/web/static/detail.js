@@ -6,10 +6,6 @@ import { getJSON, getText } from './api.js';
 // The open detail view: {resource, name, root, els, pod, timer}; null when none.
 let current = null;
 
-// first is the first of obj's fields that is set (the API's names for these
-// fields follow the Kubernetes objects, some with shorter aliases).
-const first = (obj, ...keys) => keys.map((k) => obj?.[k]).find((v) => v != null && v !== '') ?? '';
-
 export function closeDetail() {
   if (current) clearTimeout(current.timer);
   current = null;
@@ -20,7 +16,7 @@ export function renderDetail(main, resource, name) {
   closeDetail();
   const conditions = dataTable('detail-conditions', 'Conditions', ['Type', 'Status', 'Reason', 'Message', 'Last transition']);
   const pods = dataTable('detail-pods', 'Pods', ['Name', 'Phase', 'Node', 'Restarts', 'Reason']);
-  const events = dataTable('detail-events', 'Events', ['Type', 'Reason', 'Message', 'Count', 'Last seen']);
+  const events = dataTable('detail-events', 'Events', ['Type', 'Reason', 'Message', 'Count', 'Last seen', 'Object']);
   pods.table.addEventListener('click', (ev) => {
     const button = ev.target.closest('button[data-pod]');
     if (button) loadLog(button.dataset.pod);
@@ -29,6 +25,7 @@ export function renderDetail(main, resource, name) {
     kind: h('span', { class: 'kind', text: resource }),
     status: h('div', { class: 'detail-status' }),
     notice: h('p', { class: 'notice', role: 'status' }),
+    notes: h('ul', { class: 'notes' }),
     conditions: conditions.tbody,
     pods: pods.tbody,
     logTitle: h('h2', { id: 'detail-log-title', text: 'Log' }),
@@ -42,6 +39,7 @@ export function renderDetail(main, resource, name) {
     h('h1', { id: 'detail-title', tabindex: '-1' }, els.kind, ' ', h('span', { class: 'name', text: name })),
     els.status,
     els.notice,
+    els.notes,
     h('h2', { text: 'Conditions' }), scrollBox(conditions.table, 'Conditions'),
     h('h2', { text: 'Pods' }), scrollBox(pods.table, 'Pods'),
     els.logTitle, els.logHint, els.log,
@@ -90,19 +88,18 @@ function fill(view, body) {
   els.kind.textContent = row.kind || view.resource;
   els.status.replaceChildren(...['Status: ', badge(row.phase), reasonDiv(row)].filter(Boolean));
   els.notice.textContent = '';
-  document.title = `mlplane console — ${state.ns} — ${view.name}`;
+  // Notes name the parts (pods, events) the user may not read.
+  els.notes.replaceChildren(...(body.notes ?? []).map((note) => h('li', { text: note })));
 
   fillRows(els.conditions, body.conditions, 5, 'No conditions yet.', (c) => [
-    first(c, 'type'), first(c, 'status'), first(c, 'reason'), first(c, 'message'),
-    timeAgo(first(c, 'lastTransitionTime', 'lastTransition')),
+    c.type, c.status, c.reason, c.message, timeAgo(c.lastTransitionTime),
   ]);
   fillRows(els.pods, body.pods, 5, 'No pods.', (p) => [
     h('button', { type: 'button', class: 'link', 'data-pod': p.name, 'aria-pressed': String(p.name === view.pod) }, p.name),
-    first(p, 'phase'), first(p, 'node', 'nodeName'), String(first(p, 'restarts') || 0), first(p, 'reason', 'message'),
+    p.phase, p.node, String(p.restarts ?? 0), [p.reason, p.message].filter(Boolean).join(': '),
   ]);
-  fillRows(els.events, body.events, 5, 'No events.', (e) => [
-    first(e, 'type'), first(e, 'reason'), first(e, 'message'), String(first(e, 'count') || 1),
-    timeAgo(first(e, 'lastSeen', 'lastTimestamp', 'eventTime', 'firstTimestamp')),
+  fillRows(els.events, body.events, 6, 'No events.', (e) => [
+    e.type, e.reason, e.message, String(e.count ?? ''), timeAgo(e.lastSeen), e.object,
   ]);
   els.yaml.textContent = body.yaml ?? '';
 }
@@ -111,7 +108,7 @@ function fill(view, body) {
 function fillRows(tbody, items, columns, emptyText, cells) {
   const list = items ?? [];
   tbody.replaceChildren(...(list.length
-    ? list.map((item) => h('tr', null, cells(item).map((c) => h('td', null, c))))
+    ? list.map((item) => h('tr', null, cells(item).map((c) => h('td', null, c ?? ''))))
     : [placeholderRow(columns, emptyText)]));
 }
 

@@ -42,6 +42,13 @@ export function apiPath(...parts) {
   return ['api', 'namespaces', state.ns, ...parts].map(encodeURIComponent).join('/');
 }
 
+// watchPath is the live stream of a section in the current namespace. It is
+// not below the page but below .../v1/watch/ui/console/ (two levels up from
+// the page .../v1/ui/console/), so that the API servers treat it as a watch.
+export function watchPath(section) {
+  return '../../watch/ui/console/' + ['api', 'namespaces', state.ns, section].map(encodeURIComponent).join('/');
+}
+
 // hashFor builds the route #/ns/<ns>/<section>[/<resource>/<name>].
 export function hashFor(ns, section, resource, name) {
   const parts = ['ns', ns, section];
