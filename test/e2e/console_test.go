@@ -21,6 +21,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -41,34 +42,52 @@ import (
 // consolePath is the web console under kube-apiserver.
 const consolePath = "/apis/console.mlplane.io/v1/ui/console/"
 
-// startConsoleProxy runs `kubectl proxy` as user, as a user opens the
-// console, and returns its base URL.
-func startConsoleProxy(t *testing.T, user string) string {
+// consoleProxy is `kubectl proxy` signed in as a user, as a user opens the
+// console.
+type consoleProxy struct {
+	t    *testing.T
+	user string
+	addr string // 127.0.0.1:<port>, kept across restarts
+	stop func()
+}
+
+func startConsoleProxy(t *testing.T, user string) *consoleProxy {
 	t.Helper()
+	p := &consoleProxy{t: t, user: user, addr: "127.0.0.1:0"}
+	p.start()
+	t.Cleanup(func() { p.stop() })
+	return p
+}
+
+// url is the console through this proxy.
+func (p *consoleProxy) url() string { return "http://" + p.addr + consolePath }
+
+// start runs the proxy, on the port it had before if it ran already.
+func (p *consoleProxy) start() {
+	p.t.Helper()
+	_, port, _ := strings.Cut(p.addr, ":")
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, kubectlBinary(), "--kubeconfig", kubeconfig(user), "proxy", "--address", "127.0.0.1", "--port", "0")
+	cmd := exec.CommandContext(ctx, kubectlBinary(), "--kubeconfig", kubeconfig(p.user), "proxy", "--address", "127.0.0.1", "--port", port)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		t.Fatal(err)
+		p.t.Fatal(err)
 	}
-	cmd.Stderr = os.Stderr
+	cmd.Stderr = io.Discard
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting kubectl proxy as %s: %v", user, err)
+		p.t.Fatalf("starting kubectl proxy as %s: %v", p.user, err)
 	}
-	t.Cleanup(func() {
+	p.stop = func() {
 		cancel()
 		_ = cmd.Wait()
-	})
+	}
 	// kubectl proxy prints "Starting to serve on 127.0.0.1:<port>".
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil {
-		t.Fatalf("kubectl proxy as %s printed no address: %v", user, err)
+		p.t.Fatalf("kubectl proxy as %s printed no address: %v", p.user, err)
 	}
-	m := regexp.MustCompile(`127\.0\.0\.1:\d+`).FindString(line)
-	if m == "" {
-		t.Fatalf("kubectl proxy as %s printed %q, not its address", user, line)
+	if p.addr = regexp.MustCompile(`127\.0\.0\.1:\d+`).FindString(line); p.addr == "" {
+		p.t.Fatalf("kubectl proxy as %s printed %q, not its address", p.user, line)
 	}
-	return "http://" + m
 }
 
 // browser is one tab of a real headless Chromium (Debian's chromium),
@@ -259,8 +278,8 @@ func TestConsoleInABrowser(t *testing.T) {
 	const payload = `<svg/onload=window.pwned=1><img/src=x/onerror=window.pwned=2>`
 	kubectlIn(t, strings.Replace(v1Notebook("xss", aliceNS), "kubeflownotebookswg/jupyter-scipy:v1.10.0", js(payload), 1), "apply", "-f", "-")
 
-	aliceURL := startConsoleProxy(t, "alice") + consolePath
-	bobURL := startConsoleProxy(t, "bob") + consolePath
+	aliceProxy := startConsoleProxy(t, "alice")
+	aliceURL, bobURL := aliceProxy.url(), startConsoleProxy(t, "bob").url()
 	alice := newBrowser(t, "alice")
 
 	// alice signs in (the proxy holds her credentials) and picks from her
@@ -447,6 +466,22 @@ func TestConsoleInABrowser(t *testing.T) {
 		fmt.Sprintf(`document.querySelector(%s)`, js(rowSelector("notebooks-table", "nb-console")+` button[data-action="stop"]`)))
 	alice.run(chromedp.Click(chromedp.CSS(rowSelector("notebooks-table", "nb-console") + ` button[data-action="stop"]`)))
 	alice.waitFor(60*time.Second, "nb-console Stopped", cellText("notebooks-table", "nb-console", "phase")+".startsWith('Stopped')")
+
+	// A lost watch reconnects: alice's proxy goes away, a notebook is
+	// created meanwhile, the proxy comes back on its port, and the page
+	// lists the notebook without being reloaded.
+	alice.eval(`window.sameDocument = true`, new(bool))
+	aliceProxy.stop()
+	alice.waitFor(30*time.Second, "the page to notice the lost watch", `document.querySelector('#live').textContent.startsWith('reconnecting')`)
+	kubectlIn(t, v1Notebook("while-away", aliceNS), "apply", "-f", "-")
+	aliceProxy.start()
+	alice.waitFor(60*time.Second, "notebook while-away listed after the reconnection", cellText("notebooks-table", "while-away", "phase")+" !== ''")
+	alice.waitFor(30*time.Second, "the live indicator back", `document.querySelector('#live').textContent === 'live'`)
+	var same bool
+	alice.eval(`window.sameDocument === true`, &same)
+	if !same {
+		t.Errorf("the page was reloaded; the watch should have reconnected by itself")
+	}
 	alice.noProblems()
 }
 
