@@ -356,7 +356,8 @@ start_mlplane_apiserver() {
         --tls-cert-file "${PKI}/mlplane-apiserver-serving.crt" --tls-private-key-file "${PKI}/mlplane-apiserver-serving.key" \
         --kubeconfig "${kubeconfig}" --authentication-kubeconfig "${kubeconfig}" --authorization-kubeconfig "${kubeconfig}" \
         --enable-admission-plugins ProfileNamespace,NoCrossNamespaceReferences,TrainJobRuntime,WorkloadServiceAccount,WorkloadPodSecurity,TenantQuota \
-        --admission-control-config-file "${ROOT}/artifacts/deploy/admission-config.yaml"
+        --admission-control-config-file "${ROOT}/artifacts/deploy/admission-config.yaml" \
+        --console-config "${ROOT}/artifacts/local/console.yaml"
 }
 
 # mlplane-controller authenticates like mlplane-apiserver: as its

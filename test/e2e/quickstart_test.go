@@ -220,13 +220,20 @@ func stopForeground(t *testing.T) {
 }
 
 // printedCommands picks the command lines out of what make run printed: the
-// indented lines that start with export or kubectl.
+// indented lines that start with export or kubectl. An indented URL (the
+// web console, to open in a browser) becomes the command that fetches the
+// page and the signed-in user's session through it.
 func printedCommands(printed string) []string {
 	var commands []string
 	for _, line := range strings.Split(printed, "\n") {
 		trimmed := strings.TrimSpace(line)
-		if strings.HasPrefix(line, "  ") && (strings.HasPrefix(trimmed, "export ") || strings.HasPrefix(trimmed, "kubectl ")) {
+		switch {
+		case !strings.HasPrefix(line, "  "):
+		case strings.HasPrefix(trimmed, "export "), strings.HasPrefix(trimmed, "kubectl "):
 			commands = append(commands, trimmed)
+		case strings.HasPrefix(trimmed, "http://"):
+			commands = append(commands, fmt.Sprintf("curl -fsS %[1]q | grep -q '<title>mlplane console</title>' && curl -fsS %[2]q | grep -q csrfToken",
+				trimmed, trimmed+"api/session"))
 		}
 	}
 	return commands

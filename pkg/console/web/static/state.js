@@ -3,7 +3,7 @@
 export const state = {
   user: '',
   csrfToken: '',
-  config: { notebookImages: [], defaultNotebookImage: '', gpuVendors: [], readOnly: false },
+  config: { notebookImages: [], defaultNotebookImage: '', gpuVendors: [] },
   namespaces: [],     // [{name, owner, role}]
   ns: '',             // current namespace
   section: '',        // notebooks | training | models | contributors
@@ -26,7 +26,6 @@ export const TRAINING_RESOURCES = [
 
 // can tells whether the user may do verb on resource in the current namespace.
 export function can(resource, verb) {
-  if (state.config.readOnly) return false;
   return (state.allowed[resource] ?? []).includes(verb);
 }
 
