@@ -388,6 +388,30 @@ func TestConsoleInABrowser(t *testing.T) {
 	}
 	alice.screenshot("models")
 
+	// A canary, promoted from the console: its predictor becomes the
+	// predictor and the canary is gone, as KServe v0.20 promotes.
+	kubectlIn(t, sklearnModel("iris-canary", aliceNS, `  canary:
+  - trafficPercent: 20
+    predictor:
+      name: candidate
+      model:
+        modelFormat: {name: sklearn}
+        storageUri: gs://kfserving-examples/models/sklearn/2.0/model
+`), "apply", "-f", "-")
+	promote := rowSelector("models-table", "iris-canary") + ` button[data-action="promote"][data-canary="candidate"]`
+	// Wait until it is Ready: a user clicks a row that holds still.
+	alice.waitFor(90*time.Second, "iris-canary Ready", cellText("models-table", "iris-canary", "ready")+".startsWith('True')")
+	alice.waitFor(10*time.Second, "the promote button of canary candidate", fmt.Sprintf(`document.querySelector(%s)`, js(promote)))
+	alice.run(chromedp.Click(chromedp.CSS(promote)))
+	eventually(t, 30*time.Second, "iris-canary promoted", func() error {
+		got := jsonpath(t, "{.spec.predictor.name}/{.spec.canary}/{.spec.predictor.model.storageUri}", "inferenceservice", "iris-canary", "-n", aliceNS)
+		if got != "candidate//gs://kfserving-examples/models/sklearn/2.0/model" {
+			return fmt.Errorf("predictor name/canary/storageUri = %q", got)
+		}
+		return nil
+	})
+	alice.waitFor(30*time.Second, "the promoted canary gone from the row", fmt.Sprintf(`!document.querySelector(%s)`, js(promote)))
+
 	// Contributors: alice makes bob a viewer of her namespace.
 	alice.run(chromedp.Navigate(aliceURL + "#/ns/" + aliceNS + "/contributors"))
 	alice.run(
@@ -401,6 +425,18 @@ func TestConsoleInABrowser(t *testing.T) {
 		t.Errorf("bob's contributor binding is %q, want kubeflow-view/view", got)
 	}
 	alice.screenshot("contributors")
+
+	// The forms are usable without a mouse and by a screen reader: every
+	// field has a label.
+	alice.run(chromedp.Navigate(aliceURL + "#/ns/" + aliceNS + "/notebooks"))
+	alice.run(chromedp.Click(chromedp.CSS("#new-notebook")), chromedp.WaitVisible(chromedp.CSS("#notebook-form")))
+	var unlabelled []string
+	alice.eval(`[...document.querySelectorAll('input, select, textarea')].filter(e => e.type !== 'hidden' && e.labels.length === 0 && !e.getAttribute('aria-label')).map(e => e.id || e.name || e.outerHTML.slice(0, 60))`, &unlabelled)
+	if len(unlabelled) > 0 {
+		t.Errorf("form fields without a label: %v", unlabelled)
+	}
+	alice.run(chromedp.Navigate(aliceURL + "#/ns/" + aliceNS + "/contributors"))
+	alice.waitFor(30*time.Second, "the contributors page", `document.querySelector('#contributors-table tr[data-user="bob"]')`)
 
 	// A page of another site posts a form to the console through alice's
 	// proxy (which adds her credentials): the console refuses it.
@@ -448,6 +484,19 @@ func TestConsoleInABrowser(t *testing.T) {
 		t.Errorf("bob's refused stop stopped the notebook (%q)", got)
 	}
 	bob.noProblems()
+
+	// alice removes bob: alice's namespace is gone from his console.
+	alice.run(chromedp.Navigate(aliceURL + "#/ns/" + aliceNS + "/contributors"))
+	alice.waitFor(30*time.Second, "bob's remove button", `document.querySelector('#contributors-table tr[data-user="bob"] button[data-action="remove"]')`)
+	alice.run(chromedp.Click(chromedp.CSS(`#contributors-table tr[data-user="bob"] button[data-action="remove"]`)))
+	alice.waitFor(30*time.Second, "bob no longer listed", `!document.querySelector('#contributors-table tr[data-user="bob"]')`)
+	eventually(t, 30*time.Second, "bob no longer offered alice's namespace", func() error {
+		bob.eval(`(async () => (await (await fetch('api/namespaces')).json()).items.map(n => n.name))()`, &options)
+		if contains(options, aliceNS) {
+			return fmt.Errorf("bob's namespaces: %v", options)
+		}
+		return nil
+	})
 
 	// Back in alice's console: she never sees bob's own namespace, and she
 	// stops her notebook; the list follows without a reload.

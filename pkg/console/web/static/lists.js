@@ -65,14 +65,29 @@ export function renderList(main) {
 }
 
 // renderRows redraws the rows of the list on the page, if one is shown.
+// rendered keeps each row's element with what it was drawn from, so that a
+// redraw replaces only the rows that changed: the others keep their
+// elements (a button under the pointer stays the same button).
+let rendered = new Map();
+
 export function renderRows() {
   const spec = LISTS[state.section];
   const tbody = document.querySelector('#main tbody[data-rows]');
   if (!spec || !tbody) return;
   const rows = [...state.rows.values()].sort(spec.compare);
   const empty = state.rowsLoaded ? `No ${spec.noun} in ${state.ns}.` : 'Loading…';
+  const context = JSON.stringify([state.ns, state.section, state.allowed]);
+  const next = new Map();
+  const elements = rows.map((row) => {
+    const drawnFrom = context + JSON.stringify(row);
+    const old = rendered.get(rowKey(row));
+    const el = old && old.drawnFrom === drawnFrom ? old.el : spec.row(row);
+    next.set(rowKey(row), { drawnFrom, el });
+    return el;
+  });
+  rendered = next;
   keepFocus(tbody, () => tbody.replaceChildren(
-    ...(rows.length ? rows.map(spec.row) : [placeholderRow(spec.headers.length, empty)])));
+    ...(rows.length ? elements : [placeholderRow(spec.headers.length, empty)])));
 }
 
 function rowElement(row, extra, cells) {
