@@ -227,7 +227,10 @@ func TestTrainingJobRows(t *testing.T) {
 		{Type: "Worker", Desired: 2, Active: 1, Succeeded: 1},
 	}
 	tfJob := func(r row) row {
-		r.Resource, r.Kind, r.Name, r.UID, r.Replicas = "tfjobs", "TFJob", "mnist", "uid-tf", replicas
+		r.Resource, r.Kind, r.Name, r.UID = "tfjobs", "TFJob", "mnist", "uid-tf"
+		if r.Replicas == nil {
+			r.Replicas = replicas
+		}
 		return r
 	}
 	conditions := func(cs ...string) string { return "  conditions:\n" + strings.Join(cs, "") }
@@ -289,7 +292,7 @@ status:
 			{Type: "Worker", Desired: 3, Succeeded: 3},
 		}},
 	}, {
-		"a job without status", "tfjobs", `apiVersion: kubeflow.org/v1
+		"a job without status has no replica running", "tfjobs", `apiVersion: kubeflow.org/v1
 kind: TFJob
 metadata: {name: mnist, namespace: ns, uid: uid-tf}
 spec:
@@ -299,15 +302,7 @@ spec:
 `,
 		tfJob(row{Phase: "Pending", Replicas: []replicaRow{{Type: "PS", Desired: 1}, {Type: "Worker", Desired: 2}}}),
 	}} {
-		got := rowOf(t, tc.resource, tc.text)
-		if tc.want.Replicas == nil {
-			tc.want.Replicas = replicas
-		}
-		if tc.name == "a job without status" {
-			// tfJob's replicas are those of the status; this one has none.
-			tc.want.Replicas = []replicaRow{{Type: "PS", Desired: 1}, {Type: "Worker", Desired: 2}}
-		}
-		if diff := cmp.Diff(tc.want, got); diff != "" {
+		if diff := cmp.Diff(tc.want, rowOf(t, tc.resource, tc.text)); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
 	}
@@ -493,8 +488,8 @@ status:
 
 func TestPredictorModel(t *testing.T) {
 	for _, tc := range []struct {
-		name                         string
-		predictor                    map[string]any
+		name                        string
+		predictor                   map[string]any
 		format, storageURI, runtime string
 	}{
 		{"the model form", map[string]any{"model": map[string]any{
