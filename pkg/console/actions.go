@@ -63,8 +63,12 @@ var notebookActions = map[string]action{
 }
 
 var v1JobActions = map[string]action{
-	"suspend": mergePatch(func() any { return map[string]any{"spec": map[string]any{"runPolicy": map[string]any{"suspend": true}}} }),
-	"resume":  mergePatch(func() any { return map[string]any{"spec": map[string]any{"runPolicy": map[string]any{"suspend": false}}} }),
+	"suspend": mergePatch(func() any {
+		return map[string]any{"spec": map[string]any{"runPolicy": map[string]any{"suspend": true}}}
+	}),
+	"resume": mergePatch(func() any {
+		return map[string]any{"spec": map[string]any{"runPolicy": map[string]any{"suspend": false}}}
+	}),
 }
 
 var trainJobActions = map[string]action{

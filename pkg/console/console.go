@@ -125,7 +125,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	case req.URL.Path == GroupVersionPath || req.URL.Path == GroupVersionPath+"/":
 		serveDiscovery(w, req)
 	case req.URL.Path == strings.TrimSuffix(PagePath, "/"):
-		http.Redirect(w, req, ResourceName+"/", http.StatusMovedPermanently)
+		// A relative Location keeps any prefix a front end added.
+		w.Header().Set("Location", ResourceName+"/")
+		w.WriteHeader(http.StatusMovedPermanently)
 	case strings.HasPrefix(req.URL.Path, WatchPath), strings.HasPrefix(req.URL.Path, PagePath):
 		if req.Method != http.MethodGet && req.Method != http.MethodHead {
 			if err := h.csrf.check(req, u); err != nil {

@@ -21,6 +21,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -150,5 +151,31 @@ func TestServeHTTPAnswersUnknownPathsOfTheGroupWithNotFound(t *testing.T) {
 	decodeAnswer(t, rec, &got)
 	if got.Reason != "NotFound" {
 		t.Errorf("reason = %q, want NotFound", got.Reason)
+	}
+}
+
+// callAs makes a console call as the page does: JSON, with the user's token.
+func callAs(h *Handler, name, path, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(CSRFHeader, h.csrf.token(&user.DefaultInfo{Name: name}))
+	return serve(h, withUser(req, name))
+}
+
+// refusedField checks a 400 whose causes name field ("" for no cause).
+func refusedField(t *testing.T, what string, rec *httptest.ResponseRecorder, field string) {
+	t.Helper()
+	var got apiError
+	decodeAnswer(t, rec, &got)
+	if rec.Code != http.StatusBadRequest || got.Code != http.StatusBadRequest || got.Reason != "BadRequest" {
+		t.Errorf("%s: %d %+v, want a 400", what, rec.Code, got)
+		return
+	}
+	var fields []string
+	for _, c := range got.Causes {
+		fields = append(fields, c.Field)
+	}
+	if field == "" && len(fields) > 0 || field != "" && !slices.Contains(fields, field) {
+		t.Errorf("%s: causes %v, want the field %q", what, fields, field)
 	}
 }

@@ -75,7 +75,9 @@ type contributorBody struct {
 	Role string `json:"role,omitempty"`
 }
 
-var notAlphanumeric = regexp.MustCompile(`[^a-z0-9]`)
+// notAlphanumeric is KFAM's rule: each run of other characters becomes one
+// "-", so a binding added here is the one KFAM would add (and remove).
+var notAlphanumeric = regexp.MustCompile(`[^a-z0-9]+`)
 
 func contributorBindingName(user, role string) string {
 	return notAlphanumeric.ReplaceAllString(strings.ToLower("user-"+user+"-clusterrole-"+role), "-")

@@ -17,11 +17,14 @@ limitations under the License.
 package console
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
 
+	yamlv3 "go.yaml.in/yaml/v3"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -71,11 +74,11 @@ func (h *Handler) createYAML(w http.ResponseWriter, req *http.Request) {
 // parseManifest reads exactly one object of a kind the console shows, in
 // the namespace ns.
 func parseManifest(text, ns string) (*unstructured.Unstructured, *kind, error) {
-	docs := splitDocuments(text)
-	if len(docs) != 1 {
-		return nil, nil, &badRequest{msg: fmt.Sprintf("the YAML must hold exactly one object, not %d", len(docs))}
+	doc, err := singleDocument(text)
+	if err != nil {
+		return nil, nil, err
 	}
-	data, err := yaml.YAMLToJSON([]byte(docs[0]))
+	data, err := yaml.YAMLToJSON(doc)
 	if err != nil {
 		return nil, nil, &badRequest{msg: "the YAML cannot be read: " + err.Error()}
 	}
@@ -98,35 +101,42 @@ func parseManifest(text, ns string) (*unstructured.Unstructured, *kind, error) {
 	return obj, k, nil
 }
 
+// singleDocument returns the one YAML document of text that is not empty,
+// re-encoded on its own. Documents are counted by a YAML parser, so no
+// separator form (a comment after ---, an explicit ... end) can slip a
+// second object past: one object is created, or none.
+func singleDocument(text string) ([]byte, error) {
+	dec := yamlv3.NewDecoder(strings.NewReader(text))
+	var docs []*yamlv3.Node
+	for {
+		var n yamlv3.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, &badRequest{msg: "the YAML cannot be read: " + err.Error()}
+		}
+		if len(n.Content) > 0 && !(n.Content[0].Kind == yamlv3.ScalarNode && n.Content[0].Tag == "!!null") {
+			docs = append(docs, &n)
+		}
+	}
+	if len(docs) != 1 {
+		return nil, &badRequest{msg: fmt.Sprintf("the YAML must hold exactly one object, not %d", len(docs))}
+	}
+	out, err := yamlv3.Marshal(docs[0])
+	if err != nil {
+		return nil, &badRequest{msg: "the YAML cannot be read: " + err.Error()}
+	}
+	return out, nil
+}
+
 func creatableKinds() string {
 	var names []string
 	for _, k := range kinds {
 		names = append(names, k.kind)
 	}
 	return strings.Join(names, ", ")
-}
-
-var documentSeparator = regexp.MustCompile(`(?m)^---[ \t]*$`)
-
-func splitDocuments(text string) []string {
-	var out []string
-	for _, d := range documentSeparator.Split(text, -1) {
-		if strings.TrimSpace(stripComments(d)) != "" {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-func stripComments(d string) string {
-	var b strings.Builder
-	for _, line := range strings.Split(d, "\n") {
-		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
-			b.WriteString(line)
-			b.WriteByte('\n')
-		}
-	}
-	return b.String()
 }
 
 // unknownField finds the field of a strict-decoding error, which the API
@@ -228,9 +238,10 @@ func (h *Handler) notebookFromForm(f *notebookForm, ns string) (*unstructured.Un
 		}
 		return q
 	}
+	memory := quantityOf("memory", f.Memory)
 	container := corev1.Container{Name: f.Name, Image: strings.TrimSpace(f.Image), Resources: corev1.ResourceRequirements{
-		Requests: corev1.ResourceList{corev1.ResourceCPU: quantityOf("cpu", f.CPU), corev1.ResourceMemory: quantityOf("memory", f.Memory)},
-		Limits:   corev1.ResourceList{corev1.ResourceMemory: quantityOf("memory", f.Memory)},
+		Requests: corev1.ResourceList{corev1.ResourceCPU: quantityOf("cpu", f.CPU), corev1.ResourceMemory: memory},
+		Limits:   corev1.ResourceList{corev1.ResourceMemory: memory},
 	}}
 	if f.GPUs.Count < 0 {
 		bad("gpus.count", "must not be negative")
@@ -340,4 +351,3 @@ func toUnstructured(obj runtime.Object) (*unstructured.Unstructured, error) {
 	delete(u.Object, "status")
 	return u, nil
 }
-

@@ -148,11 +148,14 @@ func (h *Handler) notebookRow(r *row, u *unstructured.Unstructured) error {
 		r.Image = c.Image
 		r.CPU = quantity(c.Resources, corev1.ResourceCPU)
 		r.Memory = quantity(c.Resources, corev1.ResourceMemory)
+		var gpus []string
 		for name, q := range c.Resources.Limits {
 			if strings.HasSuffix(string(name), "/gpu") && !q.IsZero() {
-				r.GPUs = q.String() + " " + string(name)
+				gpus = append(gpus, q.String()+" "+string(name))
 			}
 		}
+		sort.Strings(gpus)
+		r.GPUs = strings.Join(gpus, ", ")
 	}
 	state := nb.Status.ContainerState
 	switch {

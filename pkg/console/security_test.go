@@ -258,6 +258,10 @@ func TestPageWithoutSlashRedirectsToThePage(t *testing.T) {
 	if rec.Code != http.StatusMovedPermanently {
 		t.Fatalf("status %d, want 301", rec.Code)
 	}
+	// Relative, so that a front end's path prefix is kept.
+	if got := rec.Header().Get("Location"); got != ResourceName+"/" {
+		t.Errorf("Location %q, want the relative %q", got, ResourceName+"/")
+	}
 	loc, err := url.Parse(rec.Header().Get("Location"))
 	if err != nil {
 		t.Fatalf("Location %q: %v", rec.Header().Get("Location"), err)

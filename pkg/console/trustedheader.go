@@ -87,6 +87,12 @@ func consoleVerb(req *http.Request) string {
 		return "watch"
 	case req.Method == http.MethodPost:
 		return "create"
+	case req.Method == http.MethodPut:
+		return "update"
+	case req.Method == http.MethodPatch:
+		return "patch"
+	case req.Method == http.MethodDelete:
+		return "delete"
 	default:
 		return "get"
 	}

@@ -47,21 +47,34 @@ func lineOf(text, path string) int {
 }
 
 // pathSteps splits a field path into its keys and indices: a.b[0][key].c
-// is a, b, 0, key, c.
+// is a, b, 0, key, c. A bracketed key is taken whole, dots and all
+// (metadata.labels[app.kubernetes.io/name]).
 func pathSteps(path string) []string {
 	var steps []string
-	for _, part := range strings.Split(strings.TrimPrefix(path, "."), ".") {
-		name, rest, _ := strings.Cut(part, "[")
-		if name != "" {
-			steps = append(steps, name)
-		}
-		for rest != "" {
-			var idx string
-			idx, rest, _ = strings.Cut(rest, "]")
-			steps = append(steps, idx)
-			rest = strings.TrimPrefix(rest, "[")
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			steps = append(steps, cur.String())
+			cur.Reset()
 		}
 	}
+	for i := 0; i < len(path); i++ {
+		switch c := path[i]; c {
+		case '.':
+			flush()
+		case '[':
+			flush()
+			end := strings.IndexByte(path[i:], ']')
+			if end < 0 {
+				end = len(path) - i
+			}
+			steps = append(steps, path[i+1:min(i+end, len(path))])
+			i += end
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	flush()
 	return steps
 }
 

@@ -89,6 +89,8 @@ func TestPathSteps(t *testing.T) {
 		{"containers[tensorflow].image", []string{"containers", "tensorflow", "image"}},
 		{".spec.x", []string{"spec", "x"}},
 		{"[0]", []string{"0"}},
+		{"metadata.labels[app.kubernetes.io/name]", []string{"metadata", "labels", "app.kubernetes.io/name"}},
+		{"spec.containers[0].resources.limits[nvidia.com/gpu]", []string{"spec", "containers", "0", "resources", "limits", "nvidia.com/gpu"}},
 		{"kind", []string{"kind"}},
 		{"", nil},
 	} {
