@@ -7,13 +7,15 @@ BIN := $(OUT)/bin
 PKGS ?= ./...
 GOTEST_FLAGS ?= -count=1 -timeout=30m
 # Scenarios of `make bench`: training (TFJobs, next to a client-go ceiling),
-# trainjob (TrainJobs, next to theirs) and notebook (Notebooks, then an idle
-# window).
-BENCH_SCENARIOS ?= training trainjob notebook
+# trainjob (TrainJobs, next to theirs), notebook (Notebooks, then an idle
+# window) and console (the web console's list of BENCH_NOTEBOOKS Notebooks in
+# Debian's chromium, next to the plain list).
+BENCH_SCENARIOS ?= training trainjob notebook console
 # Numbers of TFJobs of the training scenario, and of TrainJobs of the trainjob
 # scenario; one fresh control plane per size and scenario.
 BENCH_SIZES ?= 100 500 1000
-# Number of Notebooks of the notebook scenario, on a control plane of its own.
+# Number of Notebooks of the notebook and console scenarios, each on a control
+# plane of its own.
 BENCH_NOTEBOOKS ?= 500
 # Extra mlplane-controller flags for `make bench` (e.g. --kube-api-qps=100);
 # the ceiling follows the controller's QPS, burst and workers.

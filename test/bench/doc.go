@@ -16,7 +16,7 @@ limitations under the License.
 
 // Command bench is make bench: mlplane's controllers on a real local
 // control plane (hack/local-up.sh, MLPLANE_PORT_OFFSET=500), with extra kwok
-// nodes, in three scenarios (-scenarios), each on fresh control planes of
+// nodes, in four scenarios (-scenarios), each on fresh control planes of
 // its own:
 //
 //   - training: for each size N (-sizes), in <out>/n<N>, how fast
@@ -39,10 +39,19 @@ limitations under the License.
 //     Notebooks, StatefulSets, Services and pods an informer sees (none is
 //     expected: any is an update loop), its work queue adds, and the API
 //     servers' requests.
+//   - console: in <out>/console-<N>, how fast the web console shows the
+//     list of N Ready Notebooks (-notebooks) in a Profile owned by alice:
+//     a headless Chromium opens the Notebooks page through a kubectl proxy
+//     signed in as alice, -console-runs times in fresh tabs (the first
+//     reported apart as cold), and reads the page's own timings (the mark
+//     app.js sets once a full list is rendered, resource timings), next to
+//     the ceiling the page cannot beat: the plain list and the console's
+//     snapshot fetched from Go through the same proxy.
 //
-// Both report the CPU seconds of every component (from /proc) and the peak
-// RSS of mlplane's processes. The results are Markdown tables on stdout and
-// in <out>/results.md, rewritten after each control plane. Every wait is
+// The job and notebook scenarios report the CPU seconds of every component
+// (from /proc) and the peak RSS of mlplane's processes. The results are
+// Markdown tables on stdout and in <out>/results.md, rewritten after each
+// control plane. Every wait is
 // bounded; a timeout ends the run with a non-zero exit status and a message
 // saying what was awaited. Method and results: docs/benchmarks.md.
 package main

@@ -39,10 +39,11 @@ const (
 	scenarioTraining = "training"
 	scenarioTrainJob = "trainjob"
 	scenarioNotebook = "notebook"
+	scenarioConsole  = "console"
 )
 
 // allScenarios are the scenarios, in the order they run.
-var allScenarios = []string{scenarioTraining, scenarioTrainJob, scenarioNotebook}
+var allScenarios = []string{scenarioTraining, scenarioTrainJob, scenarioNotebook, scenarioConsole}
 
 // options are the flags of both modes.
 type options struct {
@@ -59,6 +60,7 @@ type options struct {
 	sizes           []int
 	notebooks       int
 	idle            time.Duration
+	consoleRuns     int
 	notebookImage   string
 	portOffset      int
 	nodes           int
@@ -96,6 +98,7 @@ func newOptions() *options {
 		sizesFlag:     "100 500 1000",
 		notebooks:     500,
 		idle:          5 * time.Minute,
+		consoleRuns:   7,
 		notebookImage: "example.com/bench/jupyter:1",
 		portOffset:    500,
 		nodes:         40,
@@ -123,11 +126,15 @@ func (o *options) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.outDir, "out", o.outDir, "Directory of the control planes' state and of results.md; default <root>/_output/bench.")
 	fs.StringVar(&o.scenariosFlag, "scenarios", o.scenariosFlag,
 		"Scenarios to run, separated by spaces or commas: \""+scenarioTraining+"\" (TFJobs, next to the ceiling), \""+
-			scenarioTrainJob+"\" (TrainJobs, next to their ceiling) and \""+scenarioNotebook+"\" (Notebooks, then an idle window).")
+			scenarioTrainJob+"\" (TrainJobs, next to their ceiling), \""+scenarioNotebook+"\" (Notebooks, then an idle window) and \""+
+			scenarioConsole+"\" (the web console's Notebooks page with -notebooks Notebooks, in a browser, next to the plain list).")
 	fs.StringVar(&o.sizesFlag, "sizes", o.sizesFlag,
 		"Numbers of TFJobs of the training scenario and of TrainJobs of the trainjob scenario, separated by spaces or commas; one fresh control plane per size and scenario.")
-	fs.IntVar(&o.notebooks, "notebooks", o.notebooks, "Number of Notebooks of the notebook scenario, on a fresh control plane of its own.")
+	fs.IntVar(&o.notebooks, "notebooks", o.notebooks,
+		"Number of Notebooks of the notebook scenario, and of the console scenario, each on a fresh control plane of its own.")
 	fs.DurationVar(&o.idle, "idle", o.idle, "How long the notebook scenario watches the control plane after every Notebook is Ready.")
+	fs.IntVar(&o.consoleRuns, "console-runs", o.consoleRuns,
+		"Page loads of the console scenario (each next to a plain list and a console snapshot fetched from Go); the first is reported apart as cold.")
 	fs.StringVar(&o.notebookImage, "notebook-image", o.notebookImage, "Image of the notebooks' container (kwok never pulls it).")
 	fs.IntVar(&o.portOffset, "port-offset", o.portOffset, "MLPLANE_PORT_OFFSET of the benchmark's control plane.")
 	fs.IntVar(&o.nodes, "nodes", o.nodes, "Extra kwok nodes added before the jobs; at least enough for every pod of the largest size.")
@@ -205,6 +212,9 @@ func (o *options) validate() error {
 		}
 		if o.scenarios[scenarioNotebook] && (o.notebooks < 1 || o.idle <= 0) {
 			errs = append(errs, errors.New("-notebooks must be at least 1 and -idle greater than 0"))
+		}
+		if o.scenarios[scenarioConsole] && (o.notebooks < 1 || o.consoleRuns < 2) {
+			errs = append(errs, errors.New("-notebooks must be at least 1 and -console-runs at least 2 (a cold load and a warm one)"))
 		}
 		if _, err := os.Stat(filepath.Join(o.root, "hack", "local-up.sh")); err != nil {
 			errs = append(errs, fmt.Errorf("-root: %s is not the mlplane repository: %w", o.root, err))

@@ -99,6 +99,7 @@ type report struct {
 	sizes     []sizeResult
 	trainJobs []sizeResult
 	notebooks *notebookResult
+	console   *consoleResult
 }
 
 func (r *report) setIntro(scenario, text string) {
@@ -271,6 +272,9 @@ func (r *report) markdown() string {
 	if r.notebooks != nil {
 		b.WriteString(r.notebooks.section())
 	}
+	if r.console != nil {
+		b.WriteString(r.console.section())
+	}
 	return b.String()
 }
 
@@ -352,6 +356,17 @@ func sideBySide(ts []tree, rs []*report) string {
 			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %.2f | %d | %s | %s |\n", nb.n, t.name, secs(nb.statefulSets), secs(nb.ready),
 				cpuS(nb.create.cpu["mlplane-controller"]), nb.idle.cpu["mlplane-controller"], nb.controllerWrites(),
 				mib(nb.controllerRSS), mib(nb.apiserverRSS))
+		}
+		b.WriteString("\n")
+	}
+	if rs[0].console != nil {
+		b.WriteString("## console\n\n| N | tree | list on screen, cold (ms) | list on screen, warm (ms) min / median / max | " +
+			"plain list from Go, warm median (ms) | console snapshot from Go, warm median (ms) |\n")
+		b.WriteString("|---:|---|---:|---:|---:|---:|\n")
+		for i, t := range ts {
+			if cr := rs[i].console; cr != nil {
+				b.WriteString(cr.sideBySideRow(t.name))
+			}
 		}
 		b.WriteString("\n")
 	}

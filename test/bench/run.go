@@ -82,9 +82,9 @@ func runBenchmark(ctx context.Context, o *options) error {
 		later bool
 	}{
 		{scenarioTraining, runSize, func(r *report) *[]sizeResult { return &r.sizes },
-			o.scenarios[scenarioTrainJob] || o.scenarios[scenarioNotebook]},
+			o.scenarios[scenarioTrainJob] || o.scenarios[scenarioNotebook] || o.scenarios[scenarioConsole]},
 		{scenarioTrainJob, runTrainJobSize, func(r *report) *[]sizeResult { return &r.trainJobs },
-			o.scenarios[scenarioNotebook]},
+			o.scenarios[scenarioNotebook] || o.scenarios[scenarioConsole]},
 	} {
 		if !o.scenarios[js.scenario] {
 			continue
@@ -122,13 +122,29 @@ func runBenchmark(ctx context.Context, o *options) error {
 	if o.scenarios[scenarioNotebook] {
 		for j, t := range ts {
 			r := rs[j]
-			nb, header, err := runNotebookPlane(ctx, t.o, o.notebooks, o.keep && j == len(ts)-1)
+			keep := o.keep && j == len(ts)-1 && !o.scenarios[scenarioConsole]
+			nb, header, err := runNotebookPlane(ctx, t.o, o.notebooks, keep)
 			r.setHeader(header)
 			if err != nil {
 				return fail(fmt.Errorf("%s: notebook N=%d: %w", t.name, o.notebooks, err))
 			}
 			r.notebooks = nb
 			fmt.Print(nb.section())
+			if err := write(); err != nil {
+				return err
+			}
+		}
+	}
+	if o.scenarios[scenarioConsole] {
+		for j, t := range ts {
+			r := rs[j]
+			cr, header, err := runConsolePlane(ctx, t.o, o.notebooks, o.keep && j == len(ts)-1)
+			r.setHeader(header)
+			if err != nil {
+				return fail(fmt.Errorf("%s: console N=%d: %w", t.name, o.notebooks, err))
+			}
+			r.console = cr
+			fmt.Print(cr.section())
 			if err := write(); err != nil {
 				return err
 			}
@@ -332,8 +348,8 @@ func headerText(ctx context.Context, o *options, c *cluster, lim clientLimits) s
 	fmt.Fprintf(&b, "- run: %s, mlplane %s\n", time.Now().UTC().Format(time.RFC3339), revision)
 	fmt.Fprintf(&b, "- machine: %s; %s\n", machine(), runtime.Version())
 	fmt.Fprintf(&b, "- control plane: kube-apiserver, kube-controller-manager, kube-scheduler %s; etcd %s; kwok %s; "+
-		"mlplane-apiserver and mlplane-controller from this tree; a fresh one per training and trainjob size and one for the notebooks "+
-		"(hack/local-up.sh, MLPLANE_LOCAL_DIR=%s/n<N>, trainjob-n<N> or notebooks-<N>, MLPLANE_PORT_OFFSET=%d), with %d extra kwok nodes of %d pods\n",
+		"mlplane-apiserver and mlplane-controller from this tree; a fresh one per training and trainjob size, one for the notebooks and one for the console "+
+		"(hack/local-up.sh, MLPLANE_LOCAL_DIR=%s/n<N>, trainjob-n<N>, notebooks-<N> or console-<N>, MLPLANE_PORT_OFFSET=%d), with %d extra kwok nodes of %d pods\n",
 		kube, tools["go.etcd.io/etcd/server/v3"], tools["sigs.k8s.io/kwok"], o.outDir, o.portOffset, o.nodes, o.podsPerNode)
 	fmt.Fprintf(&b, "- mlplane-controller: --kube-api-qps=%v --kube-api-burst=%d --workers=%d (extra flags: %s)\n",
 		lim.qps, lim.burst, lim.workers, extra)

@@ -174,9 +174,15 @@ feed:
 // Successful and its default ServiceAccount there, without which pods are
 // refused.
 func createNamespace(ctx context.Context, c *cluster, name string) error {
+	return createProfile(ctx, c, name, "mlplane-admin")
+}
+
+// createProfile is createNamespace with the Profile owned by the user
+// owner, as the admin creates it for them.
+func createProfile(ctx context.Context, c *cluster, name, owner string) error {
 	profile := &kubeflowv1.Profile{
 		ObjectMeta: metav1.ObjectMeta{Name: name},
-		Spec:       kubeflowv1.ProfileSpec{Owner: rbacv1.Subject{Kind: rbacv1.UserKind, Name: "mlplane-admin"}},
+		Spec:       kubeflowv1.ProfileSpec{Owner: rbacv1.Subject{Kind: rbacv1.UserKind, Name: owner}},
 	}
 	if _, err := c.mlplane.KubeflowV1().Profiles().Create(ctx, profile, metav1.CreateOptions{}); err != nil {
 		return fmt.Errorf("creating profile %s: %w", name, err)
