@@ -22,9 +22,12 @@ import (
 	"sort"
 	"sync"
 
+	authorizationv1 "k8s.io/api/authorization/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apiserver/pkg/endpoints/request"
+	rbacvalidation "k8s.io/component-helpers/auth/rbac/validation"
 )
 
 func (h *Handler) routes() *http.ServeMux {
@@ -140,7 +143,6 @@ func (h *Handler) access(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	ns := req.PathValue("ns")
-	type check struct{ key, group, resource, verb string }
 	var checks []check
 	for _, k := range kinds {
 		for _, verb := range []string{"create", "patch", "delete"} {
@@ -150,13 +152,7 @@ func (h *Handler) access(w http.ResponseWriter, req *http.Request) {
 	for _, verb := range []string{"create", "delete"} {
 		checks = append(checks, check{"contributors", rbacv1.GroupName, "rolebindings", verb})
 	}
-	allowed := make([]bool, len(checks))
-	err = parallel(req.Context(), len(checks), func(ctx context.Context, i int) error {
-		ch := checks[i]
-		ok, err := c.can(ctx, ns, ch.group, ch.resource, ch.verb)
-		allowed[i] = ok
-		return err
-	})
+	allowed, err := c.allowed(req.Context(), ns, checks)
 	if err != nil {
 		writeErr(w, err)
 		return
@@ -171,6 +167,41 @@ func (h *Handler) access(w http.ResponseWriter, req *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"allowed": out})
+}
+
+// check is one action the page may offer: verb on group/resource, shown
+// under key.
+type check struct{ key, group, resource, verb string }
+
+// allowed answers every check for the user in ns. One
+// SelfSubjectRulesReview, made as the user, lists what RBAC lets them do
+// there; the checks are matched against it here. Where the review is
+// incomplete (an authorizer other than RBAC has a say) each check is asked
+// with its own SelfSubjectAccessReview instead.
+func (c *asUser) allowed(ctx context.Context, ns string, checks []check) ([]bool, error) {
+	out := make([]bool, len(checks))
+	review, err := c.kube.AuthorizationV1().SelfSubjectRulesReviews().Create(ctx, &authorizationv1.SelfSubjectRulesReview{
+		Spec: authorizationv1.SelfSubjectRulesReviewSpec{Namespace: ns},
+	}, metav1.CreateOptions{})
+	if err == nil && !review.Status.Incomplete {
+		rules := make([]rbacv1.PolicyRule, 0, len(review.Status.ResourceRules))
+		for _, r := range review.Status.ResourceRules {
+			rules = append(rules, rbacv1.PolicyRule{Verbs: r.Verbs, APIGroups: r.APIGroups, Resources: r.Resources, ResourceNames: r.ResourceNames})
+		}
+		for i, ch := range checks {
+			out[i], _ = rbacvalidation.Covers(rules, []rbacv1.PolicyRule{{
+				Verbs: []string{ch.verb}, APIGroups: []string{ch.group}, Resources: []string{ch.resource},
+			}})
+		}
+		return out, nil
+	}
+	err = parallel(ctx, len(checks), func(ctx context.Context, i int) error {
+		ch := checks[i]
+		ok, err := c.can(ctx, ns, ch.group, ch.resource, ch.verb)
+		out[i] = ok
+		return err
+	})
+	return out, err
 }
 
 // parallel runs fn for 0..n-1 with at most 8 at a time and returns the

@@ -66,37 +66,32 @@ func (h *Handler) watch(w http.ResponseWriter, req *http.Request) {
 	defer cancel()
 	ns := req.PathValue("ns")
 
-	// List every kind first: a refused list (no right, an unknown
+	// List every kind first, at once: a refused list (no right, an unknown
 	// namespace) is answered as an error, not as a stream.
-	items := []row{}
-	watches := make([]watch.Interface, 0, len(ks))
-	defer func() {
-		for _, wi := range watches {
-			wi.Stop()
-		}
-	}()
-	for _, k := range ks {
-		list, err := c.dynamic.Resource(k.gvr).Namespace(ns).List(ctx, metav1.ListOptions{})
+	lists := make([][]row, len(ks))
+	versions := make([]string, len(ks))
+	err = parallel(ctx, len(ks), func(ctx context.Context, i int) error {
+		list, err := c.dynamic.Resource(ks[i].gvr).Namespace(ns).List(ctx, metav1.ListOptions{})
 		if err != nil {
-			writeErr(w, err)
-			return
+			return err
 		}
-		for i := range list.Items {
-			r, err := h.makeRow(k, &list.Items[i])
+		versions[i] = list.GetResourceVersion()
+		for j := range list.Items {
+			r, err := h.makeRow(ks[i], &list.Items[j])
 			if err != nil {
-				writeErr(w, err)
-				return
+				return err
 			}
-			items = append(items, r)
+			lists[i] = append(lists[i], r)
 		}
-		wi, err := c.dynamic.Resource(k.gvr).Namespace(ns).Watch(ctx, metav1.ListOptions{
-			ResourceVersion: list.GetResourceVersion(), AllowWatchBookmarks: true,
-		})
-		if err != nil {
-			writeErr(w, err)
-			return
-		}
-		watches = append(watches, wi)
+		return nil
+	})
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	items := []row{}
+	for _, l := range lists {
+		items = append(items, l...)
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].Name < items[j].Name })
 
@@ -110,9 +105,24 @@ func (h *Handler) watch(w http.ResponseWriter, req *http.Request) {
 	}
 	flusher.Flush()
 
+	// The snapshot is on its way before the watches are set up: each
+	// starts at its list's resource version, so no change in between is
+	// missed. A watch that cannot start ends the stream like one that
+	// ends later, and the browser reconnects.
 	events := make(chan event)
-	for i, wi := range watches {
-		go h.forward(ctx, ks[i], wi, events, cancel)
+	for i, k := range ks {
+		go func() {
+			defer cancel()
+			wi, err := c.dynamic.Resource(k.gvr).Namespace(ns).Watch(ctx, metav1.ListOptions{
+				ResourceVersion: versions[i], AllowWatchBookmarks: true,
+			})
+			if err != nil {
+				klog.V(2).InfoS("Console watch did not start", "resource", k.resource, "namespace", ns, "err", err)
+				return
+			}
+			defer wi.Stop()
+			h.forward(ctx, k, wi, events, cancel)
+		}()
 	}
 	tick := time.NewTicker(heartbeat)
 	defer tick.Stop()

@@ -2,7 +2,7 @@
 import { h, flash, flashError, refreshAges } from './dom.js';
 import { state, SECTIONS, rowKey, apiPath, watchPath, hashFor } from './state.js';
 import { getJSON } from './api.js';
-import { renderList, renderRows } from './lists.js';
+import { renderList, renderRows, snapshotArrived } from './lists.js';
 import { renderDetail, closeDetail, isShown, refreshSoon, markDeleted } from './detail.js';
 import { renderContributors, closeContributors } from './contributors.js';
 
@@ -38,16 +38,16 @@ function parseHash() {
   return { ns: parts[1], section, detail };
 }
 
-// loadAccess reads what the user may do in ns (once per namespace visit).
+// loadAccess reads what the user may do in ns (once per namespace visit);
+// access.value is set once it is known.
 function loadAccess(ns) {
   if (access.ns !== ns) {
-    access = {
-      ns,
-      promise: getJSON(apiPath('access')).then((body) => body.allowed ?? {}, (err) => {
-        flashError('Could not read your permissions', err);
-        return {};
-      }),
-    };
+    const entry = { ns, value: null, promise: null };
+    entry.promise = getJSON(apiPath('access')).then((body) => body.allowed ?? {}, (err) => {
+      flashError('Could not read your permissions', err);
+      return {};
+    }).then((allowed) => (entry.value = allowed));
+    access = entry;
   }
   return access.promise;
 }
@@ -75,7 +75,15 @@ async function onRoute() {
     if (LIVE_SECTIONS.includes(state.section)) openWatch();
     else setLive('', '');
   }
-  state.allowed = await loadAccess(state.ns);
+  const allowed = loadAccess(state.ns);
+  if (access.value) {
+    state.allowed = access.value;
+  } else if (LIVE_SECTIONS.includes(state.section) && !state.detail) {
+    // Show the list now; its buttons follow once the permissions are known.
+    state.allowed = {};
+    render();
+  }
+  state.allowed = await allowed;
   if (gen !== routeGen) return;
   render();
   if (viewChanged && document.activeElement !== picker && gen > 1) main.querySelector('h1')?.focus();
@@ -153,9 +161,8 @@ function onSnapshot(data) {
   state.rows = new Map((data.items ?? []).map((row) => [rowKey(row), row]));
   state.rowsLoaded = true;
   if (!state.detail) {
+    snapshotArrived();
     renderRows();
-    // For the benchmark (docs/benchmarks.md): when a full list was on screen.
-    performance.mark('mlplane:snapshot-rendered');
     return;
   }
   // The detail view loads itself when opened; after a reconnection it may be stale.
@@ -197,27 +204,40 @@ function fillPicker() {
 }
 
 async function start() {
-  try {
-    const session = await getJSON('api/session');
-    state.user = session.user ?? '';
-    state.csrfToken = session.csrfToken ?? '';
-    state.config = { ...state.config, ...(session.config ?? {}) };
-    document.getElementById('user').textContent = state.user;
-  } catch (err) {
-    flashError('Could not start the console', err);
+  // The session, the namespaces and, for a link straight to a list, that
+  // list's stream are asked for at once: the page waits for one round
+  // trip, not three.
+  const early = parseHash();
+  if (early && LIVE_SECTIONS.includes(early.section)) {
+    state.ns = early.ns;
+    state.section = early.section;
+    state.detail = early.detail;
+    openWatch();
+    loadAccess(early.ns);
+  }
+  const [session, namespaces] = await Promise.allSettled([getJSON('api/session'), getJSON('api/namespaces')]);
+  if (session.status === 'rejected') {
+    flashError('Could not start the console', session.reason);
     main.replaceChildren(h('p', { text: 'Your session could not be read. Reload the page to try again.' }));
+    closeWatch();
     return;
   }
-  try {
-    state.namespaces = (await getJSON('api/namespaces')).items ?? [];
-  } catch (err) {
-    flashError('Could not list your namespaces', err);
+  state.user = session.value.user ?? '';
+  state.csrfToken = session.value.csrfToken ?? '';
+  state.config = { ...state.config, ...(session.value.config ?? {}) };
+  document.getElementById('user').textContent = state.user;
+  if (namespaces.status === 'rejected') {
+    flashError('Could not list your namespaces', namespaces.reason);
     main.replaceChildren(h('p', { text: 'Your namespaces could not be read. Reload the page to try again.' }));
+    closeWatch();
     return;
   }
+  state.namespaces = namespaces.value.items ?? [];
   fillPicker();
   if (!state.namespaces.length) {
     picker.disabled = true;
+    closeWatch();
+    setLive('', '');
     flash(NO_NAMESPACES, 'info');
     main.replaceChildren(h('p', { class: 'empty', text: NO_NAMESPACES }));
     return;

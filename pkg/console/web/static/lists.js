@@ -64,12 +64,21 @@ export function renderList(main) {
   renderRows();
 }
 
-// renderRows redraws the rows of the list on the page, if one is shown.
 // rendered keeps each row's element with what it was drawn from, so that a
 // redraw replaces only the rows that changed: the others keep their
 // elements (a button under the pointer stays the same button).
 let rendered = new Map();
 
+// markPending is set when a snapshot arrives and cleared once it is on
+// screen, where the mark mlplane:snapshot-rendered records the time (the
+// benchmark of docs/benchmarks.md reads it).
+let markPending = false;
+
+export function snapshotArrived() {
+  markPending = true;
+}
+
+// renderRows redraws the rows of the list on the page, if one is shown.
 export function renderRows() {
   const spec = LISTS[state.section];
   const tbody = document.querySelector('#main tbody[data-rows]');
@@ -88,6 +97,10 @@ export function renderRows() {
   rendered = next;
   keepFocus(tbody, () => tbody.replaceChildren(
     ...(rows.length ? elements : [placeholderRow(spec.headers.length, empty)])));
+  if (markPending && state.rowsLoaded) {
+    markPending = false;
+    performance.mark('mlplane:snapshot-rendered');
+  }
 }
 
 function rowElement(row, extra, cells) {
