@@ -174,7 +174,7 @@ func TestPageIsServedWithSecurityHeaders(t *testing.T) {
 	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 		t.Errorf("Content-Type = %q, want text/html", ct)
 	}
-	if !strings.Contains(rec.Body.String(), `src="static/app.js"`) {
+	if !strings.Contains(rec.Body.String(), `src="static/app.bundle.js?v=`) {
 		t.Errorf("the page is not index.html: %.200s", rec.Body)
 	}
 	csp := rec.Header().Get("Content-Security-Policy")

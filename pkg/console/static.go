@@ -17,11 +17,15 @@ limitations under the License.
 package console
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
+	"io"
 	"io/fs"
 	"mime"
 	"net/http"
 	"path"
+	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -32,18 +36,52 @@ import (
 //go:embed web
 var web embed.FS
 
-func serveIndex(w http.ResponseWriter, req *http.Request) {
-	serveFile(w, req, "web/index.html")
+// serveIndex serves the page with its script and style sheet named by
+// their content's hash (?v=), so that a browser keeps them across loads and
+// a new version is fetched as soon as there is one. The page itself is
+// never cached.
+func serveIndex(w http.ResponseWriter, _ *http.Request) {
+	page, err := fs.ReadFile(web, "web/index.html")
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	text := string(page)
+	for _, asset := range []string{BundlePath, "static/style.css"} {
+		data, err := staticAsset(asset)
+		if err != nil {
+			writeErr(w, err)
+			return
+		}
+		text = strings.ReplaceAll(text, `"`+asset+`"`, `"`+asset+"?v="+version(data)+`"`)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, text)
+}
+
+// staticAsset is a file below static/: the bundle, or an embedded file.
+func staticAsset(name string) ([]byte, error) {
+	if name == BundlePath {
+		return appBundle()
+	}
+	return fs.ReadFile(web, path.Join("web", name))
+}
+
+func version(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:8])
 }
 
 func serveStatic(w http.ResponseWriter, req *http.Request) {
-	serveFile(w, req, path.Join("web/static", path.Clean("/"+req.PathValue("file"))))
-}
-
-func serveFile(w http.ResponseWriter, _ *http.Request, name string) {
-	data, err := fs.ReadFile(web, name)
+	name := path.Join("static", path.Clean("/"+req.PathValue("file")))
+	data, err := staticAsset(name)
 	if err != nil {
-		writeError(w, http.StatusNotFound, "NotFound", "no such file", nil)
+		if name == BundlePath {
+			writeErr(w, err)
+		} else {
+			writeError(w, http.StatusNotFound, "NotFound", "no such file", nil)
+		}
 		return
 	}
 	ct := mime.TypeByExtension(path.Ext(name))
@@ -51,6 +89,10 @@ func serveFile(w http.ResponseWriter, _ *http.Request, name string) {
 		ct = "application/octet-stream"
 	}
 	w.Header().Set("Content-Type", ct)
+	// Named by its hash, the content at this URL never changes.
+	if req.URL.Query().Get("v") == version(data) {
+		w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
+	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(data)
 }
