@@ -30,6 +30,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -320,4 +322,8 @@ func TestCreateRefusesBeforeCallingKubeApiserver(t *testing.T) {
 	refusedField(t, "a notebook without image", callAs(h, "alice", ns+"notebooks", `{"name": "nb", "cpu": "1", "memory": "1Gi"}`), "image")
 	refusedField(t, "an unknown field of the notebook form", callAs(h, "alice", ns+"notebooks", `{"name": "nb", "shm": true}`), "")
 	refusedField(t, "an unknown field of the model form", callAs(h, "alice", ns+"inferenceservices", `{"name": "iris", "predictor": {}}`), "")
+}
+
+func fromUnstructured(u *unstructured.Unstructured, into any) error {
+	return runtime.DefaultUnstructuredConverter.FromUnstructured(u.UnstructuredContent(), into)
 }

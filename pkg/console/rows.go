@@ -17,14 +17,16 @@ limitations under the License.
 package console
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
@@ -96,34 +98,74 @@ type condition struct {
 
 // makeRow summarizes an object of kind k.
 func (h *Handler) makeRow(k *kind, u *unstructured.Unstructured) (row, error) {
-	r := row{
-		Resource: k.resource,
-		Kind:     k.kind,
-		Name:     u.GetName(),
-		UID:      string(u.GetUID()),
-		Created:  u.GetCreationTimestamp().Time,
+	data, err := u.MarshalJSON()
+	if err != nil {
+		return row{}, fmt.Errorf("summarizing %s %s: %w", k.resource, u.GetName(), err)
 	}
+	return h.rowFromJSON(k, data)
+}
+
+// rowFromJSON summarizes an object of kind k from its JSON. Each kind is
+// decoded into a small struct of the fields its row shows, not into a map
+// nor the whole type: a snapshot of hundreds of objects costs a fraction
+// of that.
+func (h *Handler) rowFromJSON(k *kind, data []byte) (row, error) {
+	var obj objectJSON
+	if err := json.Unmarshal(data, &obj); err != nil {
+		return row{}, fmt.Errorf("summarizing %s: %w", k.resource, err)
+	}
+	m := &obj.Metadata
+	r := row{Resource: k.resource, Kind: k.kind, Name: m.Name, UID: string(m.UID), Created: m.CreationTimestamp.Time}
 	var err error
 	switch k.section {
 	case sectionNotebooks:
-		err = h.notebookRow(&r, u)
+		err = h.notebookRow(&r, &obj)
 	case sectionModels:
-		err = inferenceServiceRow(&r, u)
+		err = inferenceServiceRow(&r, &obj)
 	case sectionTraining:
 		if k.resource == trainerv1alpha1.TrainJobPlural {
-			err = trainJobRow(&r, u)
+			err = trainJobRow(&r, &obj)
 		} else {
-			err = v1JobRow(&r, u)
+			err = v1JobRow(&r, &obj)
 		}
 	}
 	if err != nil {
-		return row{}, fmt.Errorf("summarizing %s %s: %w", k.resource, u.GetName(), err)
+		return row{}, fmt.Errorf("summarizing %s %s: %w", k.resource, m.Name, err)
 	}
 	return r, nil
 }
 
-func fromUnstructured(u *unstructured.Unstructured, into any) error {
-	return runtime.DefaultUnstructuredConverter.FromUnstructured(u.UnstructuredContent(), into)
+// objectJSON is an object read once: the metadata a row shows (not the
+// labels nor the managed fields), and its spec and status left as JSON for
+// the kind to read what it needs.
+type objectJSON struct {
+	Metadata struct {
+		Name              string            `json:"name"`
+		Namespace         string            `json:"namespace"`
+		UID               types.UID         `json:"uid"`
+		CreationTimestamp metav1.Time       `json:"creationTimestamp"`
+		DeletionTimestamp *metav1.Time      `json:"deletionTimestamp"`
+		Annotations       map[string]string `json:"annotations"`
+	} `json:"metadata"`
+	Spec   json.RawMessage `json:"spec"`
+	Status json.RawMessage `json:"status"`
+}
+
+// decode reads the spec and the status into the kind's structs; an absent
+// part leaves its struct empty.
+func (o *objectJSON) decode(spec, status any) error {
+	for _, part := range []struct {
+		raw  json.RawMessage
+		into any
+	}{{o.Spec, spec}, {o.Status, status}} {
+		if len(part.raw) == 0 || part.into == nil {
+			continue
+		}
+		if err := json.Unmarshal(part.raw, part.into); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // notebookFailureCondition is the condition mlplane-controller adds to a
@@ -132,18 +174,26 @@ const notebookFailureCondition = "Failure"
 
 // notebookRow follows kubectl's STATUS column of notebooks
 // (docs/compatibility.md), and adds the Notebook's failure condition.
-func (h *Handler) notebookRow(r *row, u *unstructured.Unstructured) error {
-	var nb kubeflowv1.Notebook
-	if err := fromUnstructured(u, &nb); err != nil {
+func (h *Handler) notebookRow(r *row, obj *objectJSON) error {
+	var spec struct {
+		Template struct {
+			Spec struct {
+				Containers []corev1.Container `json:"containers"`
+			} `json:"spec"`
+		} `json:"template"`
+	}
+	var status kubeflowv1.NotebookStatus
+	if err := obj.decode(&spec, &status); err != nil {
 		return err
 	}
-	_, r.Stopped = nb.Annotations[kubeflowv1.NotebookStopAnnotation]
+	meta := &obj.Metadata
+	_, r.Stopped = meta.Annotations[kubeflowv1.NotebookStopAnnotation]
 	desired := 1
 	if r.Stopped {
 		desired = 0
 	}
-	r.Ready = fmt.Sprintf("%d/%d", nb.Status.ReadyReplicas, desired)
-	if cs := nb.Spec.Template.Spec.Containers; len(cs) > 0 {
+	r.Ready = fmt.Sprintf("%d/%d", status.ReadyReplicas, desired)
+	if cs := spec.Template.Spec.Containers; len(cs) > 0 {
 		c := cs[0]
 		r.Image = c.Image
 		r.CPU = quantity(c.Resources, corev1.ResourceCPU)
@@ -157,13 +207,13 @@ func (h *Handler) notebookRow(r *row, u *unstructured.Unstructured) error {
 		sort.Strings(gpus)
 		r.GPUs = strings.Join(gpus, ", ")
 	}
-	state := nb.Status.ContainerState
+	state := status.ContainerState
 	switch {
-	case nb.DeletionTimestamp != nil:
+	case meta.DeletionTimestamp != nil:
 		r.Phase = "Terminating"
 	case r.Stopped:
 		r.Phase = "Stopped"
-	case nb.Status.ReadyReplicas > 0:
+	case status.ReadyReplicas > 0:
 		r.Phase = "Running"
 	case state.Terminated != nil && state.Terminated.ExitCode != 0:
 		r.Phase = "Error"
@@ -178,14 +228,14 @@ func (h *Handler) notebookRow(r *row, u *unstructured.Unstructured) error {
 	// start (unschedulable, image pull, a refused pod) when its container
 	// does not.
 	if r.Reason == "" && !r.Stopped {
-		for _, c := range nb.Status.Conditions {
+		for _, c := range status.Conditions {
 			if c.Type == notebookFailureCondition && c.Status == string(corev1.ConditionTrue) {
 				r.Reason, r.Message = c.Reason, c.Message
 			}
 		}
 	}
 	if r.Phase == "Running" {
-		r.ConnectURL = h.settings.notebookURL(nb.Namespace, nb.Name)
+		r.ConnectURL = h.settings.notebookURL(meta.Namespace, meta.Name)
 	}
 	return nil
 }
@@ -203,32 +253,42 @@ func quantity(res corev1.ResourceRequirements, name corev1.ResourceName) string 
 // v1JobRow reads the six training-operator kinds alike: their replica
 // specs are the one spec field named "<x>ReplicaSpecs", their status is
 // the common JobStatus.
-func v1JobRow(r *row, u *unstructured.Unstructured) error {
-	var status kubeflowv1.JobStatus
-	if raw, ok := u.Object["status"].(map[string]any); ok {
-		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(raw, &status); err != nil {
-			return err
-		}
+func v1JobRow(r *row, obj *objectJSON) error {
+	var job struct {
+		Spec   map[string]json.RawMessage
+		Status kubeflowv1.JobStatus
 	}
-	spec, _ := u.Object["spec"].(map[string]any)
-	suspend, _, _ := unstructured.NestedBool(u.Object, "spec", "runPolicy", "suspend")
-	r.Suspended = suspend
-	for field, v := range spec {
-		specs, ok := v.(map[string]any)
-		if !ok || !strings.HasSuffix(field, "ReplicaSpecs") {
-			continue
-		}
-		for typ, s := range specs {
-			rr := replicaRow{Type: typ, Desired: 1}
-			if m, ok := s.(map[string]any); ok {
-				if n, ok, _ := unstructured.NestedInt64(m, "replicas"); ok {
-					rr.Desired = int32(n)
+	if err := obj.decode(&job.Spec, &job.Status); err != nil {
+		return err
+	}
+	status := job.Status
+	for field, raw := range job.Spec {
+		switch {
+		case field == "runPolicy":
+			var rp struct {
+				Suspend *bool `json:"suspend"`
+			}
+			if err := json.Unmarshal(raw, &rp); err != nil {
+				return err
+			}
+			r.Suspended = rp.Suspend != nil && *rp.Suspend
+		case strings.HasSuffix(field, "ReplicaSpecs"):
+			var specs map[string]struct {
+				Replicas *int32 `json:"replicas"`
+			}
+			if err := json.Unmarshal(raw, &specs); err != nil {
+				return err
+			}
+			for typ, spec := range specs {
+				rr := replicaRow{Type: typ, Desired: 1}
+				if spec.Replicas != nil {
+					rr.Desired = *spec.Replicas
 				}
+				if st := status.ReplicaStatuses[kubeflowv1.ReplicaType(typ)]; st != nil {
+					rr.Active, rr.Succeeded, rr.Failed = st.Active, st.Succeeded, st.Failed
+				}
+				r.Replicas = append(r.Replicas, rr)
 			}
-			if st := status.ReplicaStatuses[kubeflowv1.ReplicaType(typ)]; st != nil {
-				rr.Active, rr.Succeeded, rr.Failed = st.Active, st.Succeeded, st.Failed
-			}
-			r.Replicas = append(r.Replicas, rr)
 		}
 	}
 	sort.Slice(r.Replicas, func(i, j int) bool { return r.Replicas[i].Type < r.Replicas[j].Type })
@@ -252,9 +312,14 @@ func v1JobRow(r *row, u *unstructured.Unstructured) error {
 
 // trainJobRow: the state is the last condition, as upstream's STATE
 // column; a TrainJob without one whose Jobs run is Running.
-func trainJobRow(r *row, u *unstructured.Unstructured) error {
-	var tj trainerv1alpha1.TrainJob
-	if err := fromUnstructured(u, &tj); err != nil {
+func trainJobRow(r *row, obj *objectJSON) error {
+	var tj struct {
+		Spec struct {
+			Suspend *bool `json:"suspend"`
+		}
+		Status trainerv1alpha1.TrainJobStatus
+	}
+	if err := obj.decode(&tj.Spec, &tj.Status); err != nil {
 		return err
 	}
 	r.Suspended = tj.Spec.Suspend != nil && *tj.Spec.Suspend
@@ -290,13 +355,24 @@ func deref(p *int32) int32 {
 
 // inferenceServiceRow shows the URL, Ready with its reason, the traffic
 // split and the canaries.
-func inferenceServiceRow(r *row, u *unstructured.Unstructured) error {
-	var isvc servingv1beta1.InferenceService
-	if err := fromUnstructured(u, &isvc); err != nil {
+func inferenceServiceRow(r *row, obj *objectJSON) error {
+	var isvc struct {
+		Spec struct {
+			Predictor map[string]json.RawMessage `json:"predictor"`
+			Canary    []struct {
+				Predictor struct {
+					Name string `json:"name"`
+				} `json:"predictor"`
+				TrafficPercent int64 `json:"trafficPercent"`
+			} `json:"canary"`
+		}
+		Status servingv1beta1.InferenceServiceStatus
+	}
+	if err := obj.decode(&isvc.Spec, &isvc.Status); err != nil {
 		return err
 	}
 	r.URL = isvc.Status.URL
-	r.Stopped = isvc.Annotations[servingv1beta1.StopAnnotation] == "true"
+	r.Stopped = obj.Metadata.Annotations[servingv1beta1.StopAnnotation] == "true"
 	r.Ready = "Unknown"
 	for _, c := range isvc.Status.Conditions {
 		if c.Type == "Ready" {
@@ -316,9 +392,7 @@ func inferenceServiceRow(r *row, u *unstructured.Unstructured) error {
 	default:
 		r.Phase = "Pending"
 	}
-	if fm, ok, _ := unstructured.NestedMap(u.Object, "spec", "predictor"); ok {
-		r.ModelFormat, r.StorageURI, r.Runtime = predictorModel(fm)
-	}
+	r.ModelFormat, r.StorageURI, r.Runtime = predictorModel(isvc.Spec.Predictor)
 	if r.Runtime == "" {
 		r.Runtime = isvc.Status.ServingRuntimeName + isvc.Status.ClusterServingRuntimeName
 	}
@@ -346,18 +420,20 @@ func inferenceServiceRow(r *row, u *unstructured.Unstructured) error {
 
 // predictorModel reads the model of a predictor: the "model" form, or one
 // of the framework fields (sklearn, xgboost, ...), whose name is the format.
-func predictorModel(p map[string]any) (format, storageURI, runtime string) {
-	if m, ok := p["model"].(map[string]any); ok {
-		format, _, _ = unstructured.NestedString(m, "modelFormat", "name")
-		storageURI, _, _ = unstructured.NestedString(m, "storageUri")
-		runtime, _, _ = unstructured.NestedString(m, "runtime")
-		return format, storageURI, runtime
+func predictorModel(p map[string]json.RawMessage) (format, storageURI, runtime string) {
+	var m struct {
+		ModelFormat struct {
+			Name string `json:"name"`
+		} `json:"modelFormat"`
+		StorageURI string `json:"storageUri"`
+		Runtime    string `json:"runtime"`
+	}
+	if raw, ok := p["model"]; ok && json.Unmarshal(raw, &m) == nil {
+		return m.ModelFormat.Name, m.StorageURI, m.Runtime
 	}
 	for _, f := range []string{"sklearn", "xgboost", "tensorflow", "pytorch", "triton", "onnx", "huggingface", "pmml", "lightgbm", "paddle"} {
-		if m, ok := p[f].(map[string]any); ok {
-			storageURI, _, _ = unstructured.NestedString(m, "storageUri")
-			runtime, _, _ = unstructured.NestedString(m, "runtime")
-			return f, storageURI, runtime
+		if raw, ok := p[f]; ok && json.Unmarshal(raw, &m) == nil {
+			return f, m.StorageURI, m.Runtime
 		}
 	}
 	return "", "", ""

@@ -17,6 +17,7 @@ limitations under the License.
 package console
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -489,15 +490,18 @@ status:
 func TestPredictorModel(t *testing.T) {
 	for _, tc := range []struct {
 		name                        string
-		predictor                   map[string]any
+		predictor                   string
 		format, storageURI, runtime string
 	}{
-		{"the model form", map[string]any{"model": map[string]any{
-			"modelFormat": map[string]any{"name": "onnx"}, "storageUri": "s3://m", "runtime": "triton"}}, "onnx", "s3://m", "triton"},
-		{"a framework field", map[string]any{"xgboost": map[string]any{"storageUri": "s3://x"}}, "xgboost", "s3://x", ""},
-		{"a custom container has no model", map[string]any{"containers": []any{}}, "", "", ""},
+		{"the model form", `{"model": {"modelFormat": {"name": "onnx"}, "storageUri": "s3://m", "runtime": "triton"}}`, "onnx", "s3://m", "triton"},
+		{"a framework field", `{"xgboost": {"storageUri": "s3://x"}}`, "xgboost", "s3://x", ""},
+		{"a custom container has no model", `{"containers": []}`, "", "", ""},
 	} {
-		f, s, r := predictorModel(tc.predictor)
+		var p map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(tc.predictor), &p); err != nil {
+			t.Fatal(err)
+		}
+		f, s, r := predictorModel(p)
 		if f != tc.format || s != tc.storageURI || r != tc.runtime {
 			t.Errorf("%s: predictorModel = %q, %q, %q; want %q, %q, %q", tc.name, f, s, r, tc.format, tc.storageURI, tc.runtime)
 		}

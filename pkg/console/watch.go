@@ -71,19 +71,9 @@ func (h *Handler) watch(w http.ResponseWriter, req *http.Request) {
 	lists := make([][]row, len(ks))
 	versions := make([]string, len(ks))
 	err = parallel(ctx, len(ks), func(ctx context.Context, i int) error {
-		list, err := c.dynamic.Resource(ks[i].gvr).Namespace(ns).List(ctx, metav1.ListOptions{})
-		if err != nil {
-			return err
-		}
-		versions[i] = list.GetResourceVersion()
-		for j := range list.Items {
-			r, err := h.makeRow(ks[i], &list.Items[j])
-			if err != nil {
-				return err
-			}
-			lists[i] = append(lists[i], r)
-		}
-		return nil
+		var err error
+		lists[i], versions[i], err = h.listRows(ctx, c, ks[i], ns)
+		return err
 	})
 	if err != nil {
 		writeErr(w, err)
@@ -141,6 +131,34 @@ func (h *Handler) watch(w http.ResponseWriter, req *http.Request) {
 		}
 		flusher.Flush()
 	}
+}
+
+// listRows lists the objects of kind k in ns as the user, as JSON read
+// straight into rows, and the list's resource version.
+func (h *Handler) listRows(ctx context.Context, c *asUser, k *kind, ns string) ([]row, string, error) {
+	data, err := c.kube.CoreV1().RESTClient().Get().
+		AbsPath("/apis", k.gvr.Group, k.gvr.Version, "namespaces", ns, k.resource).
+		SetHeader("Accept", "application/json").
+		Do(ctx).Raw()
+	if err != nil {
+		return nil, "", err
+	}
+	var list struct {
+		Metadata metav1.ListMeta   `json:"metadata"`
+		Items    []json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(data, &list); err != nil {
+		return nil, "", fmt.Errorf("reading the list of %s: %w", k.resource, err)
+	}
+	rows := make([]row, 0, len(list.Items))
+	for _, item := range list.Items {
+		r, err := h.rowFromJSON(k, item)
+		if err != nil {
+			return nil, "", err
+		}
+		rows = append(rows, r)
+	}
+	return rows, list.Metadata.ResourceVersion, nil
 }
 
 // forward turns one watch's events into rows until it ends, then ends the
