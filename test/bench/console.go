@@ -29,7 +29,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -899,35 +898,6 @@ func (r *consoleResult) section() string {
 		orNone(formatRequests(r.kubeRequests)))
 	fmt.Fprintf(&b, "- mlplane-apiserver requests: %s.\n\n", orNone(formatRequests(r.mlplaneRequests)))
 	return b.String()
-}
-
-// processTreeCPU returns utime+stime of a process and of its children it
-// waited for (cutime+cstime), in seconds, from /proc/<pid>/stat.
-func processTreeCPU(pid int) (float64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, fmt.Errorf("reading the CPU time of pid %d: %w", pid, err)
-	}
-	s := string(b)
-	end := strings.LastIndexByte(s, ')')
-	if end < 0 {
-		return 0, fmt.Errorf("/proc/%d/stat: no command name", pid)
-	}
-	// Fields 14 to 17 (utime, stime, cutime, cstime) are fields[11:15]
-	// after the command name (see processCPU).
-	fields := strings.Fields(s[end+1:])
-	if len(fields) < 15 {
-		return 0, fmt.Errorf("/proc/%d/stat: %d fields after the command name", pid, len(fields))
-	}
-	var ticks uint64
-	for _, f := range fields[11:15] {
-		n, err := strconv.ParseUint(f, 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("/proc/%d/stat: %w", pid, err)
-		}
-		ticks += n
-	}
-	return float64(ticks) / userHZ, nil
 }
 
 // sideBySideRow is the console's row of the side-by-side summary.

@@ -30,7 +30,13 @@ const userHZ = 100
 
 // processCPU returns utime+stime of a process, in seconds, from
 // /proc/<pid>/stat.
-func processCPU(pid int) (float64, error) {
+func processCPU(pid int) (float64, error) { return procStatCPU(pid, false) }
+
+// processTreeCPU adds the CPU of the children the process waited for
+// (cutime+cstime).
+func processTreeCPU(pid int) (float64, error) { return procStatCPU(pid, true) }
+
+func procStatCPU(pid int, children bool) (float64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, fmt.Errorf("reading the CPU time of pid %d: %w", pid, err)
@@ -41,14 +47,18 @@ func processCPU(pid int) (float64, error) {
 	if end < 0 {
 		return 0, fmt.Errorf("/proc/%d/stat: no command name", pid)
 	}
-	// After ")": field 3 (state) is fields[0], so utime (14) and stime
-	// (15) are fields[11] and fields[12].
+	// After ")": field 3 (state) is fields[0], so utime (14), stime (15),
+	// cutime (16) and cstime (17) are fields[11] to fields[14].
+	last := 13
+	if children {
+		last = 15
+	}
 	fields := strings.Fields(s[end+1:])
-	if len(fields) < 13 {
+	if len(fields) < last {
 		return 0, fmt.Errorf("/proc/%d/stat: %d fields after the command name", pid, len(fields))
 	}
 	var ticks uint64
-	for _, f := range fields[11:13] {
+	for _, f := range fields[11:last] {
 		n, err := strconv.ParseUint(f, 10, 64)
 		if err != nil {
 			return 0, fmt.Errorf("/proc/%d/stat: %w", pid, err)
