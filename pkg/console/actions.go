@@ -118,57 +118,45 @@ func canaryAction(promote bool) action {
 }
 
 // act runs one button of an object, as the user.
-func (h *Handler) act(w http.ResponseWriter, req *http.Request) {
+func (h *Handler) act(w http.ResponseWriter, req *http.Request, c *asUser) error {
 	k := kindByResource(req.PathValue("resource"))
 	if k == nil {
-		writeErr(w, invalid("resource", fmt.Sprintf("the console does not manage %q", req.PathValue("resource"))))
-		return
+		return invalid("resource", fmt.Sprintf("the console does not manage %q", req.PathValue("resource")))
 	}
 	var body actionBody
 	if err := decodeBody(req, &body); err != nil {
-		writeErr(w, err)
-		return
-	}
-	c, err := h.clientsFor(req)
-	if err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	ctx, ns, name, verb := req.Context(), req.PathValue("ns"), req.PathValue("name"), req.PathValue("action")
 	client := c.dynamic.Resource(k.gvr).Namespace(ns)
 	if verb == "delete" {
 		if err := client.Delete(ctx, name, metav1.DeleteOptions{}); err != nil {
-			writeErr(w, err)
-			return
+			return err
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"kind": k.kind, "name": name})
-		return
+		return nil
 	}
 	act, ok := k.actions[verb]
 	if !ok {
-		writeErr(w, invalid("action", fmt.Sprintf("%s has no action %q", k.kind, verb)))
-		return
+		return invalid("action", fmt.Sprintf("%s has no action %q", k.kind, verb))
 	}
 	obj, err := client.Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	pt, patch, err := act(obj, body)
 	if err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	data, err := json.Marshal(patch)
 	if err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	if _, err := client.Patch(ctx, name, pt, data, metav1.PatchOptions{FieldManager: fieldManager}); err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"kind": k.kind, "name": name})
+	return nil
 }
 
 // fieldManager names the console in managedFields.

@@ -47,16 +47,10 @@ type contributor struct {
 	Binding string `json:"binding"`
 }
 
-func (h *Handler) contributors(w http.ResponseWriter, req *http.Request) {
-	c, err := h.clientsFor(req)
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
+func (h *Handler) contributors(w http.ResponseWriter, req *http.Request, c *asUser) error {
 	list, err := c.kube.RbacV1().RoleBindings(req.PathValue("ns")).List(req.Context(), metav1.ListOptions{})
 	if err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	items := []contributor{}
 	for _, rb := range list.Items {
@@ -68,6 +62,7 @@ func (h *Handler) contributors(w http.ResponseWriter, req *http.Request) {
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].User < items[j].User })
 	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	return nil
 }
 
 type contributorBody struct {
@@ -86,29 +81,21 @@ func contributorBindingName(user, role string) string {
 // addContributor binds a user to kubeflow-<role>, as the user who asks: RBAC
 // lets only who may create RoleBindings there (the owner, admins), and only
 // with rights they hold themselves.
-func (h *Handler) addContributor(w http.ResponseWriter, req *http.Request) {
+func (h *Handler) addContributor(w http.ResponseWriter, req *http.Request, c *asUser) error {
 	var body contributorBody
 	if err := decodeBody(req, &body); err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	body.User = strings.TrimSpace(body.User)
 	if body.User == "" {
-		writeErr(w, invalid("user", "a user name is required"))
-		return
+		return invalid("user", "a user name is required")
 	}
 	known := false
 	for _, r := range contributorRoles {
 		known = known || r == body.Role
 	}
 	if !known {
-		writeErr(w, invalid("role", fmt.Sprintf("%q is not one of %s", body.Role, strings.Join(contributorRoles, ", "))))
-		return
-	}
-	c, err := h.clientsFor(req)
-	if err != nil {
-		writeErr(w, err)
-		return
+		return invalid("role", fmt.Sprintf("%q is not one of %s", body.Role, strings.Join(contributorRoles, ", ")))
 	}
 	ns := req.PathValue("ns")
 	rb := &rbacv1.RoleBinding{
@@ -121,29 +108,22 @@ func (h *Handler) addContributor(w http.ResponseWriter, req *http.Request) {
 		Subjects: []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: body.User}},
 	}
 	if _, err := c.kube.RbacV1().RoleBindings(ns).Create(req.Context(), rb, metav1.CreateOptions{FieldManager: fieldManager}); err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, map[string]string{"kind": "RoleBinding", "name": rb.Name})
+	return nil
 }
 
 // removeContributor deletes the user's contributor bindings, as the user.
-func (h *Handler) removeContributor(w http.ResponseWriter, req *http.Request) {
+func (h *Handler) removeContributor(w http.ResponseWriter, req *http.Request, c *asUser) error {
 	var body contributorBody
 	if err := decodeBody(req, &body); err != nil {
-		writeErr(w, err)
-		return
-	}
-	c, err := h.clientsFor(req)
-	if err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	ns := req.PathValue("ns")
 	list, err := c.kube.RbacV1().RoleBindings(ns).List(req.Context(), metav1.ListOptions{})
 	if err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	removed := 0
 	for _, rb := range list.Items {
@@ -151,14 +131,14 @@ func (h *Handler) removeContributor(w http.ResponseWriter, req *http.Request) {
 			continue
 		}
 		if err := c.kube.RbacV1().RoleBindings(ns).Delete(req.Context(), rb.Name, metav1.DeleteOptions{}); err != nil {
-			writeErr(w, err)
-			return
+			return err
 		}
 		removed++
 	}
 	if removed == 0 {
 		writeError(w, http.StatusNotFound, "NotFound", fmt.Sprintf("%q is not a contributor of %s", body.User, ns), nil)
-		return
+		return nil
 	}
 	writeJSON(w, http.StatusOK, map[string]int{"removed": removed})
+	return nil
 }

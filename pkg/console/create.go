@@ -45,30 +45,25 @@ type yamlBody struct {
 // createYAML creates one object of a kind the console shows, as the user,
 // with strict field validation. Errors keep the server's field paths and
 // gain the line of each field in the posted YAML.
-func (h *Handler) createYAML(w http.ResponseWriter, req *http.Request) {
+func (h *Handler) createYAML(w http.ResponseWriter, req *http.Request, c *asUser) error {
 	var body yamlBody
 	if err := decodeBody(req, &body); err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	obj, k, err := parseManifest(body.YAML, req.PathValue("ns"))
 	if err != nil {
 		writeYAMLErr(w, err, body.YAML)
-		return
-	}
-	c, err := h.clientsFor(req)
-	if err != nil {
-		writeErr(w, err)
-		return
+		return nil
 	}
 	gvr := schema.GroupVersionResource{Group: k.gvr.Group, Version: obj.GroupVersionKind().Version, Resource: k.resource}
 	created, err := c.dynamic.Resource(gvr).Namespace(obj.GetNamespace()).Create(req.Context(), obj,
 		metav1.CreateOptions{FieldManager: fieldManager, FieldValidation: metav1.FieldValidationStrict})
 	if err != nil {
 		writeYAMLErr(w, err, body.YAML)
-		return
+		return nil
 	}
 	writeJSON(w, http.StatusCreated, map[string]string{"kind": k.kind, "name": created.GetName()})
+	return nil
 }
 
 // parseManifest reads exactly one object of a kind the console shows, in
@@ -181,42 +176,33 @@ type notebookForm struct {
 // createNotebook makes what the Jupyter web app makes: the workspace and
 // data volume claims, then the Notebook, as the user. The Notebook is
 // first validated with a dry run, so a refused notebook leaves no claim.
-func (h *Handler) createNotebook(w http.ResponseWriter, req *http.Request) {
+func (h *Handler) createNotebook(w http.ResponseWriter, req *http.Request, c *asUser) error {
 	var form notebookForm
 	if err := decodeBody(req, &form); err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	ns := req.PathValue("ns")
 	nb, claims, err := h.notebookFromForm(&form, ns)
 	if err != nil {
-		writeErr(w, err)
-		return
-	}
-	c, err := h.clientsFor(req)
-	if err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	ctx := req.Context()
 	client := c.dynamic.Resource(kubeflowv1.SchemeGroupVersion.WithResource(kubeflowv1.NotebookPlural)).Namespace(ns)
 	opts := metav1.CreateOptions{FieldManager: fieldManager, FieldValidation: metav1.FieldValidationStrict}
 	if _, err := client.Create(ctx, nb, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}, FieldManager: fieldManager,
 		FieldValidation: metav1.FieldValidationStrict}); err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	for _, pvc := range claims {
 		if _, err := c.kube.CoreV1().PersistentVolumeClaims(ns).Create(ctx, pvc, opts); err != nil {
-			writeErr(w, fmt.Errorf("creating volume %s: %w", pvc.Name, err))
-			return
+			return fmt.Errorf("creating volume %s: %w", pvc.Name, err)
 		}
 	}
 	if _, err := client.Create(ctx, nb, opts); err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, map[string]string{"kind": kubeflowv1.NotebookKind, "name": nb.GetName()})
+	return nil
 }
 
 // workspaceMountPath is where the Jupyter images keep the user's home.
@@ -307,11 +293,10 @@ type modelForm struct {
 }
 
 // createInferenceService creates a predictor of the "model" form, as the user.
-func (h *Handler) createInferenceService(w http.ResponseWriter, req *http.Request) {
+func (h *Handler) createInferenceService(w http.ResponseWriter, req *http.Request, c *asUser) error {
 	var f modelForm
 	if err := decodeBody(req, &f); err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	ns := req.PathValue("ns")
 	model := map[string]any{"modelFormat": map[string]any{"name": strings.TrimSpace(f.ModelFormat)}}
@@ -327,18 +312,13 @@ func (h *Handler) createInferenceService(w http.ResponseWriter, req *http.Reques
 		"metadata":   map[string]any{"name": strings.TrimSpace(f.Name), "namespace": ns},
 		"spec":       map[string]any{"predictor": map[string]any{"model": model}},
 	}}
-	c, err := h.clientsFor(req)
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
 	k := kindByResource(servingv1beta1.InferenceServicePlural)
 	if _, err := c.dynamic.Resource(k.gvr).Namespace(ns).Create(req.Context(), obj,
 		metav1.CreateOptions{FieldManager: fieldManager, FieldValidation: metav1.FieldValidationStrict}); err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, map[string]string{"kind": k.kind, "name": obj.GetName()})
+	return nil
 }
 
 func toUnstructured(obj runtime.Object) (*unstructured.Unstructured, error) {

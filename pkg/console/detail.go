@@ -62,33 +62,24 @@ type detail struct {
 // detail shows one object with its conditions, pods and events, each read
 // as the user: pods or events the user may not list are left out with a
 // note, the object itself must be readable.
-func (h *Handler) detail(w http.ResponseWriter, req *http.Request) {
+func (h *Handler) detail(w http.ResponseWriter, req *http.Request, c *asUser) error {
 	k := kindByResource(req.PathValue("resource"))
 	if k == nil {
-		writeErr(w, invalid("resource", fmt.Sprintf("the console does not show %q", req.PathValue("resource"))))
-		return
-	}
-	c, err := h.clientsFor(req)
-	if err != nil {
-		writeErr(w, err)
-		return
+		return invalid("resource", fmt.Sprintf("the console does not show %q", req.PathValue("resource")))
 	}
 	ctx, ns, name := req.Context(), req.PathValue("ns"), req.PathValue("name")
 	obj, err := c.dynamic.Resource(k.gvr).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	d := detail{Conditions: conditionsOf(obj), Pods: []podRow{}, Events: []eventRow{}}
 	if d.Row, err = h.makeRow(k, obj); err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	obj.SetManagedFields(nil)
 	out, err := yaml.Marshal(obj.Object)
 	if err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	d.YAML = string(out)
 
@@ -119,6 +110,7 @@ func (h *Handler) detail(w http.ResponseWriter, req *http.Request) {
 		sort.Slice(d.Events, func(i, j int) bool { return d.Events[i].LastSeen.After(d.Events[j].LastSeen) })
 	}
 	writeJSON(w, http.StatusOK, d)
+	return nil
 }
 
 // summarizePod says what a pod does and, when it cannot run, why: the
@@ -148,23 +140,17 @@ func summarizePod(p *corev1.Pod) podRow {
 // podLog is the tail of a pod's log, read as the user (pods/log). Pods of
 // kwok's fake nodes have no kubelet, so their logs fail with the API's
 // message.
-func (h *Handler) podLog(w http.ResponseWriter, req *http.Request) {
-	c, err := h.clientsFor(req)
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
+func (h *Handler) podLog(w http.ResponseWriter, req *http.Request, c *asUser) error {
 	opts := &corev1.PodLogOptions{TailLines: ptr.To[int64](1000), Container: req.URL.Query().Get("container")}
 	stream, err := c.kube.CoreV1().Pods(req.PathValue("ns")).GetLogs(req.PathValue("pod"), opts).Stream(req.Context())
 	if err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	defer stream.Close()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
-	// At most 4 MiB, whatever the lines.
-	if _, err := io.Copy(w, io.LimitReader(stream, 4<<20)); err != nil {
-		return
-	}
+	// At most 4 MiB, whatever the lines. The status is sent: a copy cut
+	// short (the browser left) has no one to tell.
+	_, _ = io.Copy(w, io.LimitReader(stream, 4<<20))
+	return nil
 }

@@ -36,20 +36,37 @@ func (h *Handler) routes() *http.ServeMux {
 	mux.HandleFunc(page+"{$}", serveIndex)
 	mux.HandleFunc(page+"static/{file...}", serveStatic)
 	mux.HandleFunc("GET "+api+"session", h.session)
-	mux.HandleFunc("GET "+api+"namespaces", h.namespaces)
+	mux.HandleFunc("GET "+api+"namespaces", h.asUser(h.namespaces))
 	ns := api + "namespaces/{ns}/"
-	mux.HandleFunc("GET "+ns+"access", h.access)
-	mux.HandleFunc("GET "+watch+"namespaces/{ns}/{section}", h.watch)
-	mux.HandleFunc("GET "+ns+"objects/{resource}/{name}", h.detail)
-	mux.HandleFunc("GET "+ns+"pods/{pod}/log", h.podLog)
-	mux.HandleFunc("POST "+ns+"yaml", h.createYAML)
-	mux.HandleFunc("POST "+ns+"notebooks", h.createNotebook)
-	mux.HandleFunc("POST "+ns+"inferenceservices", h.createInferenceService)
-	mux.HandleFunc("POST "+ns+"objects/{resource}/{name}/{action}", h.act)
-	mux.HandleFunc("GET "+ns+"contributors", h.contributors)
-	mux.HandleFunc("POST "+ns+"contributors", h.addContributor)
-	mux.HandleFunc("POST "+ns+"contributors/remove", h.removeContributor)
+	mux.HandleFunc("GET "+ns+"access", h.asUser(h.access))
+	mux.HandleFunc("GET "+watch+"namespaces/{ns}/{section}", h.asUser(h.watch))
+	mux.HandleFunc("GET "+ns+"objects/{resource}/{name}", h.asUser(h.detail))
+	mux.HandleFunc("GET "+ns+"pods/{pod}/log", h.asUser(h.podLog))
+	mux.HandleFunc("POST "+ns+"yaml", h.asUser(h.createYAML))
+	mux.HandleFunc("POST "+ns+"notebooks", h.asUser(h.createNotebook))
+	mux.HandleFunc("POST "+ns+"inferenceservices", h.asUser(h.createInferenceService))
+	mux.HandleFunc("POST "+ns+"objects/{resource}/{name}/{action}", h.asUser(h.act))
+	mux.HandleFunc("GET "+ns+"contributors", h.asUser(h.contributors))
+	mux.HandleFunc("POST "+ns+"contributors", h.asUser(h.addContributor))
+	mux.HandleFunc("POST "+ns+"contributors/remove", h.asUser(h.removeContributor))
 	return mux
+}
+
+// userFunc is a console call made as the user: it gets the user's
+// clients, answers, and returns the error to answer with instead.
+type userFunc func(w http.ResponseWriter, req *http.Request, c *asUser) error
+
+// asUser runs fn with the user's clients, and answers its error.
+func (h *Handler) asUser(fn userFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, req *http.Request) {
+		c, err := h.clientsFor(req)
+		if err == nil {
+			err = fn(w, req, c)
+		}
+		if err != nil {
+			writeErr(w, err)
+		}
+	}
 }
 
 type session struct {
@@ -75,16 +92,10 @@ type namespaceItem struct {
 // contributor of any role, a cluster-wide reader). A Profile is read with
 // the console's own rights, but shown only when that check, made as the
 // user, passes. The role is the strongest the user's rights amount to.
-func (h *Handler) namespaces(w http.ResponseWriter, req *http.Request) {
-	c, err := h.clientsFor(req)
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
+func (h *Handler) namespaces(w http.ResponseWriter, req *http.Request, c *asUser) error {
 	profiles, err := h.profiles.List(labels.Everything())
 	if err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	items := make([]namespaceItem, len(profiles))
 	shown := make([]bool, len(profiles))
@@ -106,8 +117,7 @@ func (h *Handler) namespaces(w http.ResponseWriter, req *http.Request) {
 		return err
 	})
 	if err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	out := []namespaceItem{}
 	for i := range items {
@@ -117,6 +127,7 @@ func (h *Handler) namespaces(w http.ResponseWriter, req *http.Request) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	return nil
 }
 
 // roleIn names the user's rights in a namespace as Kubeflow's contributor
@@ -136,12 +147,7 @@ func (c *asUser) roleIn(ctx context.Context, ns string) (string, error) {
 
 // access answers which actions the page may offer in a namespace. It only
 // hides buttons: every action is decided by RBAC when it is made.
-func (h *Handler) access(w http.ResponseWriter, req *http.Request) {
-	c, err := h.clientsFor(req)
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
+func (h *Handler) access(w http.ResponseWriter, req *http.Request, c *asUser) error {
 	ns := req.PathValue("ns")
 	var checks []check
 	for _, k := range kinds {
@@ -154,8 +160,7 @@ func (h *Handler) access(w http.ResponseWriter, req *http.Request) {
 	}
 	allowed, err := c.allowed(req.Context(), ns, checks)
 	if err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	out := map[string][]string{}
 	for i, ch := range checks {
@@ -167,6 +172,7 @@ func (h *Handler) access(w http.ResponseWriter, req *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"allowed": out})
+	return nil
 }
 
 // check is one action the page may offer: verb on group/resource, shown

@@ -24,6 +24,7 @@ import (
 	"sort"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/watch"
@@ -45,22 +46,17 @@ type event struct {
 // watched as the user from the snapshot's resource versions. When any of
 // the watches ends the stream ends; the browser reconnects on its own and
 // gets a new snapshot, so nothing is missed and nothing is polled.
-func (h *Handler) watch(w http.ResponseWriter, req *http.Request) {
+func (h *Handler) watch(w http.ResponseWriter, req *http.Request, c *asUser) error {
 	section := req.PathValue("section")
 	ks := kindsOfSection(section)
 	if len(ks) == 0 {
 		writeError(w, http.StatusNotFound, "NotFound", fmt.Sprintf("no section %q", section), nil)
-		return
+		return nil
 	}
 	flusher, ok := w.(http.Flusher)
 	if !ok {
 		writeError(w, http.StatusInternalServerError, "InternalError", "streaming is not supported here", nil)
-		return
-	}
-	c, err := h.clientsFor(req)
-	if err != nil {
-		writeErr(w, err)
-		return
+		return nil
 	}
 	ctx, cancel := context.WithCancel(req.Context())
 	defer cancel()
@@ -70,14 +66,13 @@ func (h *Handler) watch(w http.ResponseWriter, req *http.Request) {
 	// namespace) is answered as an error, not as a stream.
 	lists := make([][]row, len(ks))
 	versions := make([]string, len(ks))
-	err = parallel(ctx, len(ks), func(ctx context.Context, i int) error {
+	err := parallel(ctx, len(ks), func(ctx context.Context, i int) error {
 		var err error
 		lists[i], versions[i], err = h.listRows(ctx, c, ks[i], ns)
 		return err
 	})
 	if err != nil {
-		writeErr(w, err)
-		return
+		return err
 	}
 	items := []row{}
 	for _, l := range lists {
@@ -91,23 +86,27 @@ func (h *Handler) watch(w http.ResponseWriter, req *http.Request) {
 	// Reconnect quickly once a watch has ended.
 	fmt.Fprint(w, "retry: 1000\n\n")
 	if err := writeEvent(w, event{"snapshot", map[string]any{"items": items}}); err != nil {
-		return
+		return nil
 	}
 	flusher.Flush()
 
 	// The snapshot is on its way before the watches are set up: each
 	// starts at its list's resource version, so no change in between is
 	// missed. A watch that cannot start ends the stream like one that
-	// ends later, and the browser reconnects.
+	// ends later, and the browser reconnects; but a user who may list and
+	// not watch keeps the snapshot, without updates of that kind, rather
+	// than relisting every second.
 	events := make(chan event)
 	for i, k := range ks {
 		go func() {
-			defer cancel()
 			wi, err := c.dynamic.Resource(k.gvr).Namespace(ns).Watch(ctx, metav1.ListOptions{
 				ResourceVersion: versions[i], AllowWatchBookmarks: true,
 			})
 			if err != nil {
 				klog.V(2).InfoS("Console watch did not start", "resource", k.resource, "namespace", ns, "err", err)
+				if !apierrors.IsForbidden(err) {
+					cancel()
+				}
 				return
 			}
 			defer wi.Stop()
@@ -119,14 +118,14 @@ func (h *Handler) watch(w http.ResponseWriter, req *http.Request) {
 	for {
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case <-tick.C:
 			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
-				return
+				return nil
 			}
 		case ev := <-events:
 			if err := writeEvent(w, ev); err != nil {
-				return
+				return nil
 			}
 		}
 		flusher.Flush()
