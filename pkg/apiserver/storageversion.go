@@ -24,6 +24,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	kubeflowv1alpha1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1alpha1"
 	servingv1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
 	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/apis/trainer/v1alpha1"
@@ -31,11 +32,12 @@ import (
 
 // StorageVersioner picks the version each kind is stored in etcd as, which
 // discovery also reports as its storage version: every kubeflow.org kind as
-// v1, and each serving.kserve.io kind as the one version that serves it,
+// v1 but PodDefault, which only v1alpha1 serves, and each serving.kserve.io kind as the one version that serves it,
 // InferenceService as v1beta1 and the runtimes as v1alpha1. A single group
 // version per group cannot express the latter: the serving kinds live in
 // different versions. trainer.kubeflow.org has one version, v1alpha1.
 var StorageVersioner runtime.GroupVersioner = storageVersions{
+	{version: kubeflowv1alpha1.SchemeGroupVersion, kinds: []string{kubeflowv1alpha1.PodDefaultKind}},
 	{version: kubeflowv1.SchemeGroupVersion},
 	{version: servingv1beta1.SchemeGroupVersion, kinds: []string{servingv1beta1.InferenceServiceKind}},
 	{version: servingv1alpha1.SchemeGroupVersion,

@@ -54,6 +54,7 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 		&JAXJob{}, &JAXJobList{},
 		&Notebook{}, &NotebookList{},
 		&Profile{}, &ProfileList{},
+		&PodDefault{}, &PodDefaultList{},
 	)
 	return nil
 }

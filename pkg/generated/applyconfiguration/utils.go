@@ -20,14 +20,16 @@ package applyconfiguration
 
 import (
 	v1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	v1alpha1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1alpha1"
 	v1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
-	v1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
+	servingv1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
 	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/apis/trainer/v1alpha1"
 	internal "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/internal"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/kubeflow/v1"
+	kubeflowv1alpha1 "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/kubeflow/v1alpha1"
 	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/kubeflow/v1beta1"
-	servingv1alpha1 "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/serving/v1alpha1"
+	applyconfigurationservingv1alpha1 "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/serving/v1alpha1"
 	applyconfigurationservingv1beta1 "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/serving/v1beta1"
 	applyconfigurationtrainerv1alpha1 "github.com/mlplane/mlplane/pkg/generated/applyconfiguration/trainer/v1alpha1"
 	runtime "k8s.io/apimachinery/pkg/runtime"
@@ -105,6 +107,24 @@ func ForKind(kind schema.GroupVersionKind) interface{} {
 	case v1.SchemeGroupVersion.WithKind("XGBoostJobSpec"):
 		return &kubeflowv1.XGBoostJobSpecApplyConfiguration{}
 
+		// Group=kubeflow.org, Version=v1alpha1
+	case v1alpha1.SchemeGroupVersion.WithKind("Notebook"):
+		return &kubeflowv1alpha1.NotebookApplyConfiguration{}
+	case v1alpha1.SchemeGroupVersion.WithKind("NotebookCondition"):
+		return &kubeflowv1alpha1.NotebookConditionApplyConfiguration{}
+	case v1alpha1.SchemeGroupVersion.WithKind("NotebookSpec"):
+		return &kubeflowv1alpha1.NotebookSpecApplyConfiguration{}
+	case v1alpha1.SchemeGroupVersion.WithKind("NotebookStatus"):
+		return &kubeflowv1alpha1.NotebookStatusApplyConfiguration{}
+	case v1alpha1.SchemeGroupVersion.WithKind("NotebookTemplateSpec"):
+		return &kubeflowv1alpha1.NotebookTemplateSpecApplyConfiguration{}
+	case v1alpha1.SchemeGroupVersion.WithKind("PodDefault"):
+		return &kubeflowv1alpha1.PodDefaultApplyConfiguration{}
+	case v1alpha1.SchemeGroupVersion.WithKind("PodDefaultSpec"):
+		return &kubeflowv1alpha1.PodDefaultSpecApplyConfiguration{}
+	case v1alpha1.SchemeGroupVersion.WithKind("PodDefaultStatus"):
+		return &kubeflowv1alpha1.PodDefaultStatusApplyConfiguration{}
+
 		// Group=kubeflow.org, Version=v1beta1
 	case v1beta1.SchemeGroupVersion.WithKind("Notebook"):
 		return &kubeflowv1beta1.NotebookApplyConfiguration{}
@@ -130,22 +150,22 @@ func ForKind(kind schema.GroupVersionKind) interface{} {
 		return &kubeflowv1beta1.ProfileStatusApplyConfiguration{}
 
 		// Group=serving.kserve.io, Version=v1alpha1
-	case v1alpha1.SchemeGroupVersion.WithKind("BuiltInAdapter"):
-		return &servingv1alpha1.BuiltInAdapterApplyConfiguration{}
-	case v1alpha1.SchemeGroupVersion.WithKind("ClusterServingRuntime"):
-		return &servingv1alpha1.ClusterServingRuntimeApplyConfiguration{}
-	case v1alpha1.SchemeGroupVersion.WithKind("ServingRuntime"):
-		return &servingv1alpha1.ServingRuntimeApplyConfiguration{}
-	case v1alpha1.SchemeGroupVersion.WithKind("ServingRuntimePodSpec"):
-		return &servingv1alpha1.ServingRuntimePodSpecApplyConfiguration{}
-	case v1alpha1.SchemeGroupVersion.WithKind("ServingRuntimeSpec"):
-		return &servingv1alpha1.ServingRuntimeSpecApplyConfiguration{}
-	case v1alpha1.SchemeGroupVersion.WithKind("ServingRuntimeWorkerSpec"):
-		return &servingv1alpha1.ServingRuntimeWorkerSpecApplyConfiguration{}
-	case v1alpha1.SchemeGroupVersion.WithKind("StorageHelper"):
-		return &servingv1alpha1.StorageHelperApplyConfiguration{}
-	case v1alpha1.SchemeGroupVersion.WithKind("SupportedModelFormat"):
-		return &servingv1alpha1.SupportedModelFormatApplyConfiguration{}
+	case servingv1alpha1.SchemeGroupVersion.WithKind("BuiltInAdapter"):
+		return &applyconfigurationservingv1alpha1.BuiltInAdapterApplyConfiguration{}
+	case servingv1alpha1.SchemeGroupVersion.WithKind("ClusterServingRuntime"):
+		return &applyconfigurationservingv1alpha1.ClusterServingRuntimeApplyConfiguration{}
+	case servingv1alpha1.SchemeGroupVersion.WithKind("ServingRuntime"):
+		return &applyconfigurationservingv1alpha1.ServingRuntimeApplyConfiguration{}
+	case servingv1alpha1.SchemeGroupVersion.WithKind("ServingRuntimePodSpec"):
+		return &applyconfigurationservingv1alpha1.ServingRuntimePodSpecApplyConfiguration{}
+	case servingv1alpha1.SchemeGroupVersion.WithKind("ServingRuntimeSpec"):
+		return &applyconfigurationservingv1alpha1.ServingRuntimeSpecApplyConfiguration{}
+	case servingv1alpha1.SchemeGroupVersion.WithKind("ServingRuntimeWorkerSpec"):
+		return &applyconfigurationservingv1alpha1.ServingRuntimeWorkerSpecApplyConfiguration{}
+	case servingv1alpha1.SchemeGroupVersion.WithKind("StorageHelper"):
+		return &applyconfigurationservingv1alpha1.StorageHelperApplyConfiguration{}
+	case servingv1alpha1.SchemeGroupVersion.WithKind("SupportedModelFormat"):
+		return &applyconfigurationservingv1alpha1.SupportedModelFormatApplyConfiguration{}
 
 		// Group=serving.kserve.io, Version=v1beta1
 	case servingv1beta1.SchemeGroupVersion.WithKind("Addressable"):

@@ -23,8 +23,9 @@ package openapi
 
 import (
 	v1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	v1alpha1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1alpha1"
 	v1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
-	v1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
+	servingv1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
 	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/apis/trainer/v1alpha1"
 	appsv1 "k8s.io/api/apps/v1"
@@ -85,6 +86,16 @@ func GetOpenAPIDefinitions(ref common.ReferenceCallback) map[string]common.OpenA
 		v1.XGBoostJob{}.OpenAPIModelName():                                           schema_pkg_apis_kubeflow_v1_XGBoostJob(ref),
 		v1.XGBoostJobList{}.OpenAPIModelName():                                       schema_pkg_apis_kubeflow_v1_XGBoostJobList(ref),
 		v1.XGBoostJobSpec{}.OpenAPIModelName():                                       schema_pkg_apis_kubeflow_v1_XGBoostJobSpec(ref),
+		v1alpha1.Notebook{}.OpenAPIModelName():                                       schema_pkg_apis_kubeflow_v1alpha1_Notebook(ref),
+		v1alpha1.NotebookCondition{}.OpenAPIModelName():                              schema_pkg_apis_kubeflow_v1alpha1_NotebookCondition(ref),
+		v1alpha1.NotebookList{}.OpenAPIModelName():                                   schema_pkg_apis_kubeflow_v1alpha1_NotebookList(ref),
+		v1alpha1.NotebookSpec{}.OpenAPIModelName():                                   schema_pkg_apis_kubeflow_v1alpha1_NotebookSpec(ref),
+		v1alpha1.NotebookStatus{}.OpenAPIModelName():                                 schema_pkg_apis_kubeflow_v1alpha1_NotebookStatus(ref),
+		v1alpha1.NotebookTemplateSpec{}.OpenAPIModelName():                           schema_pkg_apis_kubeflow_v1alpha1_NotebookTemplateSpec(ref),
+		v1alpha1.PodDefault{}.OpenAPIModelName():                                     schema_pkg_apis_kubeflow_v1alpha1_PodDefault(ref),
+		v1alpha1.PodDefaultList{}.OpenAPIModelName():                                 schema_pkg_apis_kubeflow_v1alpha1_PodDefaultList(ref),
+		v1alpha1.PodDefaultSpec{}.OpenAPIModelName():                                 schema_pkg_apis_kubeflow_v1alpha1_PodDefaultSpec(ref),
+		v1alpha1.PodDefaultStatus{}.OpenAPIModelName():                               schema_pkg_apis_kubeflow_v1alpha1_PodDefaultStatus(ref),
 		v1beta1.Notebook{}.OpenAPIModelName():                                        schema_pkg_apis_kubeflow_v1beta1_Notebook(ref),
 		v1beta1.NotebookCondition{}.OpenAPIModelName():                               schema_pkg_apis_kubeflow_v1beta1_NotebookCondition(ref),
 		v1beta1.NotebookList{}.OpenAPIModelName():                                    schema_pkg_apis_kubeflow_v1beta1_NotebookList(ref),
@@ -98,17 +109,17 @@ func GetOpenAPIDefinitions(ref common.ReferenceCallback) map[string]common.OpenA
 		v1beta1.ProfileList{}.OpenAPIModelName():                                     schema_pkg_apis_kubeflow_v1beta1_ProfileList(ref),
 		v1beta1.ProfileSpec{}.OpenAPIModelName():                                     schema_pkg_apis_kubeflow_v1beta1_ProfileSpec(ref),
 		v1beta1.ProfileStatus{}.OpenAPIModelName():                                   schema_pkg_apis_kubeflow_v1beta1_ProfileStatus(ref),
-		v1alpha1.BuiltInAdapter{}.OpenAPIModelName():                                 schema_pkg_apis_serving_v1alpha1_BuiltInAdapter(ref),
-		v1alpha1.ClusterServingRuntime{}.OpenAPIModelName():                          schema_pkg_apis_serving_v1alpha1_ClusterServingRuntime(ref),
-		v1alpha1.ClusterServingRuntimeList{}.OpenAPIModelName():                      schema_pkg_apis_serving_v1alpha1_ClusterServingRuntimeList(ref),
-		v1alpha1.ServingRuntime{}.OpenAPIModelName():                                 schema_pkg_apis_serving_v1alpha1_ServingRuntime(ref),
-		v1alpha1.ServingRuntimeList{}.OpenAPIModelName():                             schema_pkg_apis_serving_v1alpha1_ServingRuntimeList(ref),
-		v1alpha1.ServingRuntimePodSpec{}.OpenAPIModelName():                          schema_pkg_apis_serving_v1alpha1_ServingRuntimePodSpec(ref),
-		v1alpha1.ServingRuntimeSpec{}.OpenAPIModelName():                             schema_pkg_apis_serving_v1alpha1_ServingRuntimeSpec(ref),
-		v1alpha1.ServingRuntimeStatus{}.OpenAPIModelName():                           schema_pkg_apis_serving_v1alpha1_ServingRuntimeStatus(ref),
-		v1alpha1.ServingRuntimeWorkerSpec{}.OpenAPIModelName():                       schema_pkg_apis_serving_v1alpha1_ServingRuntimeWorkerSpec(ref),
-		v1alpha1.StorageHelper{}.OpenAPIModelName():                                  schema_pkg_apis_serving_v1alpha1_StorageHelper(ref),
-		v1alpha1.SupportedModelFormat{}.OpenAPIModelName():                           schema_pkg_apis_serving_v1alpha1_SupportedModelFormat(ref),
+		servingv1alpha1.BuiltInAdapter{}.OpenAPIModelName():                          schema_pkg_apis_serving_v1alpha1_BuiltInAdapter(ref),
+		servingv1alpha1.ClusterServingRuntime{}.OpenAPIModelName():                   schema_pkg_apis_serving_v1alpha1_ClusterServingRuntime(ref),
+		servingv1alpha1.ClusterServingRuntimeList{}.OpenAPIModelName():               schema_pkg_apis_serving_v1alpha1_ClusterServingRuntimeList(ref),
+		servingv1alpha1.ServingRuntime{}.OpenAPIModelName():                          schema_pkg_apis_serving_v1alpha1_ServingRuntime(ref),
+		servingv1alpha1.ServingRuntimeList{}.OpenAPIModelName():                      schema_pkg_apis_serving_v1alpha1_ServingRuntimeList(ref),
+		servingv1alpha1.ServingRuntimePodSpec{}.OpenAPIModelName():                   schema_pkg_apis_serving_v1alpha1_ServingRuntimePodSpec(ref),
+		servingv1alpha1.ServingRuntimeSpec{}.OpenAPIModelName():                      schema_pkg_apis_serving_v1alpha1_ServingRuntimeSpec(ref),
+		servingv1alpha1.ServingRuntimeStatus{}.OpenAPIModelName():                    schema_pkg_apis_serving_v1alpha1_ServingRuntimeStatus(ref),
+		servingv1alpha1.ServingRuntimeWorkerSpec{}.OpenAPIModelName():                schema_pkg_apis_serving_v1alpha1_ServingRuntimeWorkerSpec(ref),
+		servingv1alpha1.StorageHelper{}.OpenAPIModelName():                           schema_pkg_apis_serving_v1alpha1_StorageHelper(ref),
+		servingv1alpha1.SupportedModelFormat{}.OpenAPIModelName():                    schema_pkg_apis_serving_v1alpha1_SupportedModelFormat(ref),
 		servingv1beta1.ARTExplainerSpec{}.OpenAPIModelName():                         schema_pkg_apis_serving_v1beta1_ARTExplainerSpec(ref),
 		servingv1beta1.Addressable{}.OpenAPIModelName():                              schema_pkg_apis_serving_v1beta1_Addressable(ref),
 		servingv1beta1.AuthenticationRef{}.OpenAPIModelName():                        schema_pkg_apis_serving_v1beta1_AuthenticationRef(ref),
@@ -2699,6 +2710,655 @@ func schema_pkg_apis_kubeflow_v1_XGBoostJobSpec(ref common.ReferenceCallback) co
 	}
 }
 
+func schema_pkg_apis_kubeflow_v1alpha1_Notebook(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "Notebook is a Jupyter (or other web IDE) server: one pod, run by a StatefulSet of one replica and reached through a Service of its name.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"kind": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"apiVersion": {
+						SchemaProps: spec.SchemaProps{
+							Description: "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"metadata": {
+						SchemaProps: spec.SchemaProps{
+							Default: map[string]interface{}{},
+							Ref:     ref(metav1.ObjectMeta{}.OpenAPIModelName()),
+						},
+					},
+					"spec": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Specification of the desired state of the Notebook.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(v1alpha1.NotebookSpec{}.OpenAPIModelName()),
+						},
+					},
+					"status": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Most recently observed status of the Notebook. Read-only.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(v1alpha1.NotebookStatus{}.OpenAPIModelName()),
+						},
+					},
+				},
+			},
+		},
+		Dependencies: []string{
+			v1alpha1.NotebookSpec{}.OpenAPIModelName(), v1alpha1.NotebookStatus{}.OpenAPIModelName(), metav1.ObjectMeta{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1alpha1_NotebookCondition(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "NotebookCondition describes one condition of a Notebook.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"type": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Type of the condition, for example Ready or PodScheduled.",
+							Default:     "",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"status": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Status of the condition: True, False or Unknown.",
+							Default:     "",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"lastProbeTime": {
+						SchemaProps: spec.SchemaProps{
+							Description: "LastProbeTime is the last time the condition was probed.",
+							Ref:         ref(metav1.Time{}.OpenAPIModelName()),
+						},
+					},
+					"lastTransitionTime": {
+						SchemaProps: spec.SchemaProps{
+							Description: "LastTransitionTime is the last time the condition changed status.",
+							Ref:         ref(metav1.Time{}.OpenAPIModelName()),
+						},
+					},
+					"reason": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Reason is a brief reason for the last transition.",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"message": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Message is a human-readable explanation of the last transition.",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+				},
+				Required: []string{"type", "status"},
+			},
+		},
+		Dependencies: []string{
+			metav1.Time{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1alpha1_NotebookList(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "NotebookList is a list of Notebooks.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"kind": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"apiVersion": {
+						SchemaProps: spec.SchemaProps{
+							Description: "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"metadata": {
+						SchemaProps: spec.SchemaProps{
+							Default: map[string]interface{}{},
+							Ref:     ref(metav1.ListMeta{}.OpenAPIModelName()),
+						},
+					},
+					"items": {
+						SchemaProps: spec.SchemaProps{
+							Description: "List of Notebooks.",
+							Type:        []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(v1alpha1.Notebook{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+				},
+				Required: []string{"items"},
+			},
+		},
+		Dependencies: []string{
+			v1alpha1.Notebook{}.OpenAPIModelName(), metav1.ListMeta{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1alpha1_NotebookSpec(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "NotebookSpec is the desired state of a Notebook.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"template": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Template describes the notebook's pod.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(v1alpha1.NotebookTemplateSpec{}.OpenAPIModelName()),
+						},
+					},
+				},
+			},
+		},
+		Dependencies: []string{
+			v1alpha1.NotebookTemplateSpec{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1alpha1_NotebookStatus(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "NotebookStatus is the observed state of a Notebook.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"conditions": {
+						VendorExtensible: spec.VendorExtensible{
+							Extensions: spec.Extensions{
+								"x-kubernetes-list-map-keys": []interface{}{
+									"type",
+								},
+								"x-kubernetes-list-type":       "map",
+								"x-kubernetes-patch-merge-key": "type",
+								"x-kubernetes-patch-strategy":  "merge",
+							},
+						},
+						SchemaProps: spec.SchemaProps{
+							Description: "Conditions mirror the conditions of the notebook's pod.",
+							Type:        []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(v1alpha1.NotebookCondition{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+					"readyReplicas": {
+						SchemaProps: spec.SchemaProps{
+							Description: "ReadyReplicas is the number of ready pods of the notebook's StatefulSet.",
+							Default:     0,
+							Type:        []string{"integer"},
+							Format:      "int32",
+						},
+					},
+					"containerState": {
+						SchemaProps: spec.SchemaProps{
+							Description: "ContainerState is the state of the pod's container named like the Notebook.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(corev1.ContainerState{}.OpenAPIModelName()),
+						},
+					},
+					"observedGeneration": {
+						SchemaProps: spec.SchemaProps{
+							Description: "ObservedGeneration is the metadata.generation the controller last acted on. An mlplane addition; upstream clients ignore it.",
+							Type:        []string{"integer"},
+							Format:      "int64",
+						},
+					},
+				},
+			},
+		},
+		Dependencies: []string{
+			v1alpha1.NotebookCondition{}.OpenAPIModelName(), corev1.ContainerState{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1alpha1_NotebookTemplateSpec(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "NotebookTemplateSpec is the pod of a Notebook.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"spec": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Spec is the notebook pod's spec. It needs at least one container, and every container a name and an image.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(corev1.PodSpec{}.OpenAPIModelName()),
+						},
+					},
+				},
+			},
+		},
+		Dependencies: []string{
+			corev1.PodSpec{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1alpha1_PodDefault(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "PodDefault injects env, volumes, containers, tolerations and metadata into the pods whose labels its selector matches, in its namespace (Kubeflow's \"configurations\").",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"kind": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"apiVersion": {
+						SchemaProps: spec.SchemaProps{
+							Description: "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"metadata": {
+						SchemaProps: spec.SchemaProps{
+							Default: map[string]interface{}{},
+							Ref:     ref(metav1.ObjectMeta{}.OpenAPIModelName()),
+						},
+					},
+					"spec": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Spec is what the PodDefault injects and where.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(v1alpha1.PodDefaultSpec{}.OpenAPIModelName()),
+						},
+					},
+					"status": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Status says where the PodDefault is applied. Upstream's is empty.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(v1alpha1.PodDefaultStatus{}.OpenAPIModelName()),
+						},
+					},
+				},
+			},
+		},
+		Dependencies: []string{
+			v1alpha1.PodDefaultSpec{}.OpenAPIModelName(), v1alpha1.PodDefaultStatus{}.OpenAPIModelName(), metav1.ObjectMeta{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1alpha1_PodDefaultList(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "PodDefaultList is a list of PodDefaults.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"kind": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"apiVersion": {
+						SchemaProps: spec.SchemaProps{
+							Description: "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"metadata": {
+						SchemaProps: spec.SchemaProps{
+							Default: map[string]interface{}{},
+							Ref:     ref(metav1.ListMeta{}.OpenAPIModelName()),
+						},
+					},
+					"items": {
+						SchemaProps: spec.SchemaProps{
+							Type: []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(v1alpha1.PodDefault{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+				},
+				Required: []string{"items"},
+			},
+		},
+		Dependencies: []string{
+			v1alpha1.PodDefault{}.OpenAPIModelName(), metav1.ListMeta{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1alpha1_PodDefaultSpec(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "PodDefaultSpec is upstream's, field for field.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"selector": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Selector picks the pods (by their labels) the PodDefault applies to. Required.",
+							Default:     map[string]interface{}{},
+							Ref:         ref(metav1.LabelSelector{}.OpenAPIModelName()),
+						},
+					},
+					"desc": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Desc describes the PodDefault; the notebook form shows it as the configuration's name.",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"serviceAccountName": {
+						SchemaProps: spec.SchemaProps{
+							Description: "ServiceAccountName is set on the pod.",
+							Type:        []string{"string"},
+							Format:      "",
+						},
+					},
+					"automountServiceAccountToken": {
+						SchemaProps: spec.SchemaProps{
+							Description: "AutomountServiceAccountToken is set on the pod.",
+							Type:        []string{"boolean"},
+							Format:      "",
+						},
+					},
+					"env": {
+						VendorExtensible: spec.VendorExtensible{
+							Extensions: spec.Extensions{
+								"x-kubernetes-list-type": "atomic",
+							},
+						},
+						SchemaProps: spec.SchemaProps{
+							Description: "Env is added to every container.",
+							Type:        []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(corev1.EnvVar{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+					"envFrom": {
+						VendorExtensible: spec.VendorExtensible{
+							Extensions: spec.Extensions{
+								"x-kubernetes-list-type": "atomic",
+							},
+						},
+						SchemaProps: spec.SchemaProps{
+							Description: "EnvFrom is added to every container.",
+							Type:        []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(corev1.EnvFromSource{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+					"volumes": {
+						VendorExtensible: spec.VendorExtensible{
+							Extensions: spec.Extensions{
+								"x-kubernetes-list-type": "atomic",
+							},
+						},
+						SchemaProps: spec.SchemaProps{
+							Description: "Volumes are added to the pod.",
+							Type:        []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(corev1.Volume{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+					"volumeMounts": {
+						VendorExtensible: spec.VendorExtensible{
+							Extensions: spec.Extensions{
+								"x-kubernetes-list-type": "atomic",
+							},
+						},
+						SchemaProps: spec.SchemaProps{
+							Description: "VolumeMounts are added to every container.",
+							Type:        []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(corev1.VolumeMount{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+					"initContainers": {
+						VendorExtensible: spec.VendorExtensible{
+							Extensions: spec.Extensions{
+								"x-kubernetes-list-type": "atomic",
+							},
+						},
+						SchemaProps: spec.SchemaProps{
+							Description: "InitContainers are added to the pod's init containers.",
+							Type:        []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(corev1.Container{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+					"sidecars": {
+						VendorExtensible: spec.VendorExtensible{
+							Extensions: spec.Extensions{
+								"x-kubernetes-list-type": "atomic",
+							},
+						},
+						SchemaProps: spec.SchemaProps{
+							Description: "Sidecars are added to the pod's containers.",
+							Type:        []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(corev1.Container{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+					"tolerations": {
+						VendorExtensible: spec.VendorExtensible{
+							Extensions: spec.Extensions{
+								"x-kubernetes-list-type": "atomic",
+							},
+						},
+						SchemaProps: spec.SchemaProps{
+							Description: "Tolerations are added to the pod.",
+							Type:        []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(corev1.Toleration{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+					"labels": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Labels are merged into the pod's.",
+							Type:        []string{"object"},
+							AdditionalProperties: &spec.SchemaOrBool{
+								Allows: true,
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Type:   []string{"string"},
+										Format: "",
+									},
+								},
+							},
+						},
+					},
+					"annotations": {
+						SchemaProps: spec.SchemaProps{
+							Description: "Annotations are merged into the pod's.",
+							Type:        []string{"object"},
+							AdditionalProperties: &spec.SchemaOrBool{
+								Allows: true,
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Type:   []string{"string"},
+										Format: "",
+									},
+								},
+							},
+						},
+					},
+					"command": {
+						VendorExtensible: spec.VendorExtensible{
+							Extensions: spec.Extensions{
+								"x-kubernetes-list-type": "atomic",
+							},
+						},
+						SchemaProps: spec.SchemaProps{
+							Description: "Command is set on every container that has none.",
+							Type:        []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Type:   []string{"string"},
+										Format: "",
+									},
+								},
+							},
+						},
+					},
+					"args": {
+						VendorExtensible: spec.VendorExtensible{
+							Extensions: spec.Extensions{
+								"x-kubernetes-list-type": "atomic",
+							},
+						},
+						SchemaProps: spec.SchemaProps{
+							Description: "Args is set on every container that has none.",
+							Type:        []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Type:   []string{"string"},
+										Format: "",
+									},
+								},
+							},
+						},
+					},
+					"imagePullSecrets": {
+						VendorExtensible: spec.VendorExtensible{
+							Extensions: spec.Extensions{
+								"x-kubernetes-list-type": "atomic",
+							},
+						},
+						SchemaProps: spec.SchemaProps{
+							Description: "ImagePullSecrets are added to the pod.",
+							Type:        []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(corev1.LocalObjectReference{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+				},
+				Required: []string{"selector"},
+			},
+		},
+		Dependencies: []string{
+			corev1.Container{}.OpenAPIModelName(), corev1.EnvFromSource{}.OpenAPIModelName(), corev1.EnvVar{}.OpenAPIModelName(), corev1.LocalObjectReference{}.OpenAPIModelName(), corev1.Toleration{}.OpenAPIModelName(), corev1.Volume{}.OpenAPIModelName(), corev1.VolumeMount{}.OpenAPIModelName(), metav1.LabelSelector{}.OpenAPIModelName()},
+	}
+}
+
+func schema_pkg_apis_kubeflow_v1alpha1_PodDefaultStatus(ref common.ReferenceCallback) common.OpenAPIDefinition {
+	return common.OpenAPIDefinition{
+		Schema: spec.Schema{
+			SchemaProps: spec.SchemaProps{
+				Description: "PodDefaultStatus is mlplane's addition: conditions on how the PodDefault is applied.",
+				Type:        []string{"object"},
+				Properties: map[string]spec.Schema{
+					"conditions": {
+						VendorExtensible: spec.VendorExtensible{
+							Extensions: spec.Extensions{
+								"x-kubernetes-list-map-keys": []interface{}{
+									"type",
+								},
+								"x-kubernetes-list-type": "map",
+							},
+						},
+						SchemaProps: spec.SchemaProps{
+							Description: "Conditions of the PodDefault.",
+							Type:        []string{"array"},
+							Items: &spec.SchemaOrArray{
+								Schema: &spec.Schema{
+									SchemaProps: spec.SchemaProps{
+										Ref: ref(metav1.Condition{}.OpenAPIModelName()),
+									},
+								},
+							},
+						},
+					},
+				},
+			},
+		},
+		Dependencies: []string{
+			metav1.Condition{}.OpenAPIModelName()},
+	}
+}
+
 func schema_pkg_apis_kubeflow_v1beta1_Notebook(ref common.ReferenceCallback) common.OpenAPIDefinition {
 	return common.OpenAPIDefinition{
 		Schema: spec.Schema{
@@ -3411,21 +4071,21 @@ func schema_pkg_apis_serving_v1alpha1_ClusterServingRuntime(ref common.Reference
 						SchemaProps: spec.SchemaProps{
 							Description: "Spec is the runtime.",
 							Default:     map[string]interface{}{},
-							Ref:         ref(v1alpha1.ServingRuntimeSpec{}.OpenAPIModelName()),
+							Ref:         ref(servingv1alpha1.ServingRuntimeSpec{}.OpenAPIModelName()),
 						},
 					},
 					"status": {
 						SchemaProps: spec.SchemaProps{
 							Description: "Status is empty, as KServe's.",
 							Default:     map[string]interface{}{},
-							Ref:         ref(v1alpha1.ServingRuntimeStatus{}.OpenAPIModelName()),
+							Ref:         ref(servingv1alpha1.ServingRuntimeStatus{}.OpenAPIModelName()),
 						},
 					},
 				},
 			},
 		},
 		Dependencies: []string{
-			v1alpha1.ServingRuntimeSpec{}.OpenAPIModelName(), v1alpha1.ServingRuntimeStatus{}.OpenAPIModelName(), metav1.ObjectMeta{}.OpenAPIModelName()},
+			servingv1alpha1.ServingRuntimeSpec{}.OpenAPIModelName(), servingv1alpha1.ServingRuntimeStatus{}.OpenAPIModelName(), metav1.ObjectMeta{}.OpenAPIModelName()},
 	}
 }
 
@@ -3462,7 +4122,7 @@ func schema_pkg_apis_serving_v1alpha1_ClusterServingRuntimeList(ref common.Refer
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref(v1alpha1.ClusterServingRuntime{}.OpenAPIModelName()),
+										Ref: ref(servingv1alpha1.ClusterServingRuntime{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -3473,7 +4133,7 @@ func schema_pkg_apis_serving_v1alpha1_ClusterServingRuntimeList(ref common.Refer
 			},
 		},
 		Dependencies: []string{
-			v1alpha1.ClusterServingRuntime{}.OpenAPIModelName(), metav1.ListMeta{}.OpenAPIModelName()},
+			servingv1alpha1.ClusterServingRuntime{}.OpenAPIModelName(), metav1.ListMeta{}.OpenAPIModelName()},
 	}
 }
 
@@ -3508,21 +4168,21 @@ func schema_pkg_apis_serving_v1alpha1_ServingRuntime(ref common.ReferenceCallbac
 						SchemaProps: spec.SchemaProps{
 							Description: "Spec is the runtime.",
 							Default:     map[string]interface{}{},
-							Ref:         ref(v1alpha1.ServingRuntimeSpec{}.OpenAPIModelName()),
+							Ref:         ref(servingv1alpha1.ServingRuntimeSpec{}.OpenAPIModelName()),
 						},
 					},
 					"status": {
 						SchemaProps: spec.SchemaProps{
 							Description: "Status is empty, as KServe's.",
 							Default:     map[string]interface{}{},
-							Ref:         ref(v1alpha1.ServingRuntimeStatus{}.OpenAPIModelName()),
+							Ref:         ref(servingv1alpha1.ServingRuntimeStatus{}.OpenAPIModelName()),
 						},
 					},
 				},
 			},
 		},
 		Dependencies: []string{
-			v1alpha1.ServingRuntimeSpec{}.OpenAPIModelName(), v1alpha1.ServingRuntimeStatus{}.OpenAPIModelName(), metav1.ObjectMeta{}.OpenAPIModelName()},
+			servingv1alpha1.ServingRuntimeSpec{}.OpenAPIModelName(), servingv1alpha1.ServingRuntimeStatus{}.OpenAPIModelName(), metav1.ObjectMeta{}.OpenAPIModelName()},
 	}
 }
 
@@ -3559,7 +4219,7 @@ func schema_pkg_apis_serving_v1alpha1_ServingRuntimeList(ref common.ReferenceCal
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref(v1alpha1.ServingRuntime{}.OpenAPIModelName()),
+										Ref: ref(servingv1alpha1.ServingRuntime{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -3570,7 +4230,7 @@ func schema_pkg_apis_serving_v1alpha1_ServingRuntimeList(ref common.ReferenceCal
 			},
 		},
 		Dependencies: []string{
-			v1alpha1.ServingRuntime{}.OpenAPIModelName(), metav1.ListMeta{}.OpenAPIModelName()},
+			servingv1alpha1.ServingRuntime{}.OpenAPIModelName(), metav1.ListMeta{}.OpenAPIModelName()},
 	}
 }
 
@@ -3754,7 +4414,7 @@ func schema_pkg_apis_serving_v1alpha1_ServingRuntimeSpec(ref common.ReferenceCal
 							Items: &spec.SchemaOrArray{
 								Schema: &spec.Schema{
 									SchemaProps: spec.SchemaProps{
-										Ref: ref(v1alpha1.SupportedModelFormat{}.OpenAPIModelName()),
+										Ref: ref(servingv1alpha1.SupportedModelFormat{}.OpenAPIModelName()),
 									},
 								},
 							},
@@ -3796,7 +4456,7 @@ func schema_pkg_apis_serving_v1alpha1_ServingRuntimeSpec(ref common.ReferenceCal
 					"workerSpec": {
 						SchemaProps: spec.SchemaProps{
 							Description: "WorkerSpec makes it a multi-node runtime.",
-							Ref:         ref(v1alpha1.ServingRuntimeWorkerSpec{}.OpenAPIModelName()),
+							Ref:         ref(servingv1alpha1.ServingRuntimeWorkerSpec{}.OpenAPIModelName()),
 						},
 					},
 					"containers": {
@@ -3975,13 +4635,13 @@ func schema_pkg_apis_serving_v1alpha1_ServingRuntimeSpec(ref common.ReferenceCal
 					"storageHelper": {
 						SchemaProps: spec.SchemaProps{
 							Description: "StorageHelper configures ModelMesh's model puller.",
-							Ref:         ref(v1alpha1.StorageHelper{}.OpenAPIModelName()),
+							Ref:         ref(servingv1alpha1.StorageHelper{}.OpenAPIModelName()),
 						},
 					},
 					"builtInAdapter": {
 						SchemaProps: spec.SchemaProps{
 							Description: "BuiltInAdapter configures ModelMesh's built-in runtime adapter.",
-							Ref:         ref(v1alpha1.BuiltInAdapter{}.OpenAPIModelName()),
+							Ref:         ref(servingv1alpha1.BuiltInAdapter{}.OpenAPIModelName()),
 						},
 					},
 				},
@@ -3989,7 +4649,7 @@ func schema_pkg_apis_serving_v1alpha1_ServingRuntimeSpec(ref common.ReferenceCal
 			},
 		},
 		Dependencies: []string{
-			v1alpha1.BuiltInAdapter{}.OpenAPIModelName(), v1alpha1.ServingRuntimeWorkerSpec{}.OpenAPIModelName(), v1alpha1.StorageHelper{}.OpenAPIModelName(), v1alpha1.SupportedModelFormat{}.OpenAPIModelName(), corev1.Affinity{}.OpenAPIModelName(), corev1.Container{}.OpenAPIModelName(), corev1.LocalObjectReference{}.OpenAPIModelName(), corev1.Toleration{}.OpenAPIModelName(), corev1.Volume{}.OpenAPIModelName()},
+			servingv1alpha1.BuiltInAdapter{}.OpenAPIModelName(), servingv1alpha1.ServingRuntimeWorkerSpec{}.OpenAPIModelName(), servingv1alpha1.StorageHelper{}.OpenAPIModelName(), servingv1alpha1.SupportedModelFormat{}.OpenAPIModelName(), corev1.Affinity{}.OpenAPIModelName(), corev1.Container{}.OpenAPIModelName(), corev1.LocalObjectReference{}.OpenAPIModelName(), corev1.Toleration{}.OpenAPIModelName(), corev1.Volume{}.OpenAPIModelName()},
 	}
 }
 

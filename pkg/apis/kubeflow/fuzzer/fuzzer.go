@@ -145,6 +145,7 @@ func Funcs(_ runtimeserializer.CodecFactory) []any {
 		withSchemaDefaults[kubeflow.JAXJob](),
 		withSchemaDefaults[kubeflow.Notebook](),
 		withSchemaDefaults[kubeflow.Profile](),
+		withSchemaDefaults[kubeflow.PodDefault](),
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	kubeflowv1alpha1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1alpha1"
 	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
 )
 
@@ -33,5 +34,7 @@ func Install(scheme *runtime.Scheme) {
 	utilruntime.Must(kubeflow.AddToScheme(scheme))
 	utilruntime.Must(kubeflowv1.AddToScheme(scheme))
 	utilruntime.Must(kubeflowv1beta1.AddToScheme(scheme))
-	utilruntime.Must(scheme.SetVersionPriority(kubeflowv1.SchemeGroupVersion, kubeflowv1beta1.SchemeGroupVersion))
+	utilruntime.Must(kubeflowv1alpha1.AddToScheme(scheme))
+	utilruntime.Must(scheme.SetVersionPriority(kubeflowv1.SchemeGroupVersion, kubeflowv1beta1.SchemeGroupVersion,
+		kubeflowv1alpha1.SchemeGroupVersion))
 }

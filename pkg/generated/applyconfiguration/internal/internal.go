@@ -119,6 +119,26 @@ var schemaYAML = typed.YAMLObject(`types:
     elementType:
       namedType: __untyped_deduced_
     elementRelationship: separable
+- name: com.github.mlplane.mlplane.pkg.apis.kubeflow.v1alpha1.Notebook
+  scalar: untyped
+  list:
+    elementType:
+      namedType: __untyped_atomic_
+    elementRelationship: atomic
+  map:
+    elementType:
+      namedType: __untyped_deduced_
+    elementRelationship: separable
+- name: com.github.mlplane.mlplane.pkg.apis.kubeflow.v1alpha1.PodDefault
+  scalar: untyped
+  list:
+    elementType:
+      namedType: __untyped_atomic_
+    elementRelationship: atomic
+  map:
+    elementType:
+      namedType: __untyped_deduced_
+    elementRelationship: separable
 - name: com.github.mlplane.mlplane.pkg.apis.kubeflow.v1beta1.Notebook
   scalar: untyped
   list:

@@ -23,6 +23,7 @@ import (
 	http "net/http"
 
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1"
+	kubeflowv1alpha1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1alpha1"
 	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1beta1"
 	servingv1alpha1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/serving/v1alpha1"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/serving/v1beta1"
@@ -35,6 +36,7 @@ import (
 type Interface interface {
 	Discovery() discovery.DiscoveryInterfaces
 	KubeflowV1() kubeflowv1.KubeflowV1Interface
+	KubeflowV1alpha1() kubeflowv1alpha1.KubeflowV1alpha1Interface
 	KubeflowV1beta1() kubeflowv1beta1.KubeflowV1beta1Interface
 	ServingV1alpha1() servingv1alpha1.ServingV1alpha1Interface
 	ServingV1beta1() servingv1beta1.ServingV1beta1Interface
@@ -44,16 +46,22 @@ type Interface interface {
 // Clientset contains the clients for groups.
 type Clientset struct {
 	*discovery.DiscoveryClient
-	kubeflowV1      *kubeflowv1.KubeflowV1Client
-	kubeflowV1beta1 *kubeflowv1beta1.KubeflowV1beta1Client
-	servingV1alpha1 *servingv1alpha1.ServingV1alpha1Client
-	servingV1beta1  *servingv1beta1.ServingV1beta1Client
-	trainerV1alpha1 *trainerv1alpha1.TrainerV1alpha1Client
+	kubeflowV1       *kubeflowv1.KubeflowV1Client
+	kubeflowV1alpha1 *kubeflowv1alpha1.KubeflowV1alpha1Client
+	kubeflowV1beta1  *kubeflowv1beta1.KubeflowV1beta1Client
+	servingV1alpha1  *servingv1alpha1.ServingV1alpha1Client
+	servingV1beta1   *servingv1beta1.ServingV1beta1Client
+	trainerV1alpha1  *trainerv1alpha1.TrainerV1alpha1Client
 }
 
 // KubeflowV1 retrieves the KubeflowV1Client
 func (c *Clientset) KubeflowV1() kubeflowv1.KubeflowV1Interface {
 	return c.kubeflowV1
+}
+
+// KubeflowV1alpha1 retrieves the KubeflowV1alpha1Client
+func (c *Clientset) KubeflowV1alpha1() kubeflowv1alpha1.KubeflowV1alpha1Interface {
+	return c.kubeflowV1alpha1
 }
 
 // KubeflowV1beta1 retrieves the KubeflowV1beta1Client
@@ -124,6 +132,10 @@ func NewForConfigAndClient(c *rest.Config, httpClient *http.Client) (*Clientset,
 	if err != nil {
 		return nil, err
 	}
+	cs.kubeflowV1alpha1, err = kubeflowv1alpha1.NewForConfigAndClient(&configShallowCopy, httpClient)
+	if err != nil {
+		return nil, err
+	}
 	cs.kubeflowV1beta1, err = kubeflowv1beta1.NewForConfigAndClient(&configShallowCopy, httpClient)
 	if err != nil {
 		return nil, err
@@ -162,6 +174,7 @@ func NewForConfigOrDie(c *rest.Config) *Clientset {
 func New(c rest.Interface) *Clientset {
 	var cs Clientset
 	cs.kubeflowV1 = kubeflowv1.New(c)
+	cs.kubeflowV1alpha1 = kubeflowv1alpha1.New(c)
 	cs.kubeflowV1beta1 = kubeflowv1beta1.New(c)
 	cs.servingV1alpha1 = servingv1alpha1.New(c)
 	cs.servingV1beta1 = servingv1beta1.New(c)

@@ -22,8 +22,9 @@ import (
 	fmt "fmt"
 
 	v1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	v1alpha1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1alpha1"
 	v1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
-	v1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
+	servingv1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
 	trainerv1alpha1 "github.com/mlplane/mlplane/pkg/apis/trainer/v1alpha1"
 	schema "k8s.io/apimachinery/pkg/runtime/schema"
@@ -74,6 +75,12 @@ func (f *sharedInformerFactory) ForResource(resource schema.GroupVersionResource
 	case v1.SchemeGroupVersion.WithResource("xgboostjobs"):
 		return &genericInformer{resource: resource.GroupResource(), informer: f.Kubeflow().V1().XGBoostJobs().Informer()}, nil
 
+		// Group=kubeflow.org, Version=v1alpha1
+	case v1alpha1.SchemeGroupVersion.WithResource("notebooks"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Kubeflow().V1alpha1().Notebooks().Informer()}, nil
+	case v1alpha1.SchemeGroupVersion.WithResource("poddefaults"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Kubeflow().V1alpha1().PodDefaults().Informer()}, nil
+
 		// Group=kubeflow.org, Version=v1beta1
 	case v1beta1.SchemeGroupVersion.WithResource("notebooks"):
 		return &genericInformer{resource: resource.GroupResource(), informer: f.Kubeflow().V1beta1().Notebooks().Informer()}, nil
@@ -81,9 +88,9 @@ func (f *sharedInformerFactory) ForResource(resource schema.GroupVersionResource
 		return &genericInformer{resource: resource.GroupResource(), informer: f.Kubeflow().V1beta1().Profiles().Informer()}, nil
 
 		// Group=serving.kserve.io, Version=v1alpha1
-	case v1alpha1.SchemeGroupVersion.WithResource("clusterservingruntimes"):
+	case servingv1alpha1.SchemeGroupVersion.WithResource("clusterservingruntimes"):
 		return &genericInformer{resource: resource.GroupResource(), informer: f.Serving().V1alpha1().ClusterServingRuntimes().Informer()}, nil
-	case v1alpha1.SchemeGroupVersion.WithResource("servingruntimes"):
+	case servingv1alpha1.SchemeGroupVersion.WithResource("servingruntimes"):
 		return &genericInformer{resource: resource.GroupResource(), informer: f.Serving().V1alpha1().ServingRuntimes().Informer()}, nil
 
 		// Group=serving.kserve.io, Version=v1beta1

@@ -23,6 +23,8 @@ import (
 	clientset "github.com/mlplane/mlplane/pkg/generated/clientset/versioned"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1"
 	fakekubeflowv1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1/fake"
+	kubeflowv1alpha1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1alpha1"
+	fakekubeflowv1alpha1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1alpha1/fake"
 	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1beta1"
 	fakekubeflowv1beta1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/kubeflow/v1beta1/fake"
 	servingv1alpha1 "github.com/mlplane/mlplane/pkg/generated/clientset/versioned/typed/serving/v1alpha1"
@@ -147,6 +149,11 @@ var (
 // KubeflowV1 retrieves the KubeflowV1Client
 func (c *Clientset) KubeflowV1() kubeflowv1.KubeflowV1Interface {
 	return &fakekubeflowv1.FakeKubeflowV1{Fake: &c.Fake}
+}
+
+// KubeflowV1alpha1 retrieves the KubeflowV1alpha1Client
+func (c *Clientset) KubeflowV1alpha1() kubeflowv1alpha1.KubeflowV1alpha1Interface {
+	return &fakekubeflowv1alpha1.FakeKubeflowV1alpha1{Fake: &c.Fake}
 }
 
 // KubeflowV1beta1 retrieves the KubeflowV1beta1Client

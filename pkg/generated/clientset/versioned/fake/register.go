@@ -20,6 +20,7 @@ package fake
 
 import (
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	kubeflowv1alpha1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1alpha1"
 	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
 	servingv1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
 	servingv1beta1 "github.com/mlplane/mlplane/pkg/apis/serving/v1beta1"
@@ -36,6 +37,7 @@ var codecs = serializer.NewCodecFactory(scheme)
 
 var localSchemeBuilder = runtime.SchemeBuilder{
 	kubeflowv1.AddToScheme,
+	kubeflowv1alpha1.AddToScheme,
 	kubeflowv1beta1.AddToScheme,
 	servingv1alpha1.AddToScheme,
 	servingv1beta1.AddToScheme,
