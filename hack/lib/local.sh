@@ -27,7 +27,7 @@ COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok mlpl
     console-proxy console-proxy-alice)
 
 # The APIServices routing to mlplane-apiserver (artifacts/deploy/apiservice.yaml).
-MLPLANE_APISERVICES=(v1.kubeflow.org v1beta1.kubeflow.org v1beta1.serving.kserve.io v1alpha1.serving.kserve.io
+MLPLANE_APISERVICES=(v1.kubeflow.org v1beta1.kubeflow.org v1alpha1.kubeflow.org v1beta1.serving.kserve.io v1alpha1.serving.kserve.io
     v1alpha1.trainer.kubeflow.org v1.console.mlplane.io)
 
 ADMIN_KUBECONFIG=${PKI}/admin.kubeconfig

@@ -28,6 +28,7 @@ import (
 
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	kubeflowv1alpha1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1alpha1"
 	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
 	"github.com/mlplane/mlplane/pkg/apis/serving"
 	servingv1alpha1 "github.com/mlplane/mlplane/pkg/apis/serving/v1alpha1"
@@ -38,6 +39,7 @@ import (
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/mpijob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/notebook"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/paddlejob"
+	"github.com/mlplane/mlplane/pkg/registry/kubeflow/poddefault"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/profile"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/pytorchjob"
 	"github.com/mlplane/mlplane/pkg/registry/kubeflow/tfjob"
@@ -122,9 +124,10 @@ func (c completedConfig) New() (*Server, error) {
 }
 
 // kubeflowStorage is every resource of kubeflow.org, by version. v1 serves
-// every kind; v1beta1 serves only notebooks and profiles, through the same
-// storage as v1 (one etcd key space and one watch cache per resource;
-// objects are stored as v1).
+// every kind but PodDefault; v1beta1 serves only notebooks and profiles, and
+// v1alpha1 notebooks and PodDefaults, through the same storage as v1 (one
+// etcd key space and one watch cache per resource; notebooks are stored as
+// v1, PodDefaults as v1alpha1).
 func kubeflowStorage(optsGetter generic.RESTOptionsGetter) (map[string]map[string]rest.Storage, error) {
 	v1, v1beta1 := map[string]rest.Storage{}, map[string]rest.Storage{}
 	for _, newJobStorage := range []func(*runtime.Scheme, generic.RESTOptionsGetter) (trainingjob.Storage, error){
@@ -151,9 +154,18 @@ func kubeflowStorage(optsGetter generic.RESTOptionsGetter) (map[string]map[strin
 	for _, kind := range []map[string]rest.Storage{notebooks, profiles} {
 		maps.Copy(v1beta1, kind)
 	}
+	podDefaults, err := poddefault.NewStorage(Scheme, optsGetter)
+	if err != nil {
+		return nil, err
+	}
+	v1alpha1 := map[string]rest.Storage{}
+	for _, kind := range []map[string]rest.Storage{notebooks, podDefaults} {
+		maps.Copy(v1alpha1, kind)
+	}
 	return map[string]map[string]rest.Storage{
-		kubeflowv1.SchemeGroupVersion.Version:      v1,
-		kubeflowv1beta1.SchemeGroupVersion.Version: v1beta1,
+		kubeflowv1.SchemeGroupVersion.Version:       v1,
+		kubeflowv1beta1.SchemeGroupVersion.Version:  v1beta1,
+		kubeflowv1alpha1.SchemeGroupVersion.Version: v1alpha1,
 	}, nil
 }
 

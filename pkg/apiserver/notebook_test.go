@@ -588,8 +588,8 @@ func testNotebookDiscovery(t *testing.T, e *env) {
 	for _, v := range groups.Groups[i].Versions {
 		versions = append(versions, v.Version)
 	}
-	if !slices.Equal(versions, []string{"v1", "v1beta1"}) || groups.Groups[i].PreferredVersion.Version != "v1" {
-		t.Errorf("kubeflow.org versions %v, preferred %s; want [v1 v1beta1], preferred v1", versions, groups.Groups[i].PreferredVersion.Version)
+	if !slices.Equal(versions, []string{"v1", "v1beta1", "v1alpha1"}) || groups.Groups[i].PreferredVersion.Version != "v1" {
+		t.Errorf("kubeflow.org versions %v, preferred %s; want [v1 v1beta1 v1alpha1], preferred v1", versions, groups.Groups[i].PreferredVersion.Version)
 	}
 }
 

@@ -104,6 +104,8 @@ func extractInternal(obj runtime.Object) (*Workload, bool) {
 			field.NewPath("spec", "jaxReplicaSpecs"), o.Spec.JAXReplicaSpecs), true
 	case *kubeflow.Notebook:
 		return notebook(o), true
+	case *kubeflow.PodDefault:
+		return podDefault(o), true
 	case *serving.InferenceService:
 		return inferenceService(o), true
 	case *serving.ServingRuntime:

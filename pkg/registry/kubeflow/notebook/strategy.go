@@ -19,6 +19,7 @@ package notebook
 import (
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow"
 	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
+	kubeflowv1alpha1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1alpha1"
 	kubeflowv1beta1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1beta1"
 	"github.com/mlplane/mlplane/pkg/apis/kubeflow/validation"
 	"github.com/mlplane/mlplane/pkg/registry/internal/specstatus"
@@ -27,7 +28,8 @@ import (
 // kind is what the shared spec/status strategy needs of notebooks.
 var kind = specstatus.Kind[kubeflow.Notebook, *kubeflow.Notebook, kubeflow.NotebookStatus]{
 	NamespaceScoped: true,
-	ServedVersions:  []string{kubeflowv1.SchemeGroupVersion.String(), kubeflowv1beta1.SchemeGroupVersion.String()},
+	ServedVersions: []string{kubeflowv1.SchemeGroupVersion.String(), kubeflowv1beta1.SchemeGroupVersion.String(),
+		kubeflowv1alpha1.SchemeGroupVersion.String()},
 
 	Spec:   func(nb *kubeflow.Notebook) any { return &nb.Spec },
 	Status: func(nb *kubeflow.Notebook) *kubeflow.NotebookStatus { return &nb.Status },

@@ -234,12 +234,12 @@ func TestStrategiesValidate(t *testing.T) {
 	}
 }
 
-func TestGetResetFieldsCoverBothServedVersions(t *testing.T) {
+func TestGetResetFieldsCoverEveryServedVersion(t *testing.T) {
 	wantMain := fieldpath.NewSet(fieldpath.MakePathOrDie("status"))
 	wantStatus := fieldpath.NewSet(fieldpath.MakePathOrDie("spec"), fieldpath.MakePathOrDie("metadata", "labels"))
 	check := func(t *testing.T, what string, got map[fieldpath.APIVersion]*fieldpath.Set, want *fieldpath.Set) {
 		t.Helper()
-		registrytest.CheckResetFields(t, what, got, want, "kubeflow.org/v1", "kubeflow.org/v1beta1")
+		registrytest.CheckResetFields(t, what, got, want, "kubeflow.org/v1", "kubeflow.org/v1beta1", "kubeflow.org/v1alpha1")
 	}
 	s := newStrategy(testScheme())
 	check(t, "main strategy", s.GetResetFields(), wantMain)
