@@ -17,8 +17,7 @@ limitations under the License.
 package poddefault
 
 import (
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	kubeflowv1alpha1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1alpha1"
 )
 
 const (
@@ -31,29 +30,8 @@ const (
 	istioProxy = "istio-proxy"
 )
 
-// Spec is a PodDefault's spec, field for field upstream's (kubeflow.org/v1alpha1), with the same
-// JSON names. It has no methods so that it can become an alias of the API type.
-type Spec struct {
-	// Selector picks the pods by their labels. Upstream requires it; an empty selector matches
-	// every pod.
-	Selector metav1.LabelSelector `json:"selector"`
-	// Desc is the name the notebook spawner shows for this configuration.
-	Desc                         string                        `json:"desc,omitempty"`
-	ServiceAccountName           string                        `json:"serviceAccountName,omitempty"`
-	AutomountServiceAccountToken *bool                         `json:"automountServiceAccountToken,omitempty"`
-	Env                          []corev1.EnvVar               `json:"env,omitempty"`
-	EnvFrom                      []corev1.EnvFromSource        `json:"envFrom,omitempty"`
-	Volumes                      []corev1.Volume               `json:"volumes,omitempty"`
-	VolumeMounts                 []corev1.VolumeMount          `json:"volumeMounts,omitempty"`
-	InitContainers               []corev1.Container            `json:"initContainers,omitempty"`
-	Sidecars                     []corev1.Container            `json:"sidecars,omitempty"`
-	Tolerations                  []corev1.Toleration           `json:"tolerations,omitempty"`
-	Labels                       map[string]string             `json:"labels,omitempty"`
-	Annotations                  map[string]string             `json:"annotations,omitempty"`
-	Command                      []string                      `json:"command,omitempty"`
-	Args                         []string                      `json:"args,omitempty"`
-	ImagePullSecrets             []corev1.LocalObjectReference `json:"imagePullSecrets,omitempty"`
-}
+// Spec is a PodDefault's spec: the API type of kubeflow.org/v1alpha1.
+type Spec = kubeflowv1alpha1.PodDefaultSpec
 
 // PodDefault is one PodDefault as the engine needs it: the name identifies it in conflicts and in
 // the applied annotation, the resourceVersion is the value of that annotation.
