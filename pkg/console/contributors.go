@@ -19,12 +19,13 @@ package console
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 )
 
 // Contributors are RoleBindings in KFAM's format, so that Kubeflow's
@@ -70,12 +71,11 @@ type contributorBody struct {
 	Role string `json:"role,omitempty"`
 }
 
-// notAlphanumeric is KFAM's rule: each run of other characters becomes one
-// "-", so a binding added here is the one KFAM would add (and remove).
-var notAlphanumeric = regexp.MustCompile(`[^a-z0-9]+`)
-
+// contributorBindingName is the name KFAM, and mlplane's Profile controller
+// for spec.contributors, give a user's binding: the console adds the same
+// binding either would.
 func contributorBindingName(user, role string) string {
-	return notAlphanumeric.ReplaceAllString(strings.ToLower("user-"+user+"-clusterrole-"+role), "-")
+	return kubeflowv1.ContributorBindingName(rbacv1.Subject{Kind: rbacv1.UserKind, Name: user}, role)
 }
 
 // addContributor binds a user to kubeflow-<role>, as the user who asks: RBAC

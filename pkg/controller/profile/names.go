@@ -17,11 +17,7 @@ limitations under the License.
 package profile
 
 import (
-	"net/url"
-	"regexp"
-	"strings"
-
-	rbacv1 "k8s.io/api/rbac/v1"
+	kubeflowv1 "github.com/mlplane/mlplane/pkg/apis/kubeflow/v1"
 )
 
 // Names, labels and annotations of what a Profile's namespace holds, as
@@ -89,21 +85,6 @@ var roleClusterRoles = map[string]string{
 	"view":  ViewClusterRole,
 }
 
-var notAlphanumeric = regexp.MustCompile("[^a-zA-Z0-9]+")
-
-// ContributorBindingName is the name KFAM gives the RoleBinding (and the
-// AuthorizationPolicy) that shares a namespace with subject as role (admin,
-// edit or view): "<kind>-<name>-clusterrole-<role>", lowercased, every run of
-// other characters than letters and digits replaced by one "-". For
-// User alice@example.com as edit: user-alice-example-com-clusterrole-edit.
-func ContributorBindingName(subject rbacv1.Subject, role string) string {
-	// KFAM's getBindingName: the dashboard sends roleRef {kind: ClusterRole,
-	// name: edit}, so the role's short name, not kubeflow-edit, is in it.
-	raw := strings.ToLower(strings.Join([]string{
-		subject.Kind,
-		url.QueryEscape(notAlphanumeric.ReplaceAllString(subject.Name, "-")),
-		"ClusterRole",
-		role,
-	}, "-"))
-	return notAlphanumeric.ReplaceAllString(raw, "-")
-}
+// ContributorBindingName is KFAM's name of a contributor's RoleBinding (and
+// AuthorizationPolicy); see kubeflowv1.ContributorBindingName.
+var ContributorBindingName = kubeflowv1.ContributorBindingName
