@@ -20,8 +20,8 @@ import (
 	"context"
 	"net/http"
 	"sort"
-	"sync"
 
+	"golang.org/x/sync/errgroup"
 	authorizationv1 "k8s.io/api/authorization/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -211,26 +211,12 @@ func (c *asUser) allowed(ctx context.Context, ns string, checks []check) ([]bool
 }
 
 // parallel runs fn for 0..n-1 with at most 8 at a time and returns the
-// first error.
+// first error; the others see their context cancelled.
 func parallel(ctx context.Context, n int, fn func(context.Context, int) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg   sync.WaitGroup
-		once sync.Once
-		err  error
-		sem  = make(chan struct{}, 8)
-	)
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
 	for i := range n {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			if e := fn(ctx, i); e != nil {
-				once.Do(func() { err = e; cancel() })
-			}
-		}()
+		g.Go(func() error { return fn(ctx, i) })
 	}
-	wg.Wait()
-	return err
+	return g.Wait()
 }
